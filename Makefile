@@ -1,0 +1,38 @@
+# model-guardrails — developer commands. `make demo` and `make test` do their own setup.
+PLUGIN_ID := model-guardrails
+VERSION := $(shell python3 -c "import json; print(json.load(open('plugin.json'))['version'])")
+ARCHIVE := dist/dss-plugin-$(PLUGIN_ID)-$(VERSION).zip
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: install test demo plugin bench clean
+
+install: $(STAMP)
+
+$(STAMP): code-env/python/spec/requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -r code-env/python/spec/requirements.txt -r requirements-dev.txt
+	$(VENV)/bin/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+demo: install
+	$(VENV)/bin/python demo/run_demo.py
+
+bench: install
+	$(VENV)/bin/python bench/run_bench.py
+
+# The upload zip: plugin.json at the root, only the files DSS uses (no tests, no dev tooling).
+SHIPPED := ^(plugin\.json|README\.md|CHANGELOG\.md|LICENSE|code-env|custom-recipes|python-checks|python-runnables|python-probes|parameter-sets|python-project-standards-check-specs|python-lib|resource)$$
+
+plugin:
+	rm -rf dist && mkdir -p dist
+	git archive -9 --format zip -o $(ARCHIVE) HEAD -- $$(git ls-tree --name-only HEAD | grep -E '$(SHIPPED)')
+	@echo "Built $(ARCHIVE)"
+
+clean:
+	rm -rf dist build $(VENV) .pytest_cache

@@ -1,0 +1,23 @@
+"""Local stand-in for DSS's internal ``dataiku`` package (the subset model-guardrails uses).
+
+Signatures follow the DSS Python API documentation; storage is a CSV or Parquet file per
+dataset and a directory per managed folder.
+"""
+
+from . import _flow
+from ._dataset import Dataset  # noqa: F401
+from ._folder import Folder  # noqa: F401
+
+dku_flow_variables = {}
+
+
+def default_project_key():
+    return _flow.PROJECT_KEY
+
+
+def api_client():
+    """The public-API client of the local DSS (``--dss-url`` / ``--dss-api-key``)."""
+    factory = _flow.state["api_client"]
+    if factory is None:
+        raise RuntimeError("No DSS API client configured: pass --dss-url and --dss-api-key to dss-local.")
+    return factory()
