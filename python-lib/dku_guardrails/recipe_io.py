@@ -1,0 +1,42 @@
+"""Recipe roles and dataset I/O."""
+import logging
+
+import dataiku
+from dataiku.customrecipe import get_input_names_for_role, get_output_names_for_role
+
+from model_guardrails.errors import InputError
+
+LOG_FORMAT = "Model Guardrails | %(levelname)s - %(message)s"
+
+
+def setup_logging():
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+
+
+def _single(names, role, direction, required):
+    if not names:
+        if required:
+            raise InputError("Recipe {} role '{}' is empty: add a dataset to it in the recipe's "
+                             "Input/Output tab.".format(direction, role))
+        return None
+    return dataiku.Dataset(names[0])
+
+
+def input_dataset(role, required=True):
+    return _single(get_input_names_for_role(role), role, "input", required)
+
+
+def output_dataset(role, required=True):
+    return _single(get_output_names_for_role(role), role, "output", required)
+
+
+def read_frame(dataset, columns=None):
+    """The whole dataset as a DataFrame (types inferred by pandas, as DSS does by default)."""
+    frame = dataset.get_dataframe(columns=columns)
+    logging.info("Read %d rows x %d columns from %s", len(frame), frame.shape[1], dataset.name)
+    return frame
+
+
+def write_metrics(dataset, frame):
+    dataset.write_with_schema(frame)
+    logging.info("Wrote %d metric rows to %s", len(frame), dataset.name)
