@@ -1,0 +1,106 @@
+"""Validated parameters of the compute-drift recipe, built from the raw recipe config."""
+from dataclasses import dataclass, field
+from typing import Dict, Tuple
+
+from .. import params as p
+from ..errors import ConfigError
+from ..table import ABOVE, Bound
+from .metrics import (CATEGORICAL, DATASET_METRICS, DECISION_METRICS, NUMERIC,
+                      PVALUE_DECISION_BOUND, SPECS)
+
+CONVENTIONS = ("default", "evidently")
+CORRECTIONS = ("none", "bonferroni", "fdr_bh")
+DEFAULT_DRIFT_SHARE_BOUND = Bound(ABOVE, 0.1, 0.3)
+
+
+@dataclass(frozen=True)
+class DriftParams:
+    columns: Tuple[str, ...] = ()
+    excluded_columns: Tuple[str, ...] = ()
+    numeric_columns: Tuple[str, ...] = ()
+    categorical_columns: Tuple[str, ...] = ()
+    methods: Tuple[str, ...] = tuple(SPECS)
+    convention: str = "default"
+    psi_bins: int = 10
+    multiple_testing: str = "bonferroni"
+    numeric_decision_metric: str = "wasserstein_norm"
+    categorical_decision_metric: str = "js_distance"
+    max_categories: int = 1000
+    bounds: Dict[str, Bound] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config):
+        numeric = p.get_list(config, "numeric_columns")
+        categorical = p.get_list(config, "categorical_columns")
+        both = sorted(set(numeric) & set(categorical))
+        if both:
+            raise ConfigError("categorical_columns", both, "columns not also listed in numeric_columns")
+        params = cls(
+            columns=tuple(p.get_list(config, "columns")),
+            excluded_columns=tuple(p.get_list(config, "excluded_columns")),
+            numeric_columns=tuple(numeric),
+            categorical_columns=tuple(categorical),
+            methods=tuple(p.get_list(config, "methods", allowed=set(SPECS)) or SPECS),
+            convention=p.get_choice(config, "convention", "default", CONVENTIONS),
+            psi_bins=p.get_int(config, "psi_bins", 10, minimum=2, maximum=1000),
+            multiple_testing=p.get_choice(config, "multiple_testing", "bonferroni", CORRECTIONS),
+            numeric_decision_metric=_decision(config, "numeric_decision_metric", "wasserstein_norm", NUMERIC),
+            categorical_decision_metric=_decision(config, "categorical_decision_metric", "js_distance", CATEGORICAL),
+            max_categories=p.get_int(config, "max_categories", 1000, minimum=1),
+            bounds=_bounds(config.get("bounds")),
+        )
+        return params
+
+    def decision_metric(self, feature_type):
+        return self.numeric_decision_metric if feature_type == NUMERIC else self.categorical_decision_metric
+
+    def bound(self, metric):
+        """Bounds recorded on ``metric`` rows: the user's, else the metric's default."""
+        if metric in self.bounds:
+            return self.bounds[metric]
+        if metric == "drift_share":
+            return DEFAULT_DRIFT_SHARE_BOUND
+        spec = SPECS.get(metric)
+        return spec.default_bound if spec else None
+
+    def decision_bound(self, metric):
+        """Bounds deciding drift_score: the metric's bounds, or ERROR below 0.05 for p-values."""
+        bound = self.bound(metric)
+        if bound is None and SPECS[metric].is_pvalue:
+            return PVALUE_DECISION_BOUND
+        if bound is None:
+            raise ConfigError("bounds", metric, "warning/error bounds for decision metric '{}' (it has no "
+                              "default bound)".format(metric))
+        return bound
+
+
+def _decision(config, name, default, feature_type):
+    valid = [m for m in DECISION_METRICS if feature_type in SPECS[m].types]
+    return p.get_choice(config, name, default, valid)
+
+
+def _bounds(raw):
+    """``bounds``: a list of {metric, warning_threshold, error_threshold} (a DSS OBJECT_LIST)."""
+    if raw in (None, "", []):
+        return {}
+    if not isinstance(raw, list):
+        raise ConfigError("bounds", raw, "a list of {metric, warning_threshold, error_threshold} entries")
+    valid = sorted(set(SPECS) | set(DATASET_METRICS) - {"drifted_features"})
+    result = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise ConfigError("bounds", entry, "an entry {metric, warning_threshold, error_threshold}")
+        metric = p.get_str(entry, "metric")
+        if metric not in valid:
+            raise ConfigError("bounds[].metric", metric, "one of " + ", ".join(valid))
+        label = "bounds[{}]".format(metric)
+        warning = p.get_float(entry, "warning_threshold", None)
+        error = p.get_float(entry, "error_threshold", None)
+        if warning is None and error is None:
+            raise ConfigError(label, entry, "a warning_threshold or an error_threshold")
+        direction = SPECS[metric].direction if metric in SPECS else ABOVE
+        try:
+            result[metric] = Bound(direction, warning, error)
+        except ConfigError as exc:
+            raise ConfigError(label, exc.received, exc.expected) from None
+    return result
