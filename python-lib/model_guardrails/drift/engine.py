@@ -42,7 +42,7 @@ def compute_drift(reference, current, params, run):
             if feature.error or feature.type in SPECS[metric].types:
                 value, reason = values.get(metric, (None, feature.error))
                 rows.append(metric_row(metric, value, params.bound(metric), _join(reason, note), **subject))
-        decisions.append((subject, values, note))
+        decisions.append((subject, values, note, feature.error))
     rows += _decision_rows(decisions, params)
     rows += _dataset_rows(rows, common, params)
     return to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
@@ -66,9 +66,9 @@ def _decision_rows(decisions, params):
     """drift_score per feature: the decision metric's value (p-values adjusted across features
     for multiple testing) judged by the decision bounds."""
     picked = []
-    for subject, values, note in decisions:
-        metric = params.decision_metric(subject["feature_type"]) if subject["feature_type"] else ""
-        value, reason = values.get(metric, (None, ""))
+    for subject, values, note, error in decisions:
+        metric = "" if error else params.decision_metric(subject["feature_type"])
+        value, reason = values.get(metric, (None, error))
         picked.append([subject, metric, value, reason, note])
     pvalue_rows = [r for r in picked if r[1] and SPECS[r[1]].is_pvalue and r[2] is not None]
     if pvalue_rows and params.multiple_testing != "none":
@@ -80,8 +80,8 @@ def _decision_rows(decisions, params):
                 len(pvalue_rows)))
     rows = []
     for subject, metric, value, reason, note in picked:
-        if not metric:
-            rows.append(metric_row("drift_score", None, None, reason or "column unusable", **subject))
+        if not metric:  # unusable column: its error is the reason
+            rows.append(metric_row("drift_score", None, None, reason, **subject))
             continue
         if value is None:
             reason = "decision metric {} is undefined: {}".format(metric, reason or "not computed")

@@ -1,0 +1,155 @@
+"""compute_drift: the table, the decision rule, multiple testing and bad input."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from model_guardrails.drift import DriftParams, compute_drift
+from model_guardrails.drift.engine import adjust_pvalues
+from model_guardrails.errors import ConfigError, InputError
+from model_guardrails.table import RunInfo
+
+RUN = RunInfo("run-1", "2026-11-26T00:00:00Z")
+
+
+def drift(reference, current, **config):
+    return compute_drift(reference, current, DriftParams.from_config(config), RUN)
+
+
+def row(table, feature, metric):
+    found = table[(table.feature == feature) & (table.metric == metric)]
+    assert len(found) == 1, (feature, metric)
+    return found.iloc[0]
+
+
+def test_table_contract(frames):
+    table = drift(*frames)
+    assert list(table.columns) == ["run_id", "run_time", "feature", "feature_type", "metric", "value",
+                                   "warning_threshold", "error_threshold", "direction", "status", "reason",
+                                   "n_reference", "n_current", "convention"]
+    assert set(table.status) <= {"OK", "WARNING", "ERROR", "EMPTY"}
+    assert (table.run_id == "run-1").all()
+    assert set(table.feature) == {"x", "y", "cat", "__dataset__"}
+    assert row(table, "x", "drift_score").reason == "decided on wasserstein_norm"
+    assert row(table, "cat", "drift_score").reason == "decided on js_distance"
+    assert (table[table.status == "EMPTY"].reason != "").all()
+
+
+def test_default_decision_flags_the_shift_only(frames):
+    table = drift(*frames)
+    assert row(table, "x", "drift_score").status == "ERROR"   # mean shift of half a std
+    assert row(table, "y", "drift_score").status == "OK"      # same distribution
+    share = row(table, "__dataset__", "drift_share")
+    assert share.value == pytest.approx(2 / 3)                 # x and cat (new category e)
+    assert row(table, "__dataset__", "drifted_features").value == 2
+
+
+def test_default_decision_ignores_noise_on_large_samples(rng):
+    # 200k rows, no real change: p-values would flag some columns, the default rule must not
+    n = 200_000
+    ref = pd.DataFrame({"a": rng.normal(size=n), "b": rng.choice(list("abcdefgh"), n)})
+    cur = pd.DataFrame({"a": rng.normal(size=n), "b": rng.choice(list("abcdefgh"), n)})
+    table = drift(ref, cur)
+    assert row(table, "__dataset__", "drift_share").value == 0.0
+
+
+def test_selected_column_missing_on_one_side_is_empty_not_fatal(frames):
+    reference, current = frames
+    table = drift(reference, current.drop(columns=["y"]), columns=["x", "y"])
+    y = table[table.feature == "y"]
+    assert (y.status == "EMPTY").all() and y.reason.str.contains("missing from the current dataset").all()
+    assert row(table, "x", "drift_score").status == "ERROR"
+
+
+def test_extra_columns_are_ignored_when_comparing_all(frames):
+    reference, current = frames
+    table = drift(reference, current.assign(extra=1.0))
+    assert "extra" not in set(table.feature)
+
+
+def test_empty_dataset_is_a_clear_error(frames):
+    reference, current = frames
+    with pytest.raises(InputError, match="current dataset is empty"):
+        drift(reference, current.iloc[:0])
+
+
+def test_all_missing_and_constant_columns(frames):
+    reference, current = frames
+    reference = reference.assign(gone=1.0, const=3.0)
+    current = current.assign(gone=np.nan, const=3.0)
+    table = drift(reference, current)
+    assert row(table, "gone", "missing_share_current").value == 1.0
+    assert row(table, "gone", "ks_pvalue").status == "EMPTY"
+    assert "no non-missing values in the current dataset" in row(table, "gone", "ks_pvalue").reason
+    assert row(table, "gone", "js_distance").value == pytest.approx(1.0)  # all mass moved to the missing bin
+    score = row(table, "const", "drift_score")
+    assert score.status == "EMPTY" and "constant" in score.reason
+    assert row(table, "const", "psi").value == 0.0
+
+
+def test_numbers_stored_as_text_and_mixed_types(frames):
+    reference, current = frames
+    reference = reference.assign(txt=reference.x.astype(str), mixed=["1", "2", "x"] * 1000)
+    current = current.assign(txt=current.x.astype(str), mixed=["1", "2", "y"] * 1000)
+    table = drift(reference, current)
+    assert row(table, "txt", "drift_score").feature_type == "numeric"
+    assert "parsed as numbers" in row(table, "txt", "ks_statistic").reason
+    mixed = row(table, "mixed", "js_distance")
+    assert mixed.feature_type == "categorical" and "mixed types" in mixed.reason
+
+
+def test_forced_types(frames):
+    reference, current = frames
+    reference = reference.assign(code=np.tile([10, 20, 30], 1000), word=["a"] * 3000)
+    current = current.assign(code=np.tile([10, 20, 40], 1000), word=["b"] * 3000)
+    table = drift(reference, current, categorical_columns=["code"], numeric_columns=["word"])
+    assert row(table, "code", "chi2_pvalue").feature_type == "categorical"
+    word = row(table, "word", "drift_score")
+    assert word.status == "EMPTY" and "numeric_columns" in word.reason and "'a'" in word.reason
+
+
+def test_pvalue_decision_uses_bonferroni_by_default(frames):
+    table = drift(*frames, numeric_decision_metric="ks_pvalue")
+    raw = row(table, "x", "ks_pvalue").value
+    score = row(table, "x", "drift_score")
+    assert score.value == pytest.approx(min(raw * 2, 1.0))  # two numeric p-value decisions (x, y)
+    assert score.direction == "below" and score.error_threshold == 0.05
+    assert "Bonferroni" in score.reason
+
+
+def test_adjusted_pvalues_by_hand():
+    assert adjust_pvalues([0.01, 0.04, 0.03], "bonferroni") == pytest.approx([0.03, 0.12, 0.09])
+    # BH: sorted 0.01, 0.03, 0.04 -> 0.03, 0.045, 0.04 -> step-up min -> 0.03, 0.04, 0.04
+    assert adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh") == pytest.approx([0.03, 0.04, 0.04])
+
+
+def test_user_bounds_apply_to_rows_and_decision(frames):
+    table = drift(*frames, bounds=[{"metric": "wasserstein_norm", "warning_threshold": 5, "error_threshold": 10},
+                                   {"metric": "psi", "error_threshold": 0.0}])
+    assert row(table, "x", "drift_score").status == "OK"
+    assert row(table, "x", "psi").status == "ERROR"
+
+
+@pytest.mark.parametrize("config,field", [
+    ({"methods": ["psi", "entropy"]}, "methods"),
+    ({"convention": "nannyml"}, "convention"),
+    ({"psi_bins": 1}, "psi_bins"),
+    ({"psi_bins": "ten"}, "psi_bins"),
+    ({"multiple_testing": "holm"}, "multiple_testing"),
+    ({"numeric_decision_metric": "chi2_pvalue"}, "numeric_decision_metric"),
+    ({"bounds": [{"metric": "psi", "warning_threshold": 0.3, "error_threshold": 0.2}]}, "bounds[psi]"),
+    ({"bounds": [{"metric": "auc", "error_threshold": 0.2}]}, "bounds[].metric"),
+    ({"numeric_columns": ["a"], "categorical_columns": ["a"]}, "categorical_columns"),
+    ({"numeric_decision_metric": "ks_statistic"}, "bounds"),
+])
+def test_bad_config_names_the_field(frames, config, field):
+    with pytest.raises(ConfigError, match=r"Parameter '{}'".format(field.replace("[", r"\[").replace("]", r"\]"))):
+        drift(*frames, **config)
+
+
+def test_int_params_arriving_as_floats(frames):
+    assert DriftParams.from_config({"psi_bins": 20.0, "max_categories": 50.0}).psi_bins == 20
+
+
+def test_methods_subset(frames):
+    table = drift(*frames, methods=["psi"])
+    assert set(table.metric) == {"psi", "drift_score", "drift_share", "drifted_features"}
