@@ -5,6 +5,7 @@ Missing values (NaN, and +/-inf under ``default``) form their own bin in the bin
 (PSI, JS, Hellinger, KL) and are left out of KS and Wasserstein, which compare values.
 """
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from . import distances
@@ -17,7 +18,7 @@ class Sample:
     """One side of a numeric feature: sorted finite values and the missing count."""
 
     def __init__(self, values):
-        values = np.asarray(values, dtype="float64")
+        values = pd.Series(values).astype("float64").to_numpy()
         finite = np.isfinite(values)
         self.total = len(values)
         self.sorted = np.sort(values[finite])
@@ -47,12 +48,18 @@ def binned_proportions(sample, edges):
 
 def ks_and_wasserstein(ref, cur):
     """KS statistic and p-value (as scipy.stats.ks_2samp, method auto) and the Wasserstein-1
-    distance (as scipy.stats.wasserstein_distance), from the sorted samples."""
-    merged = np.sort(np.concatenate((ref.sorted, cur.sorted)), kind="stable")
-    cdf_ref = np.searchsorted(ref.sorted, merged, side="right") / ref.n
-    cdf_cur = np.searchsorted(cur.sorted, merged, side="right") / cur.n
-    gaps = np.abs(cdf_ref - cdf_cur)
-    d = float(gaps.max())
+    distance (as scipy.stats.wasserstein_distance), from the sorted samples.
+
+    One stable merge of the two sorted samples gives both empirical CDFs by cumulative counts;
+    inside a run of tied values the CDF gap is multiplied by a zero width (Wasserstein) or not
+    evaluated (KS, which reads the end of each run), so the sums equal scipy's term by term."""
+    both = np.concatenate((ref.sorted, cur.sorted))
+    order = np.argsort(both, kind="stable")
+    merged = both[order]
+    count_ref = np.cumsum(order < ref.n)
+    gaps = np.abs(count_ref / ref.n - (np.arange(1, len(merged) + 1) - count_ref) / cur.n)
+    run_ends = np.append(merged[1:] != merged[:-1], True)
+    d = float(gaps[run_ends].max())
     wasserstein = float(np.sum(gaps[:-1] * np.diff(merged)))
     if max(ref.n, cur.n) <= KS_EXACT_MAX_N:
         pvalue = float(stats.ks_2samp(ref.sorted, cur.sorted, method="auto").pvalue)

@@ -51,9 +51,13 @@ def _text(series):
     return series.astype(str).astype(object).where(series.notna(), np.nan)
 
 
-def _unparsed(series, parsed):
-    bad = series.notna() & parsed.isna()
-    return int(bad.sum()), series[bad].astype(str).unique()[:3].tolist()
+def _parse_uniques(series):
+    """Parse the distinct values only (categorical columns have few): the count of values that
+    are not numbers, a few examples, and how many values are numbers."""
+    counts = series.value_counts(dropna=True)
+    parsed = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").to_numpy()
+    bad = np.isnan(parsed)
+    return int(counts.to_numpy()[bad].sum()), [str(v) for v in counts.index[bad][:3]], int(counts.to_numpy()[~bad].sum())
 
 
 def type_feature(name, reference, current, forced=None):
@@ -63,20 +67,20 @@ def type_feature(name, reference, current, forced=None):
     numeric_dtypes = all(pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
                          for s in (reference, current))
     if numeric_dtypes:
-        return Feature(name, NUMERIC, reference.astype("float64"), current.astype("float64"))
+        return Feature(name, NUMERIC, reference, current)  # original dtype: Evidently's bins depend on it
     if any(pd.api.types.is_bool_dtype(s) for s in (reference, current)) and forced != NUMERIC:
         return Feature(name, CATEGORICAL, _text(reference), _text(current), ["boolean values"])
-    parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in (reference, current)]
-    bad = [_unparsed(s, p) for s, p in zip((reference, current), parsed)]
-    n_bad = bad[0][0] + bad[1][0]
+    scans = [_parse_uniques(s) for s in (reference, current)]
+    n_bad = scans[0][0] + scans[1][0]
     if n_bad == 0:
         note = "forced numeric" if forced == NUMERIC else "numbers stored as text were parsed as numbers"
+        parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in (reference, current)]
         return Feature(name, NUMERIC, parsed[0], parsed[1], [note])
-    examples = ", ".join(repr(v) for v in (bad[0][1] + bad[1][1])[:3])
+    examples = ", ".join(repr(v) for v in (scans[0][1] + scans[1][1])[:3])
     if forced == NUMERIC:
         return Feature(name, NUMERIC, error="column '{}' is listed in numeric_columns but {} values are not "
                        "numbers (e.g. {})".format(name, n_bad, examples))
-    n_numbers = int(sum(p.notna().sum() for p in parsed))
+    n_numbers = scans[0][2] + scans[1][2]
     notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
         n_numbers, n_bad, examples)] if n_numbers else []
     return Feature(name, CATEGORICAL, _text(reference), _text(current), notes)
