@@ -31,21 +31,32 @@ def compute_drift(reference, current, params, run):
                          "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
                              ", ".join(map(str, reference.columns)), ", ".join(map(str, current.columns))))
     common = dict(n_reference=len(reference), n_current=len(current), convention=params.convention)
-    rows, decisions = [], []
-    for i, feature in enumerate(features):
-        values = _feature_values(feature, params)
-        log.info("Feature %d/%d %s (%s)%s", i + 1, len(features), feature.name, feature.type or "?",
-                 ": " + feature.error if feature.error else "")
-        subject = dict(common, feature=feature.name, feature_type=feature.type)
-        note = "; ".join(feature.notes)
+    computed = _compute_features(features, params)
+    rows = []
+    for feature, values in computed:
+        subject = _subject(common, feature)
         for metric in params.methods:
             if feature.error or feature.type in SPECS[metric].types:
                 value, reason = values.get(metric, (None, feature.error))
-                rows.append(metric_row(metric, value, params.bound(metric), _join(reason, note), **subject))
-        decisions.append((subject, values, note, feature.error))
-    rows += _decision_rows(decisions, params)
+                rows.append(metric_row(metric, value, params.bound(metric), _join(reason, *feature.notes),
+                                       **subject))
+    rows += _decision_rows(computed, common, params)
     rows += _dataset_rows(rows, common, params)
     return to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
+
+
+def _subject(common, feature):
+    return dict(common, feature=feature.name, feature_type=feature.type)
+
+
+def _compute_features(features, params):
+    """[(feature, {metric: (value, reason)})] in feature order, with progress in the log."""
+    computed = []
+    for i, feature in enumerate(features):
+        log.info("Feature %d/%d %s (%s)%s", i + 1, len(features), feature.name, feature.type or "?",
+                 ": " + feature.error if feature.error else "")
+        computed.append((feature, _feature_values(feature, params)))
+    return computed
 
 
 def _feature_values(feature, params):
@@ -62,14 +73,14 @@ def _join(*parts):
     return "; ".join(p for p in parts if p)
 
 
-def _decision_rows(decisions, params):
+def _decision_rows(computed, common, params):
     """drift_score per feature: the decision metric's value (p-values adjusted across features
     for multiple testing) judged by the decision bounds."""
     picked = []
-    for subject, values, note, error in decisions:
-        metric = "" if error else params.decision_metric(subject["feature_type"])
-        value, reason = values.get(metric, (None, error))
-        picked.append([subject, metric, value, reason, note])
+    for feature, values in computed:
+        metric = "" if feature.error else params.decision_metric(feature.type)
+        value, reason = values.get(metric, (None, feature.error))
+        picked.append([_subject(common, feature), metric, value, reason, "; ".join(feature.notes)])
     pvalue_rows = [r for r in picked if r[1] and SPECS[r[1]].is_pvalue and r[2] is not None]
     if pvalue_rows and params.multiple_testing != "none":
         adjusted = adjust_pvalues([r[2] for r in pvalue_rows], params.multiple_testing)

@@ -47,7 +47,9 @@ def missing_side_error(name, in_reference, in_current):
 
 
 def _text(series):
-    """Values as strings, missing values kept as NaN."""
+    """Values as strings, missing values kept as NaN (None counts as missing too)."""
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return series
     return series.astype(str).astype(object).where(series.notna(), np.nan)
 
 
