@@ -194,7 +194,8 @@ def _approvals(gc, node_id, project_key, bundle_ids, step, secrets, strict):
         try:
             decision = govern.bundle_approval(gc, node_id, project_key, bundle_id, step, secrets)
             out[bundle_id] = core_bundles.BundleApproval(decision.signoff_status, decision.approver,
-                                                         "" if decision.approved else decision.code)
+                                                         "" if decision.code in (gate.APPROVE, gate.REFUSE_STATUS)
+                                                         else decision.reason)
         except gate.GateError as err:
             if err.code in (gate.REFUSE_NOT_FOUND, gate.REFUSE_NOT_GOVERNED, gate.REFUSE_NO_SIGNOFF):
                 note = {gate.REFUSE_NOT_FOUND: "not in Govern (not synced yet?)",

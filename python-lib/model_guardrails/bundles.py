@@ -144,15 +144,16 @@ def plan_prune(exported, published, deployed, approved_ids, keep):
     newest_approved = approved[0].bundle_id if approved else None
     plan = []
     for location, bundles in (("design", exported), ("deployer", published)):
-        for rank, bundle in enumerate(_newest_first(bundles)):
+        dated = _newest_first([x for x in bundles if x.created_ms is not None])
+        for bundle in [x for x in bundles if x.created_ms is None]:
+            plan.append(PruneItem(bundle.bundle_id, location, "", "keep", "creation date unknown: kept to be safe"))
+        for rank, bundle in enumerate(dated):
             if rank < keep:
                 action, reason = "keep", "among the newest {} {} bundles".format(keep, _where(location))
             elif bundle.bundle_id in deployed:
                 action, reason = "keep", "used by deployment {}".format(", ".join(sorted(deployed[bundle.bundle_id])))
             elif bundle.bundle_id == newest_approved:
                 action, reason = "keep", "newest approved bundle"
-            elif bundle.created_ms is None:
-                action, reason = "keep", "creation date unknown: kept to be safe"
             elif not ids.is_valid(ids.BUNDLE_ID, bundle.bundle_id):
                 action, reason = "keep", "id has characters that would corrupt the API URL: delete it by hand"
             else:
