@@ -138,6 +138,8 @@ def classify(exc, service, what, secrets):
     detail = scrub(exc, secrets)[:300]
     if isinstance(exc, DeadlineExceeded):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} while {}: {}.".format(service, what, detail))
+    if isinstance(exc, requests.exceptions.JSONDecodeError):
+        return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer that is not JSON while {}.".format(service, what))
     if isinstance(exc, requests.exceptions.Timeout):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} did not answer in time while {} (request timeout "
                               "reached; see timeout_seconds in the govern-connection preset).".format(service, what))
