@@ -1,0 +1,104 @@
+"""Demo stage: the Govern gate end to end against the local DSS/Govern emulator.
+
+    python demo/stage_gate.py [OUTPUT_DIR]
+
+Starts the emulator on a free loopback port with project FRAUD_DETECTION governed by a Govern
+project whose sign-off on step 'review' is WAITING_FOR_APPROVAL; runs create-approved-bundle (it
+refuses), approves the sign-off in the emulator state, runs it again (bundle created and
+published), prunes (dry run, then for real) and writes the governance status. The HTML results go
+to OUTPUT_DIR; the returned lines summarise what happened.
+"""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for path in (os.path.join(ROOT, "python-lib"), ROOT):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from dss_local.emulator import Emulator, demo_state  # noqa: E402
+from dss_local.macro import run_macro  # noqa: E402
+from model_guardrails.errors import GuardrailsError  # noqa: E402
+
+PROJECT = "FRAUD_DETECTION"
+DSS_KEY = "dss-demo-key"
+GOVERN_KEY = "govern-demo-key"
+
+
+def _old_bundles(state):
+    """Three earlier, manually created bundles; the oldest is deployed to production."""
+    project = state["dss"]["projects"][PROJECT]
+    deployer = state["dss"]["deployer"]
+    deployer["projects"][PROJECT] = {"packages": []}
+    day = 86400000
+    base = 1760000000000  # 2025-10-09, epoch milliseconds
+    for i in range(1, 4):
+        bundle_id = "v0.{}".format(i)
+        project["bundles"].append({"bundleId": bundle_id, "state": "BUILT", "exportManifest": {
+            "exportUserInfo": {"exportedBy": "data.scientist", "exportedOn": base + i * day, "releaseNotes": ""}}})
+        deployer["projects"][PROJECT]["packages"].append(
+            {"id": bundle_id, "publishedOn": base + i * day + 3600000, "publishedBy": "data.scientist"})
+    deployer["deployments"]["fraud-detection-prod"] = {
+        "publishedProjectKey": PROJECT, "infraId": "production", "bundleId": "v0.1"}
+    deployer["infras"]["production"] = {"stage": "production", "governCheckPolicy": "PREVENT"}
+    return state
+
+
+def run(output_dir):
+    os.makedirs(output_dir, exist_ok=True)
+    lines = []
+
+    def write(name, html):
+        path = os.path.join(output_dir, name)
+        with open(path, "w") as f:
+            f.write(html)
+        return path
+
+    with Emulator(_old_bundles(demo_state(PROJECT, DSS_KEY, GOVERN_KEY))) as emu:
+        conn = {"govern_url": emu.url, "api_key": GOVERN_KEY, "timeout_seconds": 10}
+
+        def macro(macro_id, **config):
+            config["govern_connection"] = conn
+            return run_macro(macro_id, PROJECT, config=config, dss_url=emu.url, dss_api_key=DSS_KEY,
+                             plugin_dir=ROOT)
+
+        gate_config = dict(version="1.0", publish=True, release_notes="Fraud model, quarterly retrain.")
+        try:
+            macro("create-approved-bundle", **gate_config)
+            lines.append("gate: UNEXPECTED approval while the sign-off waits")
+        except GuardrailsError as refusal:
+            lines.append("gate refused (sign-off waiting): {}".format(refusal))
+
+        emu.state.set_signoff("ar.2", "review", "APPROVED", approver="risk.officer",
+                              comment="Drift and fairness evidence reviewed.")
+        lines.append("Govern: sign-off on step 'review' approved by risk.officer (emulator state)")
+        path = write("gate_approved.html", macro("create-approved-bundle", **gate_config))
+        state = emu.state.snapshot()
+        created = state["dss"]["projects"][PROJECT]["bundles"][-1]["bundleId"]
+        published = [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]]
+        lines.append("gate approved: bundle {} created and published ({} on the Project Deployer) -> {}".format(
+            created, "yes" if created in published else "NO", path))
+
+        path = write("prune_dry_run.html", macro("prune-bundles", keep=2))
+        lines.append("prune (dry run, keep 2): nothing deleted -> {}".format(path))
+        before = [b["bundleId"] for b in emu.state.snapshot()["dss"]["projects"][PROJECT]["bundles"]]
+        path = write("prune.html", macro("prune-bundles", keep=2, dry_run=False))
+        after = [b["bundleId"] for b in emu.state.snapshot()["dss"]["projects"][PROJECT]["bundles"]]
+        lines.append("prune (keep 2): deleted {}; kept {} (v0.1 is deployed) -> {}".format(
+            ", ".join(sorted(set(before) - set(after))) or "nothing", ", ".join(after), path))
+
+        html = macro("governance-status")
+        path = write("governance_status.html", html)
+        flagged = html.count("WITHOUT APPROVAL</td>")
+        lines.append("governance status: {} bundle(s) flagged published/deployed without approval -> {}".format(
+            flagged, path))
+        audit = emu.state.snapshot()["dss"]["audit"]
+        lines.append("audit: {} entries in the DSS audit trail (customMsgType model-guardrails-gate)".format(
+            len(audit)))
+    return lines
+
+
+if __name__ == "__main__":
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "demo", "output", "gate")
+    for line in run(out):
+        print(line)

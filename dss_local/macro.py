@@ -1,0 +1,77 @@
+"""Run a plugin macro's real runnable.py (and a Project Standards check spec) locally.
+
+``dataiku.api_client()`` inside the macro returns a ``dataikuapi.DSSClient`` for ``dss_url`` /
+``dss_api_key`` (for instance the emulator)."""
+import inspect
+import json
+import logging
+import os
+import runpy
+
+from . import runtime
+
+log = logging.getLogger("dss-local")
+
+
+def _client_factory(dss_url, dss_api_key):
+    if not dss_url:
+        return None
+    if not dss_api_key:
+        raise ValueError("--dss-url needs --dss-api-key (the API key of the DSS user running the macro).")
+
+    def factory():
+        import dataikuapi
+
+        return dataikuapi.DSSClient(dss_url.rstrip("/"), dss_api_key)
+    return factory
+
+
+def _subclass(module, base, path):
+    found = [v for v in module.values() if inspect.isclass(v) and issubclass(v, base) and v is not base]
+    if len(found) != 1:
+        raise ValueError("{} must define exactly one subclass of {} (found {}).".format(
+            path, base.__name__, len(found)))
+    return found[0]
+
+
+def run_macro(macro_id, project_key, config=None, dss_url=None, dss_api_key=None, plugin_config=None,
+              plugin_dir=None, progress=None):
+    """Instantiate the Runnable of python-runnables/<macro_id>/runnable.py and return run()'s
+    result (a ResultTable is returned as the public API's JSON form)."""
+    plugin_dir = plugin_dir or runtime.find_plugin_dir()
+    folder, descriptor = runtime.load_descriptor(plugin_dir, "python-runnables", macro_id)
+    merged = runtime.with_defaults(descriptor, config or {})
+    with runtime.component_context(plugin_dir) as flow:
+        flow.state["api_client"] = _client_factory(dss_url, dss_api_key)
+        from dataiku.runnables import ResultTable, Runnable
+
+        path = os.path.join(folder, "runnable.py")
+        cls = _subclass(runpy.run_path(path), Runnable, path)
+        macro = cls(project_key, merged, plugin_config or {})
+        macro.get_progress_target()
+        log.info("Running macro %s on project %s", macro_id, project_key)
+        result = macro.run(progress or (lambda value: None))
+        if isinstance(result, ResultTable):
+            return result.to_json()
+        if descriptor.get("resultType") == "JSON_OBJECT" and isinstance(result, str):
+            return json.loads(result)
+        return result
+
+
+def run_project_standards_check(check_id, project_key, config=None, dss_url=None, dss_api_key=None,
+                                plugin_config=None, plugin_dir=None):
+    """Run python-project-standards-check-specs/<check_id>; returns the result as JSON."""
+    plugin_dir = plugin_dir or runtime.find_plugin_dir()
+    folder = os.path.join(plugin_dir, "python-project-standards-check-specs", check_id)
+    with open(os.path.join(folder, "project_standards_check_spec.json")) as f:
+        descriptor = json.load(f)
+    merged = runtime.with_defaults(descriptor, config or {})
+    with runtime.component_context(plugin_dir) as flow:
+        factory = _client_factory(dss_url, dss_api_key)
+        flow.state["api_client"] = factory
+        from dataiku.project_standards import ProjectStandardsCheckSpec
+
+        path = os.path.join(folder, "project_standards_check_spec.py")
+        cls = _subclass(runpy.run_path(path), ProjectStandardsCheckSpec, path)
+        project = factory().get_project(project_key) if factory else None
+        return cls(merged, plugin_config or {}, project).run().to_json()

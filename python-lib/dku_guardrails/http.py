@@ -1,0 +1,171 @@
+"""Timeouts, deadline, TLS and secret hygiene for the ``dataikuapi`` clients.
+
+The public client never passes a timeout to ``requests`` (a hung server hangs the caller forever)
+and has no CA-bundle option. Both clients keep their ``requests.Session`` in ``_session`` and pass
+``verify=self._session.verify`` on every call, so we mount an adapter that gives every request a
+timeout bounded by the macro's deadline, and set ``verify`` on that session.
+"""
+import contextlib
+import logging
+import os
+import time
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from dataikuapi.utils import DataikuException
+from model_guardrails import gate
+from model_guardrails.errors import ConfigError
+
+log = logging.getLogger("model_guardrails.gate")
+REDACTED = "<redacted>"
+
+
+class DeadlineExceeded(requests.exceptions.Timeout):
+    """The macro's overall deadline passed before a request could be sent."""
+
+
+class Deadline:
+    def __init__(self, seconds, clock=time.monotonic):
+        self.seconds = float(seconds)
+        self._clock = clock
+        self._end = clock() + self.seconds
+
+    def remaining(self):
+        return self._end - self._clock()
+
+    def request_timeout(self, per_request):
+        left = self.remaining()
+        if left <= 0:
+            raise DeadlineExceeded("the macro's overall deadline of {:g} s has passed".format(self.seconds))
+        return min(float(per_request), left)
+
+
+class _BoundedAdapter(HTTPAdapter):
+    """Gives each request ``min(timeout, time left before the deadline)``; no retries."""
+
+    def __init__(self, timeout, deadline):
+        super().__init__(max_retries=0)
+        self._timeout = timeout
+        self._deadline = deadline
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        bounded = self._deadline.request_timeout(self._timeout)
+        if timeout is not None and not isinstance(timeout, tuple):
+            bounded = min(bounded, float(timeout))
+        return super().send(request, stream=stream, timeout=bounded, verify=verify, cert=cert, proxies=proxies)
+
+
+def harden(client, timeout, deadline, verify_tls=None, ca_bundle=""):
+    """Bound every request of a dataikuapi client; set TLS verification when asked.
+
+    ``verify_tls=None`` leaves the client's own setting (used for the DSS client and for the Govern
+    node DSS is configured with)."""
+    session = getattr(client, "_session", None)
+    if not isinstance(session, requests.Session):
+        # Without the session no timeout can be enforced: refuse rather than risk hanging forever.
+        raise gate.GateError(gate.REFUSE_SERVER, "This version of dataikuapi does not expose its HTTP session, "
+                             "so request timeouts cannot be enforced; the gate refuses to run without them.")
+    adapter = _BoundedAdapter(timeout, deadline)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    if verify_tls is False:
+        session.verify = False
+    elif verify_tls is True:
+        if ca_bundle:
+            if not os.path.isfile(ca_bundle):
+                raise ConfigError("govern_connection.ca_bundle", ca_bundle,
+                                  "the path of a PEM file of CA certificates readable by the DSS user")
+            session.verify = ca_bundle
+        else:
+            session.verify = True
+    return client
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+def scrub(text, secrets):
+    text = "" if text is None else str(text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class SecretFilter(logging.Filter):
+    """Replaces secrets in every record passing through a handler."""
+
+    def __init__(self, secrets):
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record):
+        message = record.getMessage()
+        clean = scrub(message, self.secrets)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info), self.secrets)
+            record.exc_info = None
+        return True
+
+
+@contextlib.contextmanager
+def redacted_logs(secrets):
+    """While the macro runs, every handler of the root logger drops our secrets from records."""
+    handlers = list(logging.getLogger().handlers)
+    filt = SecretFilter(secrets)
+    for handler in handlers:
+        handler.addFilter(filt)
+    try:
+        yield filt
+    finally:
+        for handler in handlers:
+            handler.removeFilter(filt)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+# The exceptions a dataikuapi call can raise (dataiku-api.md §9): HTTP errors, transport errors,
+# unreadable JSON (ValueError), and answers missing the keys the client indexes.
+CALL_ERRORS = (DataikuException, requests.exceptions.RequestException, ValueError, KeyError, TypeError,
+               AttributeError)
+
+
+def classify(exc, service, what, secrets):
+    """An exception raised while calling ``service`` ("Govern" or "DSS") to a GateError whose
+    message names the call, says what happened and what to do — with secrets removed."""
+    detail = scrub(exc, secrets)[:300]
+    if isinstance(exc, DeadlineExceeded):
+        return gate.GateError(gate.REFUSE_TIMEOUT, "{} while {}: {}.".format(service, what, detail))
+    if isinstance(exc, requests.exceptions.JSONDecodeError):
+        return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer that is not JSON while {}.".format(service, what))
+    if isinstance(exc, requests.exceptions.Timeout):
+        return gate.GateError(gate.REFUSE_TIMEOUT, "{} did not answer in time while {} (request timeout "
+                              "reached; see timeout_seconds in the govern-connection preset).".format(service, what))
+    if isinstance(exc, requests.exceptions.SSLError):
+        return gate.GateError(gate.REFUSE_TLS, "TLS verification of {} failed while {}: give the CA bundle of the "
+                              "server in the preset's ca_bundle (verify_tls stays on).".format(service, what))
+    if isinstance(exc, requests.exceptions.RequestException):
+        return gate.GateError(gate.REFUSE_UNREACHABLE, "{} is unreachable while {} ({}): check the URL and "
+                              "that the node is running.".format(service, what, type(exc).__name__))
+    if isinstance(exc, DataikuException):
+        if "NotAuthenticatedException" in detail:
+            return gate.GateError(gate.REFUSE_AUTH, "{} rejected the API key while {} ({}): ask a {} administrator "
+                                  "for a valid key and update the preset.".format(service, what, detail, service))
+        if "UnauthorizedException" in detail or "ForbiddenException" in detail:
+            return gate.GateError(gate.REFUSE_FORBIDDEN, "{} refused access while {} ({}): the user or key lacks "
+                                  "the permission.".format(service, what, detail))
+        if "NotFoundException" in detail:
+            return gate.GateError(gate.REFUSE_NOT_FOUND, "{} found nothing while {} ({}).".format(service, what, detail))
+        return gate.GateError(gate.REFUSE_SERVER, "{} failed while {} ({}).".format(service, what, detail))
+    return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer the gate cannot read while {} ({}: {}).".format(
+        service, what, type(exc).__name__, detail[:200]))
+
+
+def call(service, what, secrets, fn, *args, **kwargs):
+    """Run one client call; every failure becomes a GateError (fail closed)."""
+    try:
+        return fn(*args, **kwargs)
+    except CALL_ERRORS as exc:
+        raise classify(exc, service, what, secrets) from None

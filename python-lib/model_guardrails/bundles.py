@@ -1,0 +1,227 @@
+"""Bundle ids, prune selection and governance-status rows, as functions over plain data."""
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Optional, Tuple
+
+from . import ids
+from .errors import ConfigError
+from .gate import APPROVED, GATE_MARKER, format_time
+
+PLACEHOLDERS = ("project_key", "project_slug", "version", "date", "status")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_template(template, version):
+    """The template may only use the known placeholders; {version} needs a version."""
+    if not template:
+        raise ConfigError("bundle_id_template", template, "a template such as '{project_key}-v{version}-approved-{date}'")
+    for name in _PLACEHOLDER.findall(template):
+        if name not in PLACEHOLDERS:
+            raise ConfigError("bundle_id_template", template, "only the placeholders " + ", ".join(
+                "{" + n + "}" for n in PLACEHOLDERS) + " (found {" + name + "})")
+    if "{version}" in template and not version:
+        raise ConfigError("version", version, "a version such as '1.0' (the bundle id template uses {version})")
+    if re.search(r"[{}]", _PLACEHOLDER.sub("", template)):
+        raise ConfigError("bundle_id_template", template, "balanced braces around placeholder names")
+
+
+def render_bundle_id(template, project_key, version="", status=APPROVED, now=None):
+    """Fill the template and validate the result as a bundle id (ConfigError naming the template)."""
+    check_template(template, version)
+    now = now or datetime.now(timezone.utc)
+    values = {
+        "project_key": project_key,
+        "project_slug": project_key.lower().replace("_", "-"),
+        "version": version,
+        "date": now.strftime("%Y-%m-%d"),
+        "status": status.lower(),
+    }
+    bundle_id = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    if not ids.is_valid(ids.BUNDLE_ID, bundle_id):
+        raise ConfigError("bundle_id_template", "{} (gives {!r})".format(template, bundle_id),
+                          "a template whose result is " + ids._DESCRIPTIONS[ids.BUNDLE_ID])
+    return bundle_id
+
+
+# -- bundle listings ---------------------------------------------------------------------------
+
+def to_epoch_ms(value):
+    """exportedOn / publishedOn (epoch ms or ISO-8601 text) to epoch ms; None when unreadable."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and value.strip():
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.timestamp() * 1000.0
+    return None
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    bundle_id: str
+    location: str                 # "design" (exported) or "deployer" (published)
+    created_ms: Optional[float]
+    created_by: str = ""
+    release_notes: str = ""
+    published_on: str = ""
+    published_by: str = ""
+
+    @property
+    def created(self):
+        return format_time(self.created_ms) if self.created_ms is not None else ""
+
+    @property
+    def gate_approved(self):
+        return GATE_MARKER in (self.release_notes or "")
+
+
+def exported_bundles(raw):
+    """GET /projects/{K}/bundles/exported → [BundleInfo]. Raises ValueError on an unreadable answer."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("bundles"), list):
+        raise ValueError("the exported-bundle list is not an object with a 'bundles' list")
+    out = []
+    for item in raw["bundles"]:
+        if not isinstance(item, dict) or not isinstance(item.get("bundleId"), str):
+            raise ValueError("an exported bundle has no 'bundleId'")
+        manifest = item.get("exportManifest") if isinstance(item.get("exportManifest"), dict) else {}
+        user = manifest.get("exportUserInfo") if isinstance(manifest.get("exportUserInfo"), dict) else {}
+        published = item.get("publishedBundleState") if isinstance(item.get("publishedBundleState"), dict) else {}
+        out.append(BundleInfo(
+            bundle_id=item["bundleId"], location="design", created_ms=to_epoch_ms(user.get("exportedOn")),
+            created_by=str(user.get("exportedBy") or ""), release_notes=str(user.get("releaseNotes") or ""),
+            published_on=format_time(published.get("publishedOn")) if published else "",
+            published_by=str(published.get("publishedBy") or "") if published else ""))
+    return out
+
+
+def published_bundles(packages):
+    """The deployer project's ``packages`` → [BundleInfo]."""
+    if not isinstance(packages, list):
+        raise ValueError("the published project's 'packages' is not a list")
+    out = []
+    for item in packages:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise ValueError("a published bundle has no 'id'")
+        state = item.get("publishedBundleState") if isinstance(item.get("publishedBundleState"), dict) else item
+        when = state.get("publishedOn")
+        out.append(BundleInfo(bundle_id=item["id"], location="deployer", created_ms=to_epoch_ms(when),
+                              published_on=format_time(when), published_by=str(state.get("publishedBy") or "")))
+    return out
+
+
+# -- prune -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PruneItem:
+    bundle_id: str
+    location: str
+    created: str
+    action: str    # "delete" or "keep"
+    reason: str
+
+
+def _newest_first(bundles):
+    # Unknown dates sort first: they are treated as newest, hence kept.
+    return sorted(bundles, key=lambda b: (b.created_ms is not None, -(b.created_ms or 0), b.bundle_id))
+
+
+def plan_prune(exported, published, deployed, approved_ids, keep):
+    """What prune-bundles deletes: per location, everything beyond the newest ``keep`` bundles,
+    except a bundle a deployment uses (``deployed``: {bundle_id: [deployment ids]}), the newest
+    approved bundle (``approved_ids``), a bundle without a readable date, and an id unsafe in a URL."""
+    if not isinstance(keep, int) or keep < 1:
+        raise ConfigError("keep", keep, "an integer of at least 1")
+    everything = list(exported) + list(published)
+    approved = [b for b in _newest_first(everything) if b.bundle_id in approved_ids and b.created_ms is not None]
+    newest_approved = approved[0].bundle_id if approved else None
+    plan = []
+    for location, bundles in (("design", exported), ("deployer", published)):
+        dated = _newest_first([x for x in bundles if x.created_ms is not None])
+        for bundle in [x for x in bundles if x.created_ms is None]:
+            plan.append(PruneItem(bundle.bundle_id, location, "", "keep", "creation date unknown: kept to be safe"))
+        for rank, bundle in enumerate(dated):
+            if rank < keep:
+                action, reason = "keep", "among the newest {} {} bundles".format(keep, _where(location))
+            elif bundle.bundle_id in deployed:
+                action, reason = "keep", "used by deployment {}".format(", ".join(sorted(deployed[bundle.bundle_id])))
+            elif bundle.bundle_id == newest_approved:
+                action, reason = "keep", "newest approved bundle"
+            elif not ids.is_valid(ids.BUNDLE_ID, bundle.bundle_id):
+                action, reason = "keep", "id has characters that would corrupt the API URL: delete it by hand"
+            else:
+                action = "delete"
+                reason = "older than the newest {} {} bundles, not deployed, not the newest approved one".format(
+                    keep, _where(location))
+            plan.append(PruneItem(bundle.bundle_id, location, bundle.created, action, reason))
+    return plan
+
+
+def _where(location):
+    return "exported" if location == "design" else "published"
+
+
+# -- governance status -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BundleApproval:
+    status: str = ""          # Govern sign-off status of the bundle's Govern item, or "" if unknown
+    approver: str = ""
+    note: str = ""            # e.g. "not in Govern yet (sync pending)" or an error
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    bundle_id: str
+    exported: str
+    exported_by: str
+    govern_status: str
+    approver: str
+    gate_record: bool
+    published: str
+    deployments: Tuple[str, ...]
+    approved: bool
+    flag: str
+    note: str
+
+
+def status_rows(exported, published, deployed, approvals):
+    """One row per bundle id (exported or published), newest first, with its approval and flags.
+
+    A bundle counts as approved when its own Govern sign-off is APPROVED, or when its release notes
+    carry the gate's approval record (the bundle was created through create-approved-bundle).
+    """
+    by_id = {}
+    for bundle in list(exported) + list(published):
+        by_id.setdefault(bundle.bundle_id, []).append(bundle)
+    rows = []
+    for bundle_id, copies in by_id.items():
+        design = next((b for b in copies if b.location == "design"), None)
+        deployer = next((b for b in copies if b.location == "deployer"), None)
+        approval = approvals.get(bundle_id, BundleApproval(note="not looked up"))
+        gate = bool(design and design.gate_approved)
+        approved = approval.status == APPROVED or gate
+        deps = tuple(sorted(deployed.get(bundle_id, ())))
+        published_on = (deployer.published_on if deployer else "") or (design.published_on if design else "")
+        is_published = deployer is not None or bool(design and design.published_on)
+        flag = ""
+        if deps and not approved:
+            flag = "DEPLOYED WITHOUT APPROVAL"
+        elif is_published and not approved:
+            flag = "PUBLISHED WITHOUT APPROVAL"
+        created = design.created_ms if design else (deployer.created_ms if deployer else None)
+        rows.append((created, StatusRow(
+            bundle_id=bundle_id, exported=design.created if design else "",
+            exported_by=design.created_by if design else "", govern_status=approval.status or "UNKNOWN",
+            approver=approval.approver, gate_record=gate,
+            published=(published_on or "yes") if is_published else "", deployments=deps,
+            approved=approved, flag=flag, note=approval.note)))
+    rows.sort(key=lambda pair: (pair[0] is not None, -(pair[0] or 0), pair[1].bundle_id))
+    return [row for _, row in rows]

@@ -1,0 +1,412 @@
+"""The Govern gate decision (SPEC §5), as functions over plain data.
+
+Only an explicit Govern sign-off status ``APPROVED`` (and, by default, a final approver response
+``APPROVED``) approves. Everything else — an unknown status, a missing field, a lookup that found
+nothing, any transport or server error — is a refusal with a message that says what was found and
+what to do. Nothing here performs I/O: the adapters in ``dku_guardrails`` fetch the raw JSON and
+hand it to these functions.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Optional, Tuple
+from urllib.parse import urlsplit
+
+from . import ids, params as p
+from .errors import ConfigError, GuardrailsError
+
+# Govern sign-off statuses (dataikuapi GovernArtifactSignoff.update_status docstring).
+NOT_STARTED = "NOT_STARTED"
+WAITING_FOR_FEEDBACK = "WAITING_FOR_FEEDBACK"
+WAITING_FOR_APPROVAL = "WAITING_FOR_APPROVAL"
+APPROVED = "APPROVED"
+REJECTED = "REJECTED"
+ABANDONED = "ABANDONED"
+SIGNOFF_STATUSES = (NOT_STARTED, WAITING_FOR_FEEDBACK, WAITING_FOR_APPROVAL, APPROVED, REJECTED, ABANDONED)
+
+# Why a decision was taken. APPROVE is the only code that lets a bundle be created.
+APPROVE = "APPROVE"
+REFUSE_STATUS = "SIGNOFF_NOT_APPROVED"
+REFUSE_FINAL = "FINAL_APPROVAL_MISSING"
+REFUSE_NOT_FOUND = "NOT_FOUND"
+REFUSE_NOT_GOVERNED = "NOT_GOVERNED"
+REFUSE_NO_SIGNOFF = "NO_SIGNOFF"
+REFUSE_AUTH = "AUTH_REJECTED"
+REFUSE_FORBIDDEN = "FORBIDDEN"
+REFUSE_TIMEOUT = "TIMEOUT"
+REFUSE_UNREACHABLE = "UNREACHABLE"
+REFUSE_TLS = "TLS_ERROR"
+REFUSE_SERVER = "SERVER_ERROR"
+REFUSE_MALFORMED = "MALFORMED_RESPONSE"
+REFUSE_EVIDENCE = "EVIDENCE_FAILED"
+REFUSE_BUNDLE_ID = "BUNDLE_ID_REJECTED"
+REFUSE_AUDIT = "AUDIT_NOT_WRITTEN"
+REFUSE_AMBIGUOUS = "AMBIGUOUS"
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_STEP = "review"
+DEFAULT_TEMPLATE = "{project_key}-v{version}-approved-{date}"
+AUDIT_TYPE = "model-guardrails-gate"
+# The whole macro's deadline: ten request timeouts, at least one minute, at most 15 minutes.
+DEADLINE_FACTOR, DEADLINE_MIN, DEADLINE_MAX = 10, 60.0, 900.0
+
+# Govern blueprints (dataiku-api.md §4.1). The saved-model-version blueprint and its field ids are
+# not confirmed by Dataiku's documentation; they are named once here.
+BP_DATAIKU_PROJECT = "bp.system.dataiku_project"
+BP_DATAIKU_BUNDLE = "bp.system.dataiku_bundle"
+BP_DATAIKU_MODEL_VERSION = "bp.system.dataiku_saved_model_version"
+FIELD_NODE_ID = "node_id"
+FIELD_PROJECT_KEY = "project_key"
+FIELD_BUNDLE_ID = "bundle_id"
+FIELD_SAVED_MODEL_ID = "saved_model_id"
+FIELD_VERSION_ID = "version_id"
+FIELD_GOVERNED_BY = "governed_by"
+
+
+class GateError(GuardrailsError):
+    """A lookup or call that ends in refusal: ``code`` says which kind, the message says why."""
+
+    def __init__(self, code, message):
+        self.code = code
+        super().__init__(message)
+
+
+class GateRefused(GuardrailsError):
+    """Raised by create-approved-bundle on refusal so that a scenario's macro step fails."""
+
+    def __init__(self, decision, audit_note=""):
+        self.decision = decision
+        text = "Bundle creation refused: " + decision.reason
+        if audit_note:
+            text += " " + audit_note
+        super().__init__(text)
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GovernConnection:
+    """Values of a govern-connection preset. The key is kept out of repr()."""
+
+    govern_url: str
+    api_key: str = field(repr=False)
+    verify_tls: bool = True
+    ca_bundle: str = ""
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+
+
+def parse_govern_connection(raw, name="govern_connection"):
+    """The preset dict DSS hands over (None when no preset was chosen)."""
+    if raw is None or raw == "" or raw == {}:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError(name, "<{}>".format(type(raw).__name__),
+                          "a govern-connection preset (a JSON object with govern_url and api_key)")
+    url = p.get_str(raw, "govern_url")
+    check_url(url, name + ".govern_url")
+    key = raw.get("api_key")
+    if not isinstance(key, str) or not key.strip():
+        # Never echo the value: it may be a mistyped secret.
+        raise ConfigError(name + ".api_key", "<hidden>", "the API key of a Govern user or a Govern global API key")
+    return GovernConnection(
+        govern_url=url.rstrip("/"),
+        api_key=key.strip(),
+        verify_tls=p.get_bool(raw, "verify_tls", True),
+        ca_bundle=p.get_str(raw, "ca_bundle", ""),
+        timeout_seconds=p.get_float(raw, "timeout_seconds", DEFAULT_TIMEOUT_SECONDS, minimum=0.1, maximum=600),
+    )
+
+
+def check_url(url, name):
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(name, url, "the base URL of the Govern node, such as https://govern.example.com:8443")
+    if parts.username or parts.password:
+        raise ConfigError(name, "<URL with credentials>", "a URL without user or password (put the key in api_key)")
+    if parts.query or parts.fragment:
+        raise ConfigError(name, url, "a base URL without '?' query or '#' fragment")
+    return url
+
+
+@dataclass(frozen=True)
+class GovernSource:
+    """Where Govern credentials come from: a preset, or the DSS-configured Govern node."""
+
+    connection: Optional[GovernConnection]
+    use_dss_govern_node: bool
+
+    @property
+    def timeout_seconds(self):
+        return self.connection.timeout_seconds if self.connection else DEFAULT_TIMEOUT_SECONDS
+
+    @property
+    def deadline_seconds(self):
+        return deadline_for(self.timeout_seconds)
+
+    @property
+    def label(self):
+        if self.use_dss_govern_node:
+            return "the Govern node configured in DSS (Administration > Settings > Govern)"
+        return "preset govern_connection ({})".format(self.connection.govern_url)
+
+
+def deadline_for(timeout_seconds):
+    return min(DEADLINE_MAX, max(DEADLINE_MIN, DEADLINE_FACTOR * timeout_seconds))
+
+
+def parse_govern_source(config):
+    use_node = p.get_bool(config, "use_dss_govern_node", False)
+    connection = parse_govern_connection(config.get("govern_connection"))
+    if not use_node and connection is None:
+        raise ConfigError("govern_connection", config.get("govern_connection"),
+                          "a govern-connection preset, or 'use_dss_govern_node' set to true (DSS administrators only)")
+    return GovernSource(connection=connection, use_dss_govern_node=use_node)
+
+
+@dataclass(frozen=True)
+class GateParams:
+    source: GovernSource
+    governed_item: str = "project"
+    saved_model_id: str = ""
+    saved_model_version: str = ""
+    signoff_step: str = DEFAULT_STEP
+    require_final_approval: bool = True
+    bundle_id_template: str = DEFAULT_TEMPLATE
+    version: str = ""
+    release_notes: str = ""
+    evidence_datasets: Tuple[str, ...] = ()
+    publish: bool = False
+    dry_run: bool = False
+    audit_required: bool = True
+
+
+def parse_gate_params(config):
+    """create-approved-bundle's config (SPEC §5, issue item 9) to a validated GateParams."""
+    from .bundles import check_template  # local import: bundles imports this module
+
+    source = parse_govern_source(config)
+    item = p.get_choice(config, "governed_item", "project", ("project", "saved_model_version"))
+    model_id = p.get_str(config, "saved_model_id", "")
+    model_version = p.get_str(config, "saved_model_version", "")
+    if item == "saved_model_version":
+        if not model_id:
+            raise ConfigError("saved_model_id", model_id, "the id of the saved model whose version is governed")
+        ids.check(ids.SAVED_MODEL_ID, model_id, "saved_model_id")
+        if model_version:
+            ids.check(ids.MODEL_VERSION_ID, model_version, "saved_model_version")
+    step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", DEFAULT_STEP), "signoff_step")
+    template = p.get_str(config, "bundle_id_template", DEFAULT_TEMPLATE)
+    version = p.get_str(config, "version", "")
+    check_template(template, version)
+    datasets = tuple(ids.check(ids.DATASET_NAME, name, "evidence_datasets")
+                     for name in p.get_list(config, "evidence_datasets"))
+    return GateParams(
+        source=source, governed_item=item, saved_model_id=model_id, saved_model_version=model_version,
+        signoff_step=step, require_final_approval=p.get_bool(config, "require_final_approval", True),
+        bundle_id_template=template, version=version, release_notes=p.get_str(config, "release_notes", ""),
+        evidence_datasets=datasets, publish=p.get_bool(config, "publish", False),
+        dry_run=p.get_bool(config, "dry_run", False), audit_required=p.get_bool(config, "audit_required", True),
+    )
+
+
+# -- the decision ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GovernedItem:
+    """The chain from the DSS item to the Govern item whose sign-off decides."""
+
+    kind: str                 # "project" or "saved_model_version"
+    dss_label: str            # e.g. "project FRAUD_DETECTION" or "saved model version FRAUD_DETECTION.abc/v3"
+    dataiku_artifact_id: str  # the synced Dataiku item in Govern
+    govern_artifact_id: str   # the Govern item it is governed_by
+    govern_name: str = ""
+    govern_blueprint: str = ""
+
+    @property
+    def govern_label(self):
+        name = " '{}'".format(self.govern_name) if self.govern_name else ""
+        kind = "Govern model version" if self.kind == "saved_model_version" else "Govern project"
+        return "{}{} ({})".format(kind, name, self.govern_artifact_id)
+
+
+@dataclass(frozen=True)
+class Decision:
+    approved: bool
+    code: str
+    reason: str
+    step: str = ""
+    signoff_status: str = ""
+    approver: str = ""
+    approved_on: str = ""
+    approver_comment: str = ""
+    feedback: Tuple[str, ...] = ()
+
+
+def refuse(code, reason, step="", status=""):
+    return Decision(approved=False, code=code, reason=reason, step=step, signoff_status=status)
+
+
+_GUIDANCE = {
+    NOT_STARTED: "the sign-off has not been requested: the owner of the {item} must request feedback or "
+                 "approval in Govern, then its approvers must approve it before a bundle can be created",
+    WAITING_FOR_FEEDBACK: "the reviewers of the feedback groups of the {item} must give their feedback, then "
+                          "its approvers must approve it before a bundle can be created",
+    WAITING_FOR_APPROVAL: "the approvers of the {item} must approve it before a bundle can be created",
+    REJECTED: "an approver rejected it; the sign-off must be reset in Govern and approved again before a "
+              "bundle can be created",
+    ABANDONED: "it was abandoned; the sign-off must be reset in Govern and approved again before a bundle "
+               "can be created",
+}
+
+
+def _text(value):
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _first(mapping, keys):
+    for key in keys:
+        value = mapping.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return format_time(value)
+        if isinstance(value, dict):  # e.g. {"login": ..., "displayName": ...}
+            inner = _first(value, ("login", "userLogin", "displayName", "name"))
+            if inner:
+                return inner
+    return ""
+
+
+# The approver/date keys of approverResponse are not documented; these are read in this order.
+APPROVER_KEYS = ("user", "login", "userLogin", "author", "approver", "lastModifiedBy", "createdBy")
+DATE_KEYS = ("date", "lastModifiedOn", "lastModificationDate", "updatedOn", "createdOn", "timestamp")
+
+
+def format_time(value):
+    """Epoch milliseconds or an ISO string to 'YYYY-MM-DD HH:MM UTC' (text returned as given)."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(value / 1000.0, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        except (OverflowError, OSError, ValueError):
+            return ""
+    return value if isinstance(value, str) else ""
+
+
+def decide_signoff(signoff, item, step, require_final_approval=True):
+    """Approve only on ``status == APPROVED`` (and final approver response APPROVED if required).
+
+    ``signoff`` is the raw JSON of GET /artifact/{id}/workflow/step/{step}/signoff.
+    """
+    where = "Govern sign-off on step '{}' of {}".format(step, item.govern_label)
+    if not isinstance(signoff, dict):
+        return refuse(REFUSE_MALFORMED, "{} could not be read: Govern answered {} instead of a sign-off "
+                      "object; the gate refuses when it cannot read the sign-off.".format(
+                          where, type(signoff).__name__), step)
+    status = signoff.get("status")
+    if not isinstance(status, str) or not status:
+        return refuse(REFUSE_MALFORMED, "{} has no status in Govern's answer; the gate refuses when it cannot "
+                      "read the sign-off.".format(where), step)
+    feedback = tuple("{}: {}".format(_first(f, APPROVER_KEYS) or "reviewer", _text(f.get("status")))
+                     for f in signoff.get("feedbackResponses") or [] if isinstance(f, dict))
+    response = signoff.get("approverResponse")
+    response = response if isinstance(response, dict) else None
+    approver = _first(response, APPROVER_KEYS) if response else ""
+    approved_on = _first(response, DATE_KEYS) if response else ""
+    comment = _text(response.get("comment")) if response else ""
+    common = dict(step=step, signoff_status=status, approver=approver, approved_on=approved_on,
+                  approver_comment=comment, feedback=feedback)
+    if status != APPROVED:
+        if status in _GUIDANCE:
+            guidance = _GUIDANCE[status].format(item=item.govern_label)
+        else:
+            guidance = ("this is not a sign-off status the gate knows; only {} allows a bundle to be "
+                        "created".format(APPROVED))
+        reason = "{} of {} is {}: {}.".format(
+            "Govern sign-off on step '{}'".format(step), item.dss_label, status, guidance)
+        if status == REJECTED and comment:
+            reason += " Approver's comment: {!r}.".format(comment)
+        return Decision(approved=False, code=REFUSE_STATUS, reason=reason, **common)
+    if require_final_approval:
+        final = _text(response.get("status")) if response else ""
+        if final != APPROVED:
+            found = "no final approver response" if not final else "a final approver response of {}".format(final)
+            reason = ("{} is APPROVED but has {}: an approver of the {} must give the final approval "
+                      "(or set 'require_final_approval' to false).").format(
+                          "Govern sign-off on step '{}' of {}".format(step, item.dss_label), found, item.govern_label)
+            return Decision(approved=False, code=REFUSE_FINAL, reason=reason, **common)
+    who = " by {}".format(approver) if approver else ""
+    when = " on {}".format(approved_on) if approved_on else ""
+    reason = "Govern sign-off on step '{}' of {} is APPROVED{}{}.".format(step, item.dss_label, who, when)
+    return Decision(approved=True, code=APPROVE, reason=reason, **common)
+
+
+def evaluate_evidence(results_by_dataset):
+    """``{dataset: [rule results]}`` (raw last-rules-result items) to (ok, lines).
+
+    A dataset passes when it has at least one rule result and none is ``ERROR``.
+    """
+    lines, ok = [], True
+    for name, results in results_by_dataset.items():
+        if not isinstance(results, list):
+            return False, ["dataset {}: Govern gate could not read its check results".format(name)]
+        if not results:
+            ok = False
+            lines.append("dataset {}: no check/data-quality result yet — build it and run its checks "
+                         "before creating the bundle".format(name))
+            continue
+        errors = [r for r in results if isinstance(r, dict) and _text(r.get("outcome")).upper() == "ERROR"]
+        malformed = [r for r in results if not isinstance(r, dict) or not _text(r.get("outcome"))]
+        if errors or malformed:
+            ok = False
+            shown = ", ".join("{} ({})".format(_text(r.get("name")) or _text(r.get("id")) or "rule",
+                                               _text(r.get("message"))[:120]) for r in errors[:3])
+            lines.append("dataset {}: latest check outcome is ERROR{}".format(
+                name, ": " + shown if shown else " or unreadable"))
+        else:
+            outcomes = sorted({_text(r.get("outcome")).upper() for r in results})
+            lines.append("dataset {}: latest outcomes {}".format(name, "/".join(outcomes)))
+    return ok, lines
+
+
+def release_notes(decision, item, user_notes="", now=None):
+    """Release notes of an approved bundle: who approved what, and when."""
+    now = now or datetime.now(timezone.utc)
+    lines = []
+    if user_notes:
+        lines += [user_notes, ""]
+    lines.append("Approved by the model-guardrails gate on {}.".format(now.strftime("%Y-%m-%d %H:%M UTC")))
+    lines.append("Govern item: {}; sign-off step '{}': {}".format(item.govern_label, decision.step,
+                                                                  decision.signoff_status))
+    lines.append("Final approval: {}{}".format(decision.approver or "(approver not reported by Govern)",
+                                              " on " + decision.approved_on if decision.approved_on else ""))
+    if decision.approver_comment:
+        lines.append("Approver's comment: " + decision.approver_comment)
+    for entry in decision.feedback:
+        lines.append("Feedback: " + entry)
+    return "\n".join(lines)
+
+
+GATE_MARKER = "Approved by the model-guardrails gate"
+
+
+def audit_params(actor, project_key, decision, item=None, bundle_id="", action="decision", detail="", now=None):
+    """The customMsgParams of the audit entry: only plain, secret-free values."""
+    now = now or datetime.now(timezone.utc)
+    return {
+        "actor": actor or "",
+        "projectKey": project_key,
+        "action": action,
+        "decision": "APPROVE" if decision.approved else "REFUSE",
+        "code": decision.code,
+        "reason": decision.reason,
+        "governedItem": item.govern_label if item else "",
+        "dataikuItem": item.dss_label if item else "",
+        "signoffStep": decision.step,
+        "signoffStatus": decision.signoff_status,
+        "approver": decision.approver,
+        "approvedOn": decision.approved_on,
+        "bundleId": bundle_id,
+        "detail": detail,
+        "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }

@@ -1,0 +1,20 @@
+"""Project Standards check (DSS 14.2+): the project's Govern sign-off must be APPROVED.
+
+Any failure to read it (not governed, Govern down, bad key) is a critical failure too: fail closed."""
+from dataiku.project_standards import ProjectStandardsCheckRunResult, ProjectStandardsCheckSpec
+
+from dku_guardrails.gate_macros import project_signoff_decision
+from model_guardrails.errors import ConfigError
+
+CRITICAL = 5
+
+
+class GovernApprovalCheck(ProjectStandardsCheckSpec):
+    def run(self):
+        try:
+            approved, message = project_signoff_decision(self.project, self.config, self.project.client)
+        except ConfigError as err:
+            return ProjectStandardsCheckRunResult.failure(CRITICAL, "Check misconfigured: {}".format(err))
+        if approved:
+            return ProjectStandardsCheckRunResult.success(message)
+        return ProjectStandardsCheckRunResult.failure(CRITICAL, message)

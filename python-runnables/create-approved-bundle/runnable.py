@@ -1,0 +1,15 @@
+"""create-approved-bundle: export (and optionally publish) a bundle only if Govern approved."""
+from dataiku.runnables import Runnable
+
+from dku_guardrails.gate_macros import create_approved_bundle
+
+
+class CreateApprovedBundle(Runnable):
+    def __init__(self, project_key, config, plugin_config):
+        super().__init__(project_key, config, plugin_config)
+
+    def get_progress_target(self):
+        return None
+
+    def run(self, progress_callback):
+        return create_approved_bundle(self.project_key, self.config)

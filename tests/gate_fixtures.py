@@ -1,0 +1,48 @@
+"""Shared setup of the gate tests: the emulator on a free loopback port, driven by the real
+dataikuapi client, and a helper running the real runnable.py files through dss_local."""
+import logging
+
+import pytest
+
+from dss_local.emulator import Emulator, demo_state
+from dss_local.macro import run_macro
+
+PROJECT = "FRAUD_DETECTION"
+DSS_KEY = "dss-key-7c1e0b"
+GOVERN_KEY = "govern-SECRET-3f9a77d2"   # must never appear in logs, results, errors or audit entries
+
+
+@pytest.fixture
+def emu():
+    emulator = Emulator(demo_state(PROJECT, dss_key=DSS_KEY, govern_key=GOVERN_KEY)).start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+def connection(emu, **extra):
+    conn = {"govern_url": emu.url, "api_key": GOVERN_KEY, "timeout_seconds": 2}
+    conn.update(extra)
+    return conn
+
+
+def run(emu, macro="create-approved-bundle", key=DSS_KEY, **config):
+    config.setdefault("govern_connection", connection(emu))
+    if macro == "create-approved-bundle":
+        config.setdefault("version", "1.0")
+    return run_macro(macro, PROJECT, config=config, dss_url=emu.url, dss_api_key=key)
+
+
+def bundles(emu):
+    return [b["bundleId"] for b in emu.state.snapshot()["dss"]["projects"][PROJECT]["bundles"]]
+
+
+def audit(emu, node="dss"):
+    return [e["customMsgParams"] for e in emu.state.snapshot()[node]["audit"]]
+
+
+@pytest.fixture
+def all_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    return caplog

@@ -1,0 +1,134 @@
+"""Pure gate logic: sign-off decision, parameters, bundle ids, prune selection, status flags."""
+from datetime import datetime, timezone
+
+import pytest
+
+from model_guardrails import bundles as b, gate
+from model_guardrails.errors import ConfigError
+
+ITEM = gate.GovernedItem(kind="project", dss_label="project FRAUD_DETECTION", dataiku_artifact_id="ar.1",
+                         govern_artifact_id="ar.2", govern_name="Fraud detection")
+NOW = datetime(2025, 10, 27, 9, 30, tzinfo=timezone.utc)
+
+
+def signoff(status, final=None, user="risk.officer"):
+    body = {"status": status, "feedbackResponses": [], "approverResponse": None}
+    if final:
+        body["approverResponse"] = {"status": final, "user": user, "date": 1761557400000}
+    return body
+
+
+def test_only_approved_with_final_approval_approves():
+    decision = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
+    assert decision.approved and decision.code == gate.APPROVE
+    assert decision.approver == "risk.officer"
+    assert decision.approved_on == "2025-10-27 09:30 UTC"  # 1761557400000 ms since the epoch
+
+
+@pytest.mark.parametrize("status", ["NOT_STARTED", "WAITING_FOR_FEEDBACK", "WAITING_FOR_APPROVAL", "REJECTED",
+                                    "ABANDONED", "approved", "SOMETHING_NEW"])
+def test_every_other_status_refuses_and_says_why(status):
+    decision = gate.decide_signoff(signoff(status, "APPROVED"), ITEM, "review")
+    assert not decision.approved and decision.code == gate.REFUSE_STATUS
+    assert "step 'review' of project FRAUD_DETECTION is {}".format(status) in decision.reason
+
+
+def test_waiting_for_approval_message_names_who_must_sign():
+    decision = gate.decide_signoff(signoff("WAITING_FOR_APPROVAL"), ITEM, "review")
+    assert decision.reason == ("Govern sign-off on step 'review' of project FRAUD_DETECTION is WAITING_FOR_APPROVAL: "
+                               "the approvers of the Govern project 'Fraud detection' (ar.2) must approve it before "
+                               "a bundle can be created.")
+
+
+@pytest.mark.parametrize("final", [None, "REJECTED", "ABANDONED"])
+def test_final_approval_required_by_default(final):
+    decision = gate.decide_signoff(signoff("APPROVED", final), ITEM, "review")
+    assert not decision.approved and decision.code == gate.REFUSE_FINAL
+    assert gate.decide_signoff(signoff("APPROVED", final), ITEM, "review", require_final_approval=False).approved
+
+
+@pytest.mark.parametrize("raw", [None, [], "APPROVED", {}, {"status": None}, {"status": 1}])
+def test_unreadable_signoff_refuses(raw):
+    decision = gate.decide_signoff(raw, ITEM, "review")
+    assert not decision.approved and decision.code == gate.REFUSE_MALFORMED
+
+
+def test_connection_preset_validation_never_echoes_the_key():
+    with pytest.raises(ConfigError, match="govern_url"):
+        gate.parse_govern_connection({"govern_url": "ftp://x", "api_key": "k"})
+    with pytest.raises(ConfigError, match="without user or password") as err:
+        gate.parse_govern_connection({"govern_url": "https://u:topsecret@govern", "api_key": "k"})
+    assert "topsecret" not in str(err.value)
+    with pytest.raises(ConfigError, match="api_key") as err:
+        gate.parse_govern_connection({"govern_url": "https://govern", "api_key": 12345})
+    assert "12345" not in str(err.value)
+    conn = gate.parse_govern_connection({"govern_url": "https://govern/", "api_key": " k1 "})
+    assert (conn.govern_url, conn.api_key, conn.verify_tls, conn.timeout_seconds) == ("https://govern", "k1", True, 30.0)
+    assert "k1" not in repr(conn)
+    with pytest.raises(ConfigError, match="govern_connection"):
+        gate.parse_gate_params({"version": "1"})
+
+
+def test_bundle_id_template():
+    assert b.render_bundle_id(gate.DEFAULT_TEMPLATE, "FRAUD_DETECTION", "1.0", now=NOW) == \
+        "FRAUD_DETECTION-v1.0-approved-2025-10-27"
+    assert b.render_bundle_id("{project_slug}-v{version}-{status}-{date}", "FRAUD_DETECTION", "1.0", now=NOW) == \
+        "fraud-detection-v1.0-approved-2025-10-27"
+
+
+@pytest.mark.parametrize("version", ["1/0", "1?x", "1#2", "1%2F", "1 0", "../1", "1\\0", "é"])
+def test_bundle_id_with_path_breaking_characters_is_rejected(version):
+    with pytest.raises(ConfigError, match="bundle_id_template"):
+        b.render_bundle_id(gate.DEFAULT_TEMPLATE, "P", version, now=NOW)
+
+
+@pytest.mark.parametrize("template", ["{project}-{version}", "{version", "x{version}}", "{__class__}"])
+def test_unknown_or_broken_placeholders_are_rejected(template):
+    with pytest.raises(ConfigError, match="bundle_id_template"):
+        b.check_template(template, "1")
+
+
+def test_version_required_when_template_uses_it():
+    with pytest.raises(ConfigError, match="'version'"):
+        gate.parse_gate_params({"govern_connection": {"govern_url": "http://g", "api_key": "k"}})
+
+
+def _bundle(bundle_id, day, location="design", notes=""):
+    return b.BundleInfo(bundle_id, location, created_ms=day * 86400000.0, release_notes=notes)
+
+
+def test_prune_keeps_newest_deployed_and_newest_approved():
+    exported = [_bundle("v{}".format(i), i) for i in range(1, 8)]
+    published = [_bundle("v{}".format(i), i, "deployer") for i in (1, 2, 6, 7)]
+    plan = b.plan_prune(exported, published, deployed={"v1": ["prod"]}, approved_ids={"v2", "v3"}, keep=2)
+    deleted = {(i.location, i.bundle_id) for i in plan if i.action == "delete"}
+    assert deleted == {("design", "v2"), ("design", "v4"), ("design", "v5"), ("deployer", "v2")}
+    reasons = {(i.location, i.bundle_id): i.reason for i in plan}
+    assert reasons[("design", "v1")] == "used by deployment prod"
+    assert reasons[("deployer", "v1")] == "used by deployment prod"
+    assert reasons[("design", "v3")] == "newest approved bundle"  # v3 is newer than v2
+
+
+def test_prune_never_deletes_undated_or_unsafe_ids():
+    exported = [_bundle("new", 9), b.BundleInfo("undated", "design", None), _bundle("bad/id", 1)]
+    plan = b.plan_prune(exported, [], {}, set(), keep=1)
+    assert [i.action for i in plan] == ["keep", "keep", "keep"]
+
+
+def test_status_flags_published_or_deployed_without_approval():
+    exported = [_bundle("gated", 3, notes=gate.GATE_MARKER + " on ..."), _bundle("manual", 2), _bundle("draft", 1)]
+    published = [_bundle("gated", 3, "deployer"), _bundle("manual", 2, "deployer")]
+    rows = b.status_rows(exported, published, {"manual": ["prod"]}, {})
+    flags = {r.bundle_id: r.flag for r in rows}
+    assert flags == {"gated": "", "manual": "DEPLOYED WITHOUT APPROVAL", "draft": ""}
+    rows = b.status_rows(exported, published, {}, {"manual": b.BundleApproval(status="APPROVED")})
+    assert {r.bundle_id: r.flag for r in rows}["manual"] == ""
+
+
+def test_evidence():
+    ok, lines = gate.evaluate_evidence({"drift": [{"name": "drift", "outcome": "WARNING"}]})
+    assert ok
+    ok, lines = gate.evaluate_evidence({"drift": [{"name": "psi", "outcome": "ERROR", "message": "psi=0.4"}]})
+    assert not ok and "ERROR" in lines[0] and "psi=0.4" in lines[0]
+    ok, lines = gate.evaluate_evidence({"drift": []})
+    assert not ok and "no check" in lines[0]

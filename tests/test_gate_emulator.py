@@ -1,0 +1,335 @@
+"""Every decision path of the gate macros, running the real runnable.py files through dss_local
+against the emulator over loopback HTTP with the real dataikuapi client.
+
+Each refusal proves: the macro raised (so a scenario step fails), no bundle was created, an audit
+entry records the decision, and the Govern API key is nowhere in logs, errors, results or audit."""
+import json
+import socket
+
+import dataikuapi
+import pytest
+from dataikuapi.utils import DataikuException
+
+from dss_local.emulator import signoff
+from dss_local.macro import run_project_standards_check
+from gate_fixtures import (DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, bundles, connection, emu,  # noqa: F401
+                           run)
+from model_guardrails import gate
+from model_guardrails.errors import GuardrailsError
+
+ERROR_500_HTML = "<html><body><h1>HTTP ERROR 500</h1></body></html>"
+
+
+def assert_no_secret(emu, logs, *texts):
+    everything = [logs.text, json.dumps(emu.state.snapshot()["dss"]["audit"]),
+                  json.dumps(emu.state.snapshot()["govern"]["audit"])] + [str(t) for t in texts]
+    for text in everything:
+        assert GOVERN_KEY not in text
+
+
+def refused(emu, logs, code, **config):
+    with pytest.raises(GuardrailsError) as err:
+        run(emu, **config)
+    assert bundles(emu) == [], "a bundle was created on refusal"
+    entries = audit(emu)
+    assert entries and entries[-1]["decision"] == "REFUSE" and entries[-1]["code"] == code, entries
+    assert entries[-1]["reason"] and entries[-1]["actor"] == "data.scientist"
+    assert_no_secret(emu, logs, err.value, err.value.__cause__, err.value.__context__)
+    return str(err.value)
+
+
+def approve(emu, final="APPROVED"):
+    emu.state.set_signoff("ar.2", "review", "APPROVED", approver="risk.officer", comment="fine",
+                          final_status=final)
+
+
+# -- approve --------------------------------------------------------------------------------
+
+def test_approved_creates_and_publishes_the_bundle(emu, all_logs):
+    approve(emu)
+    html = run(emu, publish=True, release_notes="Quarterly retrain")
+    state = emu.state.snapshot()
+    (bundle,) = state["dss"]["projects"][PROJECT]["bundles"]
+    assert bundle["bundleId"].startswith("FRAUD_DETECTION-v1.0-approved-")
+    notes = bundle["exportManifest"]["exportUserInfo"]["releaseNotes"]
+    assert notes.startswith("Quarterly retrain") and "risk.officer" in notes and gate.GATE_MARKER in notes
+    assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == [bundle["bundleId"]]
+    decision, outcome = audit(emu)
+    assert (decision["decision"], decision["approver"], decision["bundleId"]) == ("APPROVE", "risk.officer",
+                                                                                bundle["bundleId"])
+    assert outcome["action"] == "published"
+    assert 'class="mg-gate"' in html and "APPROVED" in html and bundle["bundleId"] in html
+    assert_no_secret(emu, all_logs, html)
+
+
+def test_dry_run_decides_and_audits_without_creating(emu, all_logs):
+    approve(emu)
+    html = run(emu, dry_run=True, publish=True)
+    assert bundles(emu) == [] and "DRY RUN" in html
+    assert audit(emu)[-1]["action"] == "dry-run decision"
+
+
+def test_collision_with_an_existing_bundle_refuses(emu, all_logs):
+    approve(emu)
+    run(emu)
+    with pytest.raises(gate.GateRefused, match="already exists") as err:
+        run(emu)
+    assert len(bundles(emu)) == 1 and audit(emu)[-1]["code"] == gate.REFUSE_BUNDLE_ID
+    assert_no_secret(emu, all_logs, err.value)
+
+
+def test_final_approval_can_be_waived(emu, all_logs):
+    emu.state.update(lambda d: d["govern"]["signoffs"]["ar.2"].__setitem__("review", signoff("APPROVED")))
+    refused(emu, all_logs, gate.REFUSE_FINAL)
+    run(emu, require_final_approval=False)
+    assert len(bundles(emu)) == 1
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", ["NOT_STARTED", "WAITING_FOR_FEEDBACK", "WAITING_FOR_APPROVAL", "REJECTED",
+                                    "ABANDONED"])
+def test_each_non_approved_status_refuses(emu, all_logs, status):
+    emu.state.set_signoff("ar.2", "review", status, approver="risk.officer" if status == "REJECTED" else None)
+    message = refused(emu, all_logs, gate.REFUSE_STATUS)
+    assert "step 'review' of project FRAUD_DETECTION is {}".format(status) in message
+
+
+def test_final_approval_missing(emu, all_logs):
+    approve(emu, final="REJECTED")
+    assert "final approver response of REJECTED" in refused(emu, all_logs, gate.REFUSE_FINAL)
+
+
+def test_not_governed(emu, all_logs):
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.1"]["fields"].pop("governed_by"))
+    assert "is not governed" in refused(emu, all_logs, gate.REFUSE_NOT_GOVERNED)
+
+
+def test_project_not_in_govern(emu, all_logs):
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.1"].__setitem__("archived", True))
+    assert "not synced" in refused(emu, all_logs, gate.REFUSE_NOT_FOUND)
+
+
+def test_govern_artifact_missing(emu, all_logs):
+    emu.state.update(lambda d: d["govern"]["artifacts"].pop("ar.2"))
+    assert "Artifact not found: ar.2" in refused(emu, all_logs, gate.REFUSE_NOT_FOUND)
+
+
+def test_no_signoff_on_the_step(emu, all_logs):
+    assert "no sign-off on step 'qualification'" in refused(emu, all_logs, gate.REFUSE_NO_SIGNOFF,
+                                                            signoff_step="qualification")
+
+
+def test_bad_govern_key_401(emu, all_logs):
+    approve(emu)
+    message = refused(emu, all_logs, gate.REFUSE_AUTH,
+                      govern_connection=connection(emu, api_key="wrong-" + GOVERN_KEY))
+    assert "Govern rejected the API key" in message and "Unknown API Key" in message
+    assert ("wrong-" + GOVERN_KEY) not in message
+
+
+def test_forbidden_403(emu, all_logs):
+    approve(emu)
+    emu.state.add_fault(node="govern", path=r"^/artifacts/search$", status=403,
+                        body={"errorType": "com.dataiku.dip.exceptions.UnauthorizedException",
+                              "message": "Not allowed to read artifacts"})
+    assert "refused access" in refused(emu, all_logs, gate.REFUSE_FORBIDDEN)
+
+
+def test_server_error_500_with_html_body(emu, all_logs):
+    approve(emu)
+    emu.state.add_fault(node="govern", path="/signoff$", status=500, body=ERROR_500_HTML)
+    assert "Unknown error" in refused(emu, all_logs, gate.REFUSE_SERVER)
+
+
+def test_timeout(emu, all_logs):
+    approve(emu)
+    emu.state.add_fault(node="govern", path="/signoff$", delay=3)
+    message = refused(emu, all_logs, gate.REFUSE_TIMEOUT,
+                      govern_connection=connection(emu, timeout_seconds=0.3))
+    assert "did not answer in time" in message
+
+
+def test_connection_refused(emu, all_logs):
+    approve(emu)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    message = refused(emu, all_logs, gate.REFUSE_UNREACHABLE,
+                      govern_connection=connection(emu, govern_url="http://127.0.0.1:{}".format(closed_port)))
+    assert "unreachable" in message
+
+
+@pytest.mark.parametrize("body", ["{not json", ""])
+def test_malformed_json(emu, all_logs, body):
+    approve(emu)
+    emu.state.add_fault(node="govern", path="/signoff$", status=200, body=body, content_type="application/json")
+    refused(emu, all_logs, gate.REFUSE_MALFORMED)
+
+
+def test_signoff_answer_without_status(emu, all_logs):
+    emu.state.add_fault(node="govern", path="/signoff$", status=200, body={"approverResponse": {"status": "APPROVED"}})
+    refused(emu, all_logs, gate.REFUSE_MALFORMED)
+
+
+def test_evidence_dataset_in_error_refuses(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
+        "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "ERROR",
+                                                  "message": "3/25 features drifted"}]},
+        "fairness_metrics": {"last_rules_results": [{"id": "r2", "name": "fairness-check", "outcome": "OK"}]}}))
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"])
+    assert "3/25 features drifted" in message
+    run(emu, evidence_datasets=["fairness_metrics"])
+    assert len(bundles(emu)) == 1
+
+
+# -- audit ----------------------------------------------------------------------------------
+
+def test_audit_falls_back_to_govern_then_blocks_when_nowhere(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["dss"].__setitem__("audit_requires_admin", True))
+    html = run(emu, dry_run=True)
+    assert "Govern audit trail" in html and audit(emu, "govern")[-1]["decision"] == "APPROVE"
+    emu.state.add_fault(node="govern", path="^/admin/audit", status=403,
+                        body={"errorType": "com.dataiku.dip.exceptions.UnauthorizedException", "message": "no"})
+    with pytest.raises(gate.GateRefused, match="audit entry could not be written"):
+        run(emu)
+    assert bundles(emu) == []
+    html = run(emu, audit_required=False)
+    assert len(bundles(emu)) == 1 and "could not be written" in html
+    assert_no_secret(emu, all_logs, html)
+
+
+def test_publish_failure_after_export_is_reported_and_audited(emu, all_logs):
+    approve(emu)
+    emu.state.add_fault(node="dss", path="/publish$", status=500, body=ERROR_500_HTML)
+    with pytest.raises(GuardrailsError, match="was exported, but publishing it to the Project Deployer failed"):
+        run(emu, publish=True)
+    assert len(bundles(emu)) == 1
+    assert audit(emu)[-1]["action"] == "exported, publish failed"
+
+
+# -- Govern node from DSS, saved model versions --------------------------------------------
+
+def test_dss_govern_node_needs_admin(emu, all_logs):
+    approve(emu)
+    assert "DSS refused access" in refused(emu, all_logs, gate.REFUSE_FORBIDDEN, use_dss_govern_node=True,
+                                           govern_connection=None)
+
+
+def test_dss_govern_node_for_admins(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: (d["dss"]["api_keys"].__setitem__("admin-key", {"login": "admin", "admin": True}),
+                                d["dss"].__setitem__("govern_node", {"enabled": True, "nodeUrl": emu.url,
+                                                                     "apiKey": GOVERN_KEY})))
+    html = run(emu, key="admin-key", use_dss_govern_node=True, govern_connection=None)
+    assert len(bundles(emu)) == 1 and "configured in DSS" in html
+    assert_no_secret(emu, all_logs, html)
+
+
+def test_saved_model_version_active_version(emu, all_logs):
+    def setup(d):
+        d["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"] = {
+            "versions": [{"id": "v1", "active": False}, {"id": "v2", "active": True}]}
+        d["govern"]["artifacts"]["ar.10"] = {
+            "id": "ar.10", "name": "v2", "archived": False, "workflow": {"steps": {}},
+            "blueprintVersionId": {"blueprintId": gate.BP_DATAIKU_MODEL_VERSION, "versionId": "bv.system.default"},
+            "fields": {"node_id": d["dss"]["node_id"], "project_key": PROJECT, "saved_model_id": "fraud_model",
+                       "version_id": "v2", "governed_by": "ar.11"}}
+        d["govern"]["artifacts"]["ar.11"] = {
+            "id": "ar.11", "name": "Fraud model v2", "archived": False, "workflow": {"steps": {}},
+            "blueprintVersionId": {"blueprintId": "bp.system.govern_model_version", "versionId": "bv.system.default"},
+            "fields": {"dataiku_item": ["ar.10"]}}
+        d["govern"]["signoffs"]["ar.11"] = {"review": signoff("APPROVED", approver="model.validator")}
+    emu.state.update(setup)
+    message = refused(emu, all_logs, gate.REFUSE_NOT_FOUND, governed_item="saved_model_version",
+                      saved_model_id="fraud_model", saved_model_version="v1")
+    assert "fraud_model/v1" in message  # v1 is not in Govern
+    html = run(emu, governed_item="saved_model_version", saved_model_id="fraud_model")
+    assert "saved model version FRAUD_DETECTION.fraud_model/v2" in html and "model.validator" in html
+
+
+# -- prune and status -------------------------------------------------------------------------
+
+def _history(emu):
+    """Five bundles v1..v5 (v5 newest), all published; v1 deployed; v2 approved in Govern."""
+    def setup(d):
+        project = d["dss"]["projects"][PROJECT]
+        deployer = d["dss"]["deployer"]
+        deployer["projects"][PROJECT] = {"packages": []}
+        for i in range(1, 6):
+            project["bundles"].append({"bundleId": "v{}".format(i), "exportManifest": {"exportUserInfo": {
+                "exportedBy": "ds", "exportedOn": 1700000000000 + i * 86400000, "releaseNotes": ""}}})
+            deployer["projects"][PROJECT]["packages"].append(
+                {"id": "v{}".format(i), "publishedOn": 1700000000000 + i * 86400000, "publishedBy": "ds"})
+        deployer["deployments"]["fraud-prod"] = {"publishedProjectKey": PROJECT, "infraId": "prod", "bundleId": "v1"}
+        g = d["govern"]
+        g["artifacts"]["ar.20"] = {"id": "ar.20", "name": "v2", "archived": False, "workflow": {"steps": {}},
+                                   "blueprintVersionId": {"blueprintId": gate.BP_DATAIKU_BUNDLE, "versionId": "x"},
+                                   "fields": {"node_id": d["dss"]["node_id"], "project_key": PROJECT,
+                                              "bundle_id": "v2", "governed_by": "ar.21"}}
+        g["artifacts"]["ar.21"] = {"id": "ar.21", "name": "v2", "archived": False, "workflow": {"steps": {}},
+                                   "blueprintVersionId": {"blueprintId": "bp.system.govern_bundle", "versionId": "x"},
+                                   "fields": {}}
+        g["signoffs"]["ar.21"] = {"review": signoff("APPROVED", approver="risk.officer")}
+    emu.state.update(setup)
+
+
+def test_prune_dry_run_then_real_never_deletes_deployed_or_newest_approved(emu, all_logs):
+    _history(emu)
+    html = run(emu, "prune-bundles", keep=2)
+    assert bundles(emu) == ["v1", "v2", "v3", "v4", "v5"] and "would delete" in html
+    run(emu, "prune-bundles", keep=2, dry_run=False)
+    state = emu.state.snapshot()
+    assert bundles(emu) == ["v1", "v2", "v4", "v5"]
+    assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == ["v1", "v2", "v4", "v5"]
+    assert audit(emu)[-1]["deleted"] == "v3, v3"
+
+
+def test_prune_deletes_nothing_when_govern_is_down(emu, all_logs):
+    _history(emu)
+    emu.state.add_fault(node="govern", status=500, body=ERROR_500_HTML)
+    with pytest.raises(GuardrailsError, match="nothing is deleted"):
+        run(emu, "prune-bundles", keep=1, dry_run=False)
+    assert len(bundles(emu)) == 5
+
+
+def test_governance_status_flags_unapproved_deployments(emu, all_logs):
+    _history(emu)
+    html = run(emu, "governance-status")
+    assert "DEPLOYED WITHOUT APPROVAL" in html and "PUBLISHED WITHOUT APPROVAL" in html
+    assert "4 FLAGGED" in html  # v1 deployed, v3-v5 published without approval; v2 approved in Govern
+    assert_no_secret(emu, all_logs, html)
+
+
+# -- Project Standards check ----------------------------------------------------------------
+
+def test_project_standards_check(emu, all_logs):
+    cfg = {"govern_connection": connection(emu)}
+    result = run_project_standards_check("govern-approval", PROJECT, cfg, dss_url=emu.url, dss_api_key=DSS_KEY)
+    assert (result["status"], result["severity"]) == ("RUN_SUCCESS", 5)
+    assert "WAITING_FOR_APPROVAL" in result["message"]
+    approve(emu)
+    result = run_project_standards_check("govern-approval", PROJECT, cfg, dss_url=emu.url, dss_api_key=DSS_KEY)
+    assert (result["status"], result["severity"]) == ("RUN_SUCCESS", 0)
+    assert_no_secret(emu, all_logs, result)
+
+
+# -- emulator fidelity ------------------------------------------------------------------------
+
+def test_emulator_speaks_the_real_client(emu):
+    dss = dataikuapi.DSSClient(emu.url, DSS_KEY)
+    assert dss.get_instance_info().node_type == "DESIGN"
+    assert dss.get_project(PROJECT).list_exported_bundles() == {"bundles": []}
+    with pytest.raises(DataikuException, match="NotAuthenticatedException: Unknown API Key"):
+        dataikuapi.DSSClient(emu.url, "nope").get_auth_info()
+    gov = dataikuapi.GovernClient(emu.url, GOVERN_KEY)
+    art = gov.get_artifact("ar.2")
+    assert art.get_definition().get_raw()["name"] == "Fraud detection"
+    art.get_signoff("review").add_approval("APPROVED", comment="ok")
+    assert art.get_signoff("review").get_approval().get_definition().get_raw()["status"] == "APPROVED"
+    assert [s.get_raw()["status"] for s in art.list_signoffs()] == ["APPROVED"]
+    # A path-breaking id reaches another endpoint (the client does not escape): the gate validates first.
+    with pytest.raises(DataikuException, match="NotFoundException"):
+        dss.get_project(PROJECT).delete_exported_bundle("a/b")

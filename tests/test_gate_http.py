@@ -1,0 +1,47 @@
+"""Request timeouts bounded by the macro deadline, TLS settings, secret scrubbing."""
+import logging
+import time
+
+import dataikuapi
+import pytest
+
+from dku_guardrails import http
+from gate_fixtures import DSS_KEY, GOVERN_KEY, emu  # noqa: F401
+from model_guardrails import gate
+from model_guardrails.errors import ConfigError
+
+
+def test_deadline_bounds_every_request(emu):
+    emu.state.add_fault(node="dss", path="^/auth/info$", delay=3)
+    client = http.harden(dataikuapi.DSSClient(emu.url, DSS_KEY), timeout=30, deadline=http.Deadline(0.3))
+    start = time.monotonic()
+    with pytest.raises(gate.GateError) as err:
+        http.call("DSS", "reading who runs the macro", [], client.get_auth_info)
+    assert err.value.code == gate.REFUSE_TIMEOUT and time.monotonic() - start < 2
+    with pytest.raises(gate.GateError, match="deadline"):  # once passed, nothing more is sent
+        http.call("DSS", "reading the node id", [], client.get_instance_info)
+
+
+def test_tls_verification_on_by_default_and_ca_bundle_checked(tmp_path):
+    client = dataikuapi.GovernClient("https://govern.invalid", GOVERN_KEY)
+    http.harden(client, 5, http.Deadline(10), verify_tls=True)
+    assert client._session.verify is True
+    with pytest.raises(ConfigError, match="ca_bundle"):
+        http.harden(client, 5, http.Deadline(10), verify_tls=True, ca_bundle=str(tmp_path / "missing.pem"))
+    pem = tmp_path / "ca.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\n")
+    http.harden(client, 5, http.Deadline(10), verify_tls=True, ca_bundle=str(pem))
+    assert client._session.verify == str(pem)
+    http.harden(client, 5, http.Deadline(10), verify_tls=False)
+    assert client._session.verify is False
+
+
+def test_secret_filter_scrubs_records_and_tracebacks(caplog):
+    caplog.set_level(logging.INFO)
+    with http.redacted_logs([GOVERN_KEY]):
+        logging.getLogger("x").info("key is %s", GOVERN_KEY)
+        try:
+            raise RuntimeError("boom " + GOVERN_KEY)
+        except RuntimeError:
+            logging.getLogger("x").exception("failed")
+    assert GOVERN_KEY not in caplog.text and http.REDACTED in caplog.text
