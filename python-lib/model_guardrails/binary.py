@@ -110,23 +110,31 @@ def prediction_indicator(series, positive_class, column, target_keys):
     return y
 
 
-def probabilities(series, column, check_range=True):
-    """A score column as float64 probabilities. Non-numeric or out-of-range values raise
-    InputError naming the column and an offending value."""
-    numbers = pd.to_numeric(series, errors="coerce")
-    bad = numbers.isna() & series.notna()
+def numbers(series, column, field="Score"):
+    """A column as float64 (NaN where missing); non-numeric values raise InputError naming the
+    column and an offending value."""
+    converted = pd.to_numeric(series, errors="coerce")
+    bad = converted.isna() & series.notna()
     if bad.any():
-        raise InputError("Score column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "
-                         "numbers.".format(column, series[bad].iloc[0], int(bad.sum())))
-    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
-    if check_range:
-        finite = values[~np.isnan(values)]
-        outside = (finite < 0) | (finite > 1)
-        if outside.any():
-            raise InputError(
-                "Score column '{}' has {} values outside [0, 1] (e.g. {}): expected the probability of "
-                "the positive class. Use a probability column, or a prediction column instead.".format(
-                    column, int(outside.sum()), finite[outside][0]))
+        raise InputError("{} column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "
+                         "numbers.".format(field, column, series[bad].iloc[0], int(bad.sum())))
+    values = converted.to_numpy(dtype="float64", na_value=np.nan)
+    if np.isinf(values).any():
+        raise InputError("{} column '{}' has {} infinite values: expected finite numbers.".format(
+            field, column, int(np.isinf(values).sum())))
+    return values
+
+
+def probabilities(series, column):
+    """A score column as float64 probabilities, checked to lie in [0, 1]."""
+    values = numbers(series, column, "Score")
+    finite = values[~np.isnan(values)]
+    outside = (finite < 0) | (finite > 1)
+    if outside.any():
+        raise InputError(
+            "Score column '{}' has {} values outside [0, 1] (e.g. {}): expected the probability of "
+            "the positive class. Use a probability column, or a prediction column instead.".format(
+                column, int(outside.sum()), finite[outside][0]))
     return values
 
 
