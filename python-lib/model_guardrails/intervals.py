@@ -21,7 +21,7 @@ def z_value(level):
 
 
 def _as_float(values):
-    return np.asarray(values, dtype="float64")
+    return np.atleast_1d(np.asarray(values, dtype="float64"))
 
 
 def wilson(successes, trials, level):
