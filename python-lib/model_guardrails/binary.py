@@ -1,0 +1,246 @@
+"""Binary-classification inputs shared by the fairness and performance engines.
+
+Two halves:
+
+- turning the user's columns into arrays: a target or prediction column of any label type
+  (text, boolean, number) into 0/1 floats given the positive class, a score column into
+  probabilities checked to lie in [0, 1], a sensitive column into group codes;
+- statistics for many groups at once from one grouped pass: confusion counts with
+  ``np.bincount``, ROC AUC with its DeLong variance and average precision from one sort.
+
+Missing values stay NaN in the arrays; callers decide which rows to exclude and report them.
+"""
+import math
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError, InputError
+
+MISSING_GROUP = "(missing)"
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+def label_key(value):
+    """Canonical text of a label, so that 1, 1.0, "1", True and "true" compare equal."""
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isfinite(number) and number == int(number):
+            return str(int(number))
+        return repr(number)
+    text = str(value).strip()
+    if text.lower() in ("true", "false"):
+        return "1" if text.lower() == "true" else "0"
+    try:
+        return label_key(float(text))
+    except ValueError:
+        return text
+
+
+def display(value):
+    """A label as users see it in the output (integral floats without '.0')."""
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def _describe(values, limit=10):
+    shown = ", ".join(repr(display(v)) for v in values[:limit])
+    return shown + (", ..." if len(values) > limit else "")
+
+
+def _factorize_labels(series):
+    """Codes of the series' distinct labels after canonicalisation; -1 for missing."""
+    codes, uniques = pd.factorize(series)
+    keys = [label_key(u) for u in uniques]
+    distinct = sorted(set(keys))
+    remap = np.array([distinct.index(k) for k in keys] + [-1], dtype="int64")
+    first = {}
+    for key, value in zip(keys, uniques):
+        first.setdefault(key, value)
+    return remap[codes], distinct, [first[k] for k in distinct]
+
+
+def positive_indicator(series, positive_class, column, field="target", allow_absent=False):
+    """(y, positive_label, keys): y is 1.0 where the label is the positive class, 0.0 for the other
+    class and NaN where missing. Raises InputError for more than two classes or an absent
+    positive class; a ConfigError when the positive class is needed but not set."""
+    codes, keys, values = _factorize_labels(series)
+    if len(keys) > 2:
+        raise InputError(
+            "{} column '{}' has {} distinct values ({}): expected a binary label with exactly "
+            "two classes.".format(field.capitalize(), column, len(keys), _describe(values)))
+    if positive_class in (None, ""):
+        if set(keys) <= {"0", "1"}:
+            positive_class = "1"
+        else:
+            raise ConfigError("positive_class", positive_class,
+                              "the positive value of {} column '{}' (one of {})".format(
+                                  field, column, _describe(values)))
+    wanted = label_key(positive_class)
+    if wanted not in keys:
+        if not allow_absent:
+            raise InputError(
+                "Positive class {!r} does not occur in {} column '{}' (values: {}): set "
+                "positive_class to one of them.".format(positive_class, field, column,
+                                                        _describe(values) or "none"))
+        position = -2
+    else:
+        position = keys.index(wanted)
+    y = (codes == position).astype("float64")
+    y[codes == -1] = np.nan
+    label = display(values[position]) if position >= 0 else str(positive_class)
+    return y, label, keys
+
+
+def prediction_indicator(series, positive_class, column, target_keys):
+    """1.0 where the predicted label is the positive class, 0.0 otherwise, NaN where missing.
+    The predicted labels must be labels of the target (``target_keys``) or the positive class."""
+    y, _, keys = positive_indicator(series, positive_class, column, field="prediction",
+                                    allow_absent=True)
+    unknown = sorted(set(keys) - set(target_keys) - {label_key(positive_class)})
+    if unknown and len(set(keys) | set(target_keys)) > 2:
+        raise InputError(
+            "Prediction column '{}' has labels that are not target labels ({}); expected the same "
+            "two classes as the target ({}).".format(column, ", ".join(map(repr, unknown)),
+                                                     ", ".join(map(repr, target_keys))))
+    return y
+
+
+def numbers(series, column, field="Score"):
+    """A column as float64 (NaN where missing); non-numeric values raise InputError naming the
+    column and an offending value."""
+    converted = pd.to_numeric(series, errors="coerce")
+    bad = converted.isna() & series.notna()
+    if bad.any():
+        raise InputError("{} column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "
+                         "numbers.".format(field, column, series[bad].iloc[0], int(bad.sum())))
+    values = converted.to_numpy(dtype="float64", na_value=np.nan)
+    if np.isinf(values).any():
+        raise InputError("{} column '{}' has {} infinite values: expected finite numbers.".format(
+            field, column, int(np.isinf(values).sum())))
+    return values
+
+
+def probabilities(series, column):
+    """A score column as float64 probabilities, checked to lie in [0, 1]."""
+    values = numbers(series, column, "Score")
+    finite = values[~np.isnan(values)]
+    outside = (finite < 0) | (finite > 1)
+    if outside.any():
+        raise InputError(
+            "Score column '{}' has {} values outside [0, 1] (e.g. {}): expected the probability of "
+            "the positive class. Use a probability column, or a prediction column instead.".format(
+                column, int(outside.sum()), finite[outside][0]))
+    return values
+
+
+def require_columns(available, columns, dataset="scored"):
+    """Raise InputError naming the columns of ``columns`` not in ``available`` (names, or a frame)."""
+    available = [str(c) for c in getattr(available, "columns", available)]
+    missing = [c for c in columns if c and c not in available]
+    if missing:
+        raise InputError("Column{} {} not found in the {} dataset (columns: {}).".format(
+            "s" if len(missing) > 1 else "", ", ".join(repr(c) for c in missing), dataset,
+            ", ".join(available[:30]) + (", ..." if len(available) > 30 else "")))
+
+
+# -- groups ----------------------------------------------------------------------------------
+
+def group_codes(series):
+    """(codes, labels): sorted distinct values as text, missing values as the group
+    ``(missing)`` (placed last)."""
+    codes, uniques = pd.factorize(series, sort=True)
+    labels = [display(u) for u in uniques]
+    if (codes == -1).any():
+        codes = np.where(codes == -1, len(labels), codes)
+        labels.append(MISSING_GROUP)
+    return codes.astype("int64"), labels
+
+
+def combine_codes(first, first_labels, second, second_labels):
+    """The observed combinations of two groupings, labels joined with ' & '."""
+    combined = first * len(second_labels) + second
+    observed, codes = np.unique(combined, return_inverse=True)
+    labels = ["{} & {}".format(first_labels[c // len(second_labels)], second_labels[c % len(second_labels)])
+              for c in observed]
+    return codes.astype("int64"), labels
+
+
+# -- grouped statistics ----------------------------------------------------------------------
+
+def confusion_counts(codes, n_groups, y, prediction):
+    """(tn, fp, fn, tp) arrays of length n_groups from integer 0/1 arrays, in one bincount."""
+    cells = np.bincount(codes * 4 + y.astype("int64") * 2 + prediction.astype("int64"),
+                        minlength=4 * n_groups).reshape(n_groups, 4).astype("float64")
+    return cells[:, 0], cells[:, 1], cells[:, 2], cells[:, 3]
+
+
+def _tie_blocks(codes, score, descending=False):
+    """Sort rows by (group, score) and cut them into blocks of equal (group, score).
+    Returns (order, block id per sorted row, group of each block)."""
+    order = np.lexsort((-score if descending else score, codes))
+    sorted_codes, sorted_scores = codes[order], score[order]
+    new_block = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        new_block[1:] = (sorted_codes[1:] != sorted_codes[:-1]) | (sorted_scores[1:] != sorted_scores[:-1])
+    block = np.cumsum(new_block) - 1
+    return order, block, sorted_codes[new_block]
+
+
+def _within_group_cumsum(per_block, block_group, n_groups, inclusive):
+    """Cumulative sums of per-block values restarting at each group."""
+    cumulative = np.cumsum(per_block)
+    group_total = np.bincount(block_group, weights=per_block, minlength=n_groups)
+    before_group = np.cumsum(group_total) - group_total
+    result = cumulative - before_group[block_group]
+    return result if inclusive else result - per_block
+
+
+def roc_auc_by_group(codes, n_groups, y, score):
+    """(auc, variance) per group: the Mann–Whitney AUC (ties count ½, equal to scikit-learn's
+    roc_auc_score) and its DeLong variance, from one sort. NaN where a group lacks a class."""
+    order, block, block_group = _tie_blocks(codes, score)
+    y_sorted = y[order]
+    n_blocks = len(block_group)
+    pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
+    neg_in = np.bincount(block, weights=1.0 - y_sorted, minlength=n_blocks)
+    n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)
+    n_neg = np.bincount(block_group, weights=neg_in, minlength=n_groups)
+    neg_below = _within_group_cumsum(neg_in, block_group, n_groups, inclusive=False)
+    pos_upto = _within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # DeLong placements: v10 for each positive, v01 for each negative of the block.
+        v10 = (neg_below + 0.5 * neg_in) / n_neg[block_group]
+        v01 = (n_pos[block_group] - pos_upto + 0.5 * pos_in) / n_pos[block_group]
+        auc = np.bincount(block_group, weights=pos_in * v10, minlength=n_groups) / n_pos
+        s10 = (np.bincount(block_group, weights=pos_in * v10 * v10, minlength=n_groups)
+               - n_pos * auc * auc) / (n_pos - 1.0)
+        mean01 = np.bincount(block_group, weights=neg_in * v01, minlength=n_groups) / n_neg
+        s01 = (np.bincount(block_group, weights=neg_in * v01 * v01, minlength=n_groups)
+               - n_neg * mean01 * mean01) / (n_neg - 1.0)
+        variance = np.maximum(s10, 0.0) / n_pos + np.maximum(s01, 0.0) / n_neg
+    undefined = ~((n_pos > 0) & (n_neg > 0))
+    auc[undefined] = np.nan
+    variance[undefined | ~((n_pos > 1) & (n_neg > 1))] = np.nan
+    return auc, variance
+
+
+def average_precision_by_group(codes, n_groups, y, score):
+    """Average precision per group, Σ (R_k − R_{k−1}) P_k over distinct score thresholds
+    (scikit-learn's average_precision_score), from one sort. NaN where a group has no positive."""
+    order, block, block_group = _tie_blocks(codes, score, descending=True)
+    y_sorted = y[order]
+    n_blocks = len(block_group)
+    pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
+    all_in = np.bincount(block, minlength=n_blocks).astype("float64")
+    tp = _within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
+    seen = _within_group_cumsum(all_in, block_group, n_groups, inclusive=True)
+    n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ap = np.bincount(block_group, weights=pos_in * (tp / seen), minlength=n_groups) / n_pos
+    ap[~(n_pos > 0)] = np.nan
+    return ap, n_pos

@@ -1,0 +1,584 @@
+"""Fairness of a binary classifier per group of one or more sensitive attributes.
+
+Entry point: :func:`compute_fairness` (scored frame, :class:`FairnessParams`) → the tidy metrics
+table of SPEC §2 with ``attribute``, ``group``, ``n``, ``ci_low``, ``ci_high``,
+``reference_group``, ``ratio_to_reference``, ``difference_to_reference`` and ``convention``.
+
+All group statistics come from one grouped pass per attribute: confusion counts per group with
+``np.bincount``, every rate a vectorised ratio of those counts, ROC AUC per group from one sort
+(:mod:`model_guardrails.binary`). Formulas, conventions and bounds are documented in
+``docs/fairness.md``.
+"""
+import logging
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+
+from . import binary, intervals
+from .errors import ConfigError, InputError
+from .params import get_bool, get_choice, get_float, get_int, get_list, get_str
+from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
+
+log = logging.getLogger(__name__)
+
+OVERALL, SUMMARY = "__overall__", "__summary__"
+HIGHEST_SELECTION_RATE = "highest_selection_rate"
+MAX_GROUPS = 500
+
+# Per-group rates: metric -> (numerator cells, denominator cells, why undefined when 0/0).
+_ALL = ("tn", "fp", "fn", "tp")
+RATES = {
+    "base_rate": (("fn", "tp"), _ALL, "no rows"),
+    "selection_rate": (("fp", "tp"), _ALL, "no rows"),
+    "tpr": (("tp",), ("tp", "fn"), "no actual positives, TPR is undefined"),
+    "fpr": (("fp",), ("fp", "tn"), "no actual negatives, FPR is undefined"),
+    "tnr": (("tn",), ("fp", "tn"), "no actual negatives, TNR is undefined"),
+    "fnr": (("fn",), ("tp", "fn"), "no actual positives, FNR is undefined"),
+    "ppv": (("tp",), ("tp", "fp"), "no predicted positives, PPV is undefined"),
+    "npv": (("tn",), ("tn", "fn"), "no predicted negatives, NPV is undefined"),
+    "accuracy": (("tp", "tn"), _ALL, "no rows"),
+}
+GROUP_METRICS = ("count",) + tuple(RATES) + ("roc_auc",)
+SUMMARY_METRICS = (
+    "disparate_impact", "demographic_parity_difference", "equal_opportunity_difference",
+    "equalized_odds_difference", "average_odds_difference", "predictive_parity_difference",
+)
+EXTRA_SUMMARY_METRICS = ("equal_opportunity_ratio", "equalized_odds_ratio")
+ALL_METRICS = GROUP_METRICS + SUMMARY_METRICS + EXTRA_SUMMARY_METRICS
+DEFAULT_METRICS = GROUP_METRICS + SUMMARY_METRICS
+RATIO_METRICS = ("disparate_impact",) + EXTRA_SUMMARY_METRICS
+CONVENTIONS = ("default", "fairlearn", "aif360")
+
+SUBJECT_COLUMNS = ("attribute", "group")
+EXTRA_COLUMNS = ("n", "ci_low", "ci_high", "reference_group", "ratio_to_reference",
+                 "difference_to_reference", "convention")
+
+
+@dataclass(frozen=True)
+class FairnessParams:
+    target_column: str
+    sensitive_columns: Tuple[str, ...]
+    positive_class: str = ""
+    prediction_column: str = ""
+    score_column: str = ""
+    threshold: float = 0.5
+    intersectional: bool = True
+    reference_group: str = HIGHEST_SELECTION_RATE
+    min_group_size: int = 30
+    confidence_level: float = 0.95
+    metrics: Tuple[str, ...] = DEFAULT_METRICS
+    convention: str = "default"
+    disparate_impact_warning: Optional[float] = 0.9
+    disparate_impact_error: Optional[float] = 0.8
+    difference_warning: Optional[float] = 0.1
+    difference_error: Optional[float] = 0.2
+    shift_warning: Optional[float] = 0.05
+    shift_error: Optional[float] = 0.1
+
+    @classmethod
+    def from_config(cls, config):
+        target = get_str(config, "target_column")
+        if not target:
+            raise ConfigError("target_column", target, "the name of the ground-truth column")
+        prediction, score = get_str(config, "prediction_column"), get_str(config, "score_column")
+        if not prediction and not score:
+            raise ConfigError("prediction_column", prediction,
+                              "a prediction column or a score column (score_column with a threshold)")
+        sensitive = get_list(config, "sensitive_columns")
+        if not sensitive:
+            raise ConfigError("sensitive_columns", config.get("sensitive_columns"),
+                              "at least one sensitive column")
+        for name in sensitive:
+            if name in (target, prediction, score):
+                raise ConfigError("sensitive_columns", name,
+                                  "columns other than the target, prediction and score columns")
+        convention = get_choice(config, "convention", "default", CONVENTIONS)
+        reference_group = get_str(config, "reference_group", HIGHEST_SELECTION_RATE)
+        if convention == "aif360" and reference_group == "overall":
+            raise ConfigError("reference_group", reference_group,
+                              "'highest_selection_rate' or a group value with convention 'aif360' "
+                              "(the reference group is AIF360's privileged group)")
+        metrics = get_list(config, "metrics", allowed=set(ALL_METRICS)) or list(DEFAULT_METRICS)
+        params = cls(
+            target_column=target,
+            sensitive_columns=tuple(sensitive),
+            positive_class=get_str(config, "positive_class"),
+            prediction_column=prediction,
+            score_column=score,
+            threshold=get_float(config, "threshold", 0.5, minimum=0.0, maximum=1.0),
+            intersectional=get_bool(config, "intersectional", True),
+            reference_group=reference_group,
+            min_group_size=get_int(config, "min_group_size", 30, minimum=1),
+            confidence_level=get_float(config, "confidence_level", 0.95, minimum=0.5, maximum=0.999),
+            metrics=tuple(m for m in ALL_METRICS if m in metrics),
+            convention=convention,
+            disparate_impact_warning=get_float(config, "disparate_impact_warning", 0.9),
+            disparate_impact_error=get_float(config, "disparate_impact_error", 0.8),
+            difference_warning=get_float(config, "difference_warning", 0.1, minimum=0.0),
+            difference_error=get_float(config, "difference_error", 0.2, minimum=0.0),
+            shift_warning=get_float(config, "shift_warning", 0.05, minimum=0.0),
+            shift_error=get_float(config, "shift_error", 0.1, minimum=0.0),
+        )
+        params.summary_bound("disparate_impact")  # validates the bound pairs now
+        params.summary_bound("demographic_parity_difference")
+        params.shift_bound("demographic_parity_difference")
+        return params
+
+    @property
+    def columns(self):
+        """The input columns the computation reads."""
+        wanted = [self.target_column, self.prediction_column, self.score_column] + list(self.sensitive_columns)
+        return [c for i, c in enumerate(wanted) if c and c not in wanted[:i]]
+
+    @property
+    def convention_label(self):
+        if self.convention == "fairlearn":
+            return "fairlearn_to_overall" if self.reference_group == "overall" else "fairlearn_between_groups"
+        return self.convention
+
+    def _signed(self, metric):
+        """Metrics whose value is signed (unprivileged − privileged) in this convention."""
+        return self.convention == "aif360" and metric not in RATIO_METRICS + ("equalized_odds_difference",)
+
+    def summary_bound(self, metric):
+        if metric in RATIO_METRICS:
+            return Bound(BELOW, self.disparate_impact_warning, self.disparate_impact_error)
+        if self._signed(metric):
+            return Bound(BELOW, _neg(self.difference_warning), _neg(self.difference_error))
+        return Bound(ABOVE, self.difference_warning, self.difference_error)
+
+    def shift_bound(self, metric):
+        if metric in RATIO_METRICS or self._signed(metric):
+            return Bound(BELOW, _neg(self.shift_warning), _neg(self.shift_error))
+        return Bound(ABOVE, self.shift_warning, self.shift_error)
+
+
+def _neg(value):
+    return None if value is None else -value
+
+
+# -- preparing the inputs --------------------------------------------------------------------
+
+@dataclass
+class _Attribute:
+    name: str
+    codes: Optional[np.ndarray]
+    labels: list
+    skipped: str = ""
+
+
+@dataclass
+class _Prepared:
+    y: np.ndarray
+    prediction: np.ndarray
+    score: Optional[np.ndarray]
+    attributes: list
+    excluded: str
+
+
+def _prepare(frame, params, dataset):
+    if len(frame) == 0:
+        raise InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
+    binary.require_columns(frame, params.columns, dataset)
+    y, positive, target_keys = binary.positive_indicator(
+        frame[params.target_column], params.positive_class, params.target_column)
+    score = None
+    if params.score_column:
+        score = binary.probabilities(frame[params.score_column], params.score_column)
+    if params.prediction_column:
+        prediction = binary.prediction_indicator(frame[params.prediction_column], positive,
+                                                 params.prediction_column, target_keys)
+    else:
+        prediction = np.where(np.isnan(score), np.nan, (score >= params.threshold).astype("float64"))
+    missing = [(params.target_column, np.isnan(y)), (params.prediction_column or params.score_column,
+                                                    np.isnan(prediction))]
+    if score is not None and params.prediction_column:
+        missing.append((params.score_column, np.isnan(score)))
+    invalid = np.zeros(len(frame), dtype=bool)
+    notes = []
+    for column, mask in missing:
+        count = int(mask.sum())
+        if count:
+            notes.append("{} rows with missing '{}'".format(count, column))
+        invalid |= mask
+    excluded = ""
+    if invalid.any():
+        excluded = "{} of {} rows excluded ({})".format(int(invalid.sum()), len(frame), "; ".join(notes))
+        log.warning("%s dataset: %s", dataset, excluded)
+    valid = ~invalid
+    if not valid.any():
+        raise InputError("No usable row in the {} dataset: {}.".format(dataset, excluded))
+    attributes = []
+    for column in params.sensitive_columns:
+        codes, labels = binary.group_codes(frame[column].to_numpy()[valid])
+        attributes.append(_attribute(column, codes, labels))
+    if params.intersectional and len(attributes) > 1:
+        attributes.append(_intersection(attributes))
+    if all(a.skipped for a in attributes):
+        raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
+            dataset, " ".join(a.skipped for a in attributes)))
+    return _Prepared(y=y[valid].astype("int64"), prediction=prediction[valid].astype("int64"),
+                     score=None if score is None else score[valid], attributes=attributes,
+                     excluded=excluded)
+
+
+def _attribute(name, codes, labels):
+    if len(labels) > MAX_GROUPS:
+        reason = ("Column '{}' has {} distinct values (more than {}): too many groups for a sensitive "
+                  "attribute; bin it into fewer groups first.".format(name, len(labels), MAX_GROUPS))
+        log.warning(reason)
+        return _Attribute(name, None, labels, skipped=reason)
+    return _Attribute(name, codes, labels)
+
+
+def _intersection(attributes):
+    name = " & ".join(a.name for a in attributes)
+    skipped = [a.name for a in attributes if a.skipped]
+    if skipped:
+        return _Attribute(name, None, [], skipped="Intersection '{}' not computed: column {} has too many "
+                                                  "values.".format(name, ", ".join(skipped)))
+    codes, labels = attributes[0].codes, attributes[0].labels
+    for other in attributes[1:]:
+        codes, labels = binary.combine_codes(codes, labels, other.codes, other.labels)
+    return _attribute(name, codes, labels)
+
+
+# -- per-group statistics --------------------------------------------------------------------
+
+@dataclass
+class _Stats:
+    """One value per group, the overall population last."""
+    labels: list
+    n: np.ndarray
+    cells: dict
+    values: dict
+    ci: dict
+    auc_defined: bool
+
+
+def _group_stats(attribute, data, level):
+    n_groups = len(attribute.labels)
+    codes = attribute.codes
+    tn, fp, fn, tp = binary.confusion_counts(codes, n_groups, data.y, data.prediction)
+    cells = {"tn": np.append(tn, tn.sum()), "fp": np.append(fp, fp.sum()),
+             "fn": np.append(fn, fn.sum()), "tp": np.append(tp, tp.sum())}
+    n = cells["tn"] + cells["fp"] + cells["fn"] + cells["tp"]
+    values, ci = {"count": n}, {}
+    for metric, (numerator, denominator, _) in RATES.items():
+        num = sum(cells[c] for c in numerator)
+        den = sum(cells[c] for c in denominator)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values[metric] = np.where(den > 0, num / den, np.nan)
+        ci[metric] = intervals.wilson(num, den, level)
+    if data.score is not None:
+        auc, variance = binary.roc_auc_by_group(codes, n_groups, data.y, data.score)
+        overall_auc, overall_var = binary.roc_auc_by_group(np.zeros_like(codes), 1, data.y, data.score)
+        values["roc_auc"] = np.append(auc, overall_auc)
+        ci["roc_auc"] = intervals.normal(values["roc_auc"], np.sqrt(np.append(variance, overall_var)),
+                                         level, 0.0, 1.0)
+    return _Stats(labels=list(attribute.labels) + [OVERALL], n=n, cells=cells, values=values, ci=ci,
+                  auc_defined=data.score is not None)
+
+
+def _auc_reason(stats, i):
+    positives = stats.cells["tp"][i] + stats.cells["fn"][i]
+    negatives = stats.cells["tn"][i] + stats.cells["fp"][i]
+    if positives == 0:
+        return "no actual positives, ROC AUC is undefined"
+    if negatives == 0:
+        return "no actual negatives, ROC AUC is undefined"
+    return ""
+
+
+def _undefined_reason(stats, metric, i):
+    if metric == "roc_auc":
+        return _auc_reason(stats, i)
+    return RATES[metric][2] if metric in RATES else ""
+
+
+def _reference_index(stats, eligible, params, attribute_name):
+    """Index of the reference group in ``stats`` (the overall population is the last index)."""
+    overall = len(stats.labels) - 1
+    strategy = params.reference_group
+    if strategy == "overall":
+        return overall
+    if strategy != HIGHEST_SELECTION_RATE:
+        wanted = binary.label_key(strategy)
+        for i, label in enumerate(stats.labels[:-1]):
+            if label == strategy or binary.label_key(label) == wanted:
+                return i
+        log.warning("Reference group %r is not a group of '%s': using the highest selection rate.",
+                    strategy, attribute_name)
+    rates = np.where(eligible, stats.values["selection_rate"][:-1], -np.inf)
+    if not eligible.any():
+        return None
+    return int(np.argmax(rates))
+
+
+def _group_rows(attribute, stats, eligible, reference, params):
+    rows = []
+    level_note = "group has {:.0f} rows, fewer than min_group_size {}: reported, not evaluated, left out of the summaries"
+    reference_label = "" if reference is None else stats.labels[reference]
+    for metric in params.metrics:
+        if metric not in GROUP_METRICS or (metric == "roc_auc" and not stats.auc_defined):
+            continue
+        values = stats.values[metric]
+        low, high = stats.ci.get(metric, (None, None))
+        for i, group in enumerate(stats.labels):
+            value = values[i]
+            reason = "" if not np.isnan(value) else _undefined_reason(stats, metric, i)
+            row = metric_row(metric, value, reason=reason, attribute=attribute, group=group)
+            is_group = i < len(eligible)
+            if is_group and not eligible[i]:
+                row["status"] = EMPTY
+                row["reason"] = level_note.format(stats.n[i], params.min_group_size)
+            ratio = difference = None
+            if metric != "count" and reference is not None and not np.isnan(value):
+                ref_value = values[reference]
+                if not np.isnan(ref_value):
+                    difference = value - ref_value
+                    ratio = value / ref_value if ref_value != 0 else None
+            row.update(n=stats.n[i], ci_low=None if low is None else low[i],
+                       ci_high=None if high is None else high[i], reference_group=reference_label,
+                       ratio_to_reference=ratio, difference_to_reference=difference)
+            rows.append(row)
+    return rows
+
+
+# -- summaries -------------------------------------------------------------------------------
+
+_NAMES = {"selection_rate": "selection rate", "tpr": "TPR", "fpr": "FPR", "ppv": "PPV"}
+
+
+def _spread(values, metric):
+    defined = values[~np.isnan(values)]
+    if len(defined) < 2:
+        return None, "fewer than two groups with a defined {}".format(_NAMES[metric])
+    return float(defined.max() - defined.min()), ""
+
+
+def _min_max_ratio(values, metric):
+    defined = values[~np.isnan(values)]
+    if len(defined) < 2:
+        return None, "fewer than two groups with a defined {}".format(_NAMES[metric])
+    if defined.max() == 0:
+        return None, "{} is 0 in every group".format(_NAMES[metric])
+    return float(defined.min() / defined.max()), ""
+
+
+def _to_overall_difference(values, overall, metric):
+    defined = values[~np.isnan(values)]
+    if len(defined) == 0 or np.isnan(overall):
+        return None, "no group with a defined {}".format(_NAMES[metric])
+    return float(np.abs(defined - overall).max()), ""
+
+
+def _to_overall_ratio(values, overall, metric):
+    defined = values[~np.isnan(values)]
+    if len(defined) == 0 or np.isnan(overall):
+        return None, "no group with a defined {}".format(_NAMES[metric])
+    if overall == 0:
+        return None, "overall {} is 0".format(_NAMES[metric])
+    ratios = defined / overall
+    return float(np.where(ratios > 1, 1.0 / ratios, ratios).min()), ""
+
+
+def _combine(first, second, how):
+    (a, reason_a), (b, reason_b) = first, second
+    if a is None or b is None:
+        return None, reason_a or reason_b
+    return (max(a, b) if how == "max" else min(a, b) if how == "min" else (a + b) / 2.0), ""
+
+
+def _between_groups(stats, eligible, spread, ratio):
+    rates = {m: stats.values[m][:-1][eligible] for m in _NAMES}
+    tpr_gap, fpr_gap = spread(rates["tpr"], "tpr"), spread(rates["fpr"], "fpr")
+    return {
+        "disparate_impact": ratio(rates["selection_rate"], "selection_rate"),
+        "demographic_parity_difference": spread(rates["selection_rate"], "selection_rate"),
+        "equal_opportunity_difference": tpr_gap,
+        "equalized_odds_difference": _combine(tpr_gap, fpr_gap, "max"),
+        "average_odds_difference": _combine(tpr_gap, fpr_gap, "mean"),
+        "predictive_parity_difference": spread(rates["ppv"], "ppv"),
+        "equal_opportunity_ratio": ratio(rates["tpr"], "tpr"),
+        "equalized_odds_ratio": _combine(ratio(rates["tpr"], "tpr"), ratio(rates["fpr"], "fpr"), "min"),
+    }
+
+
+def _privileged_vs_rest(stats, eligible, reference):
+    """AIF360: signed unprivileged − privileged, the unprivileged being all other eligible groups."""
+    others = eligible.copy()
+    others[reference] = False
+    if not others.any():
+        reason = "no unprivileged group with at least the minimum size"
+        return {m: (None, reason) for m in SUMMARY_METRICS + EXTRA_SUMMARY_METRICS}
+    pooled = {c: (stats.cells[c][:-1][others].sum(), stats.cells[c][reference]) for c in _ALL}
+
+    def rate(metric):
+        numerator, denominator, _ = RATES[metric]
+        result = []
+        for side in (0, 1):
+            den = sum(pooled[c][side] for c in denominator)
+            result.append(sum(pooled[c][side] for c in numerator) / den if den else None)
+        return result
+
+    def gap(metric, signed=True):
+        unprivileged, privileged = rate(metric)
+        if unprivileged is None or privileged is None:
+            side = "unprivileged groups" if unprivileged is None else "privileged group"
+            return None, "{} undefined for the {}".format(_NAMES[metric], side)
+        return (unprivileged - privileged) if signed else abs(unprivileged - privileged), ""
+
+    sr_u, sr_p = rate("selection_rate")
+    if sr_p == 0:
+        impact = (None, "selection rate of the privileged group is 0")
+    else:
+        impact = (sr_u / sr_p, "")
+    tpr, fpr = gap("tpr"), gap("fpr")
+    not_defined = (None, "not defined in the aif360 convention")
+    return {
+        "disparate_impact": impact,
+        "demographic_parity_difference": gap("selection_rate"),
+        "equal_opportunity_difference": tpr,
+        "equalized_odds_difference": _combine(gap("tpr", False), gap("fpr", False), "max"),
+        "average_odds_difference": _combine(fpr, tpr, "mean"),
+        "predictive_parity_difference": gap("ppv"),
+        "equal_opportunity_ratio": not_defined,
+        "equalized_odds_ratio": not_defined,
+    }
+
+
+def _summaries(stats, eligible, reference, params):
+    """metric -> (value or None, reason)."""
+    if eligible.sum() < 2:
+        names = [stats.labels[i] for i in np.flatnonzero(eligible)]
+        reason = ("only one group ({!r}) with at least {} rows: nothing to compare".format(names[0], params.min_group_size)
+                  if names else "no group with at least {} rows".format(params.min_group_size))
+        return {m: (None, reason) for m in SUMMARY_METRICS + EXTRA_SUMMARY_METRICS}
+    if params.convention == "aif360":
+        return _privileged_vs_rest(stats, eligible, reference)
+    if params.convention == "fairlearn" and params.reference_group == "overall":
+        overall = {m: stats.values[m][-1] for m in _NAMES}
+        return _between_groups(
+            stats, eligible,
+            lambda values, m: _to_overall_difference(values, overall[m], m),
+            lambda values, m: _to_overall_ratio(values, overall[m], m))
+    return _between_groups(stats, eligible, _spread, _min_max_ratio)
+
+
+def _left_out_note(stats, eligible, params):
+    small = [i for i in range(len(eligible)) if not eligible[i]]
+    if not small:
+        return ""
+    shown = ", ".join("{!r} ({:.0f} rows)".format(stats.labels[i], stats.n[i]) for i in small[:10])
+    return "left out (fewer than {} rows): {}{}".format(params.min_group_size, shown,
+                                                         ", ..." if len(small) > 10 else "")
+
+
+def _summary_rows(attribute, summaries, n, reference_label, note, params, suffix="", bound_of=None):
+    rows = []
+    for metric in params.metrics:
+        if metric in GROUP_METRICS:
+            continue
+        value, reason = summaries[metric]
+        reason = "; ".join(r for r in (reason, note) if r)
+        row = metric_row(metric + suffix, value, (bound_of or params.summary_bound)(metric), reason=reason,
+                         attribute=attribute, group=SUMMARY)
+        row.update(n=n, reference_group=reference_label)
+        rows.append(row)
+    return rows
+
+
+def _skipped_rows(attribute, params):
+    return [dict(metric_row(metric, None, reason=attribute.skipped, attribute=attribute.name, group=SUMMARY))
+            for metric in params.metrics if metric not in GROUP_METRICS]
+
+
+def _evaluate(data, params):
+    """attribute name -> (stats, eligible, reference index, summaries) for usable attributes."""
+    results = {}
+    for attribute in data.attributes:
+        if attribute.skipped:
+            continue
+        stats = _group_stats(attribute, data, params.confidence_level)
+        eligible = stats.n[:-1] >= params.min_group_size
+        reference = _reference_index(stats, eligible, params, attribute.name)
+        if params.convention == "aif360" and reference is None:
+            summaries = {m: (None, "no group with at least {} rows".format(params.min_group_size))
+                         for m in SUMMARY_METRICS + EXTRA_SUMMARY_METRICS}
+        else:
+            summaries = _summaries(stats, eligible, reference, params)
+        results[attribute.name] = (stats, eligible, reference, summaries)
+    return results
+
+
+def _check_named_reference(data, params):
+    if params.reference_group in (HIGHEST_SELECTION_RATE, "overall"):
+        return
+    wanted = binary.label_key(params.reference_group)
+    labels = [label for a in data.attributes for label in a.labels]
+    if not any(label == params.reference_group or binary.label_key(label) == wanted for label in labels):
+        raise ConfigError("reference_group", params.reference_group,
+                          "'highest_selection_rate', 'overall' or a group value (groups: {})".format(
+                              ", ".join(repr(label) for label in labels[:20])))
+
+
+def compute_fairness(scored, params, reference=None, run=None):
+    """The fairness metrics table of ``scored`` (and bias shift against ``reference``)."""
+    run = run or RunInfo.new()
+    current = _prepare(scored, params, "scored")
+    _check_named_reference(current, params)
+    results = _evaluate(current, params)
+    previous = None
+    if reference is not None:
+        previous = _evaluate(_prepare(reference, params, "reference"), params)
+    rows = []
+    for attribute in current.attributes:
+        if attribute.skipped:
+            rows.extend(_skipped_rows(attribute, params))
+            continue
+        stats, eligible, ref, summaries = results[attribute.name]
+        group_rows = _group_rows(attribute.name, stats, eligible, ref, params)
+        if current.excluded:
+            for row in group_rows:
+                if row["group"] == OVERALL and row["metric"] == "count":
+                    row["reason"] = current.excluded
+        rows.extend(group_rows)
+        reference_label = "" if ref is None else stats.labels[ref]
+        n = float(stats.n[:-1][eligible].sum())
+        note = _left_out_note(stats, eligible, params)
+        rows.extend(_summary_rows(attribute.name, summaries, n, reference_label, note, params))
+        if previous is not None:
+            rows.extend(_summary_rows(attribute.name, _shifts(summaries, previous.get(attribute.name)),
+                                      n, reference_label, "", params, "_shift", params.shift_bound))
+    frame = to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
+    frame["convention"] = params.convention_label
+    frame["reference_group"] = frame["reference_group"].fillna("").astype(str)
+    return frame
+
+
+def _shifts(current, previous):
+    if previous is None:
+        reason = "attribute not usable in the reference dataset"
+        return {m: (None, reason) for m in current}
+    before = previous[3]
+    shifts = {}
+    for metric, (value, reason) in current.items():
+        old, old_reason = before[metric]
+        if value is None:
+            shifts[metric] = (None, "undefined in the scored data: " + reason)
+        elif old is None:
+            shifts[metric] = (None, "undefined in the reference data: " + old_reason)
+        else:
+            shifts[metric] = (value - old, "")
+    return shifts
+
+
+def summary_frame(frame):
+    """The attribute-level rows of a fairness table, one line per (attribute, metric)."""
+    return frame[frame["group"] == SUMMARY].reset_index(drop=True)
+
+
+__all__ = ["ALL_METRICS", "FairnessParams", "GROUP_METRICS", "SUMMARY_METRICS", "compute_fairness",
+           "summary_frame"]

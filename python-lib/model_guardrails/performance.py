@@ -1,0 +1,375 @@
+"""Model performance on a scored dataset, overall and per time window, against a baseline.
+
+Entry point: :func:`evaluate_model` (scored frame, :class:`PerformanceParams`, optional baseline
+metrics frame) → the tidy metrics table of SPEC §2 with ``window``, ``n``, ``ci_low``, ``ci_high``,
+``baseline_value``, ``change``, ``change_relative``. Designed to be appended run after run.
+
+Numbers equal scikit-learn's (``roc_auc_score``, ``average_precision_score``, ``log_loss``,
+``brier_score_loss``, ``accuracy_score``, ``precision_score``, ``recall_score``, ``f1_score``,
+``root_mean_squared_error``, ``mean_absolute_error``, ``r2_score``) wherever those are defined;
+where scikit-learn would return 0 with a warning (0/0), the row is EMPTY with a reason. All windows
+are computed in one grouped pass (bincount, one sort for AUC and average precision). Formulas and
+intervals: ``docs/performance.md``.
+"""
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+from . import binary, intervals
+from .errors import ConfigError, InputError
+from .params import get_choice, get_float, get_list, get_str
+from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
+
+log = logging.getLogger(__name__)
+
+ALL_WINDOWS = "__all__"
+BINARY_METRICS = ("roc_auc", "average_precision", "log_loss", "brier_score", "accuracy", "precision",
+                  "recall", "f1")
+REGRESSION_METRICS = ("rmse", "mae", "r2")
+METRICS = {"binary": BINARY_METRICS, "regression": REGRESSION_METRICS}
+SCORE_METRICS = ("roc_auc", "average_precision", "log_loss", "brier_score")
+HIGHER_IS_BETTER = ("roc_auc", "average_precision", "accuracy", "precision", "recall", "f1", "r2")
+PRIMARY = {"binary": "roc_auc", "regression": "rmse"}
+GRANULARITIES = {"day": "D", "week": "W", "month": "M"}
+
+SUBJECT_COLUMNS = ("window",)
+EXTRA_COLUMNS = ("n", "ci_low", "ci_high", "baseline_value", "change", "change_relative")
+
+
+def direction_of(metric):
+    return BELOW if metric in HIGHER_IS_BETTER else ABOVE
+
+
+@dataclass(frozen=True)
+class PerformanceParams:
+    target_column: str
+    task: str = "binary"
+    positive_class: str = ""
+    prediction_column: str = ""
+    score_column: str = ""
+    threshold: float = 0.5
+    time_column: str = ""
+    time_granularity: str = "day"
+    baseline_values: Dict[str, float] = field(default_factory=dict)
+    confidence_level: float = 0.95
+    metrics: Tuple[str, ...] = BINARY_METRICS
+    bounds: Dict[str, Bound] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config):
+        task = get_choice(config, "task", "binary", tuple(METRICS))
+        target = get_str(config, "target_column")
+        if not target:
+            raise ConfigError("target_column", target, "the name of the ground-truth column")
+        prediction, score = get_str(config, "prediction_column"), get_str(config, "score_column")
+        if task == "binary" and not prediction and not score:
+            raise ConfigError("score_column", score, "a score (probability) column or a prediction column")
+        if task == "regression" and not prediction:
+            raise ConfigError("prediction_column", prediction, "the column of predicted values (regression)")
+        metrics = get_list(config, "metrics")
+        unknown = [m for m in metrics if m not in METRICS[task]]
+        if unknown:
+            raise ConfigError("metrics", unknown[0], "{} metrics: {}".format(task, ", ".join(METRICS[task])))
+        return cls(
+            target_column=target,
+            task=task,
+            positive_class=get_str(config, "positive_class"),
+            prediction_column=prediction,
+            score_column=score if task == "binary" else "",
+            threshold=get_float(config, "threshold", 0.5, minimum=0.0, maximum=1.0),
+            time_column=get_str(config, "time_column"),
+            time_granularity=get_choice(config, "time_granularity", "day", tuple(GRANULARITIES)),
+            baseline_values=_parse_baseline(config.get("baseline_value"), task),
+            confidence_level=get_float(config, "confidence_level", 0.95, minimum=0.5, maximum=0.999),
+            metrics=tuple(m for m in METRICS[task] if m in metrics) if metrics else METRICS[task],
+            bounds=_parse_bounds(config, task),
+        )
+
+    @property
+    def columns(self):
+        wanted = [self.target_column, self.prediction_column, self.score_column, self.time_column]
+        return [c for i, c in enumerate(wanted) if c and c not in wanted[:i]]
+
+
+def _parse_baseline(value, task):
+    """``baseline_value``: empty, a number (for roc_auc / rmse), or 'metric=value' pairs."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {PRIMARY[task]: float(value)}
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            return {PRIMARY[task]: float(text)}
+        except ValueError:
+            pairs = [re.split(r"\s*[=:]\s*", part.strip(), maxsplit=1) for part in re.split(r"[,;]", text)
+                     if part.strip()]
+    else:
+        raise ConfigError("baseline_value", value, "a number or 'metric=value' pairs")
+    baseline = {}
+    for pair in pairs:
+        if len(pair) != 2 or str(pair[0]).strip() not in METRICS[task]:
+            raise ConfigError("baseline_value", value, "a number (baseline {}) or pairs such as "
+                              "'roc_auc=0.91, f1=0.6' naming {} metrics".format(PRIMARY[task], task))
+        try:
+            baseline[str(pair[0]).strip()] = float(pair[1])
+        except (TypeError, ValueError):
+            raise ConfigError("baseline_value", value, "numbers after each metric name") from None
+    return baseline
+
+
+def _parse_bounds(config, task):
+    bounds = {}
+    if task == "binary":
+        warning = get_float(config, "roc_auc_warning", None, minimum=0.0, maximum=1.0)
+        error = get_float(config, "roc_auc_error", 0.88, minimum=0.0, maximum=1.0)
+        if warning is not None or error is not None:
+            bounds["roc_auc"] = Bound(BELOW, warning, error)
+    extra = config.get("bounds") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("bounds", extra, "a map of metric -> 'warning, error'")
+    for metric, text in extra.items():
+        if metric not in METRICS[task]:
+            raise ConfigError("bounds", metric, "{} metrics: {}".format(task, ", ".join(METRICS[task])))
+        parts = [p.strip() for p in str(text).split(",")]
+        if len(parts) != 2:
+            raise ConfigError("bounds", "{}={}".format(metric, text), "'warning, error' (either may be empty)")
+        try:
+            warning, error = (float(p) if p else None for p in parts)
+        except ValueError:
+            raise ConfigError("bounds", "{}={}".format(metric, text), "numbers: 'warning, error'") from None
+        bounds[metric] = Bound(direction_of(metric), warning, error)
+    return bounds
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+@dataclass
+class _Prepared:
+    y: np.ndarray
+    prediction: Optional[np.ndarray]
+    score: Optional[np.ndarray]
+    windows: np.ndarray  # code per row, -1 when the time is missing
+    window_labels: list
+    notes: list
+
+
+def _prepare(frame, params):
+    if len(frame) == 0:
+        raise InputError("The scored dataset is empty: nothing to evaluate.")
+    binary.require_columns(frame, params.columns)
+    score = prediction = None
+    if params.task == "binary":
+        y, positive, keys = binary.positive_indicator(frame[params.target_column], params.positive_class,
+                                                      params.target_column)
+        if params.score_column:
+            score = binary.probabilities(frame[params.score_column], params.score_column)
+        if params.prediction_column:
+            prediction = binary.prediction_indicator(frame[params.prediction_column], positive,
+                                                     params.prediction_column, keys)
+        else:
+            prediction = np.where(np.isnan(score), np.nan, (score >= params.threshold).astype("float64"))
+    else:
+        y = binary.numbers(frame[params.target_column], params.target_column, "Target")
+        prediction = binary.numbers(frame[params.prediction_column], params.prediction_column, "Prediction")
+    invalid = np.zeros(len(frame), dtype=bool)
+    notes = []
+    for column, values in ((params.target_column, y), (params.prediction_column, prediction),
+                           (params.score_column, score)):
+        if column and values is not None:
+            mask = np.isnan(values)
+            if mask.any():
+                notes.append("{} rows with missing '{}'".format(int(mask.sum()), column))
+            invalid |= mask
+    if invalid.all():
+        raise InputError("No usable row in the scored dataset: {}.".format("; ".join(notes)))
+    if invalid.any():
+        notes = ["{} of {} rows excluded ({})".format(int(invalid.sum()), len(frame), "; ".join(notes))]
+        log.warning(notes[0])
+    valid = ~invalid
+    windows, labels = np.full(int(valid.sum()), -1, dtype="int64"), []
+    if params.time_column:
+        windows, labels, note = _windows(frame[params.time_column][valid], params)
+        notes.extend([note] if note else [])
+    return _Prepared(
+        y=y[valid], prediction=None if prediction is None else prediction[valid],
+        score=None if score is None else score[valid], windows=windows, window_labels=labels, notes=notes)
+
+
+def _windows(series, params):
+    """Window code per row (−1 when the time is missing) and the window labels, in time order."""
+    times = pd.to_datetime(series, errors="coerce", utc=True)
+    bad = times.isna() & series.notna()
+    if bad.all() and series.notna().any():
+        raise InputError("Time column '{}' has no parseable date (e.g. {!r}): expected dates or "
+                         "timestamps.".format(params.time_column, series[bad].iloc[0]))
+    naive = times.dt.tz_convert(None)
+    if params.time_granularity == "day":
+        labels = naive.dt.strftime("%Y-%m-%d")
+    elif params.time_granularity == "week":
+        labels = (naive.dt.normalize() - pd.to_timedelta(naive.dt.dayofweek, unit="D")).dt.strftime("%Y-%m-%d")
+    else:
+        labels = naive.dt.strftime("%Y-%m")
+    codes, uniques = pd.factorize(labels, sort=True)
+    missing = int((codes == -1).sum())
+    note = ""
+    if missing:
+        note = "{} rows without a usable '{}' are in {} only".format(missing, params.time_column, ALL_WINDOWS)
+        log.warning(note)
+    return codes.astype("int64"), [str(u) for u in uniques], note
+
+
+# -- metrics per window ----------------------------------------------------------------------
+
+def _binary_metrics(codes, n_groups, data, params, level):
+    """metric -> (values, ci_low, ci_high, reasons) arrays over the groups."""
+    y, prediction, score = data.y, data.prediction, data.score
+    tn, fp, fn, tp = binary.confusion_counts(codes, n_groups, y, prediction)
+    n = tn + fp + fn + tp
+    out = {}
+
+    def rate(metric, numerator, denominator, reason):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.where(denominator > 0, numerator / denominator, np.nan)
+        low, high = intervals.wilson(numerator, denominator, level)
+        out[metric] = (values, low, high, np.where(denominator > 0, "", reason))
+
+    rate("accuracy", tp + tn, n, "no rows")
+    rate("precision", tp, tp + fp, "no predicted positives, precision is undefined")
+    rate("recall", tp, tp + fn, "no actual positives, recall is undefined")
+    f1, low, high = intervals.ratio_of_means(2 * tp, 2 * tp + fp + fn, 4 * tp, 4 * tp + fp + fn, 4 * tp, n, level)
+    defined = (2 * tp + fp + fn) > 0
+    out["f1"] = (np.where(defined, f1, np.nan), low, high,
+                 np.where(defined, "", "no actual or predicted positives, F1 is undefined"))
+    if score is None:
+        reason = "needs a score column (probability of the positive class)"
+        for metric in SCORE_METRICS:
+            out[metric] = (np.full(n_groups, np.nan), None, None, np.full(n_groups, reason, dtype=object))
+        return out
+    positives, negatives = tp + fn, tn + fp
+    one_class = np.where(positives == 0, "no actual positives", "no actual negatives")
+    auc, variance = binary.roc_auc_by_group(codes, n_groups, y, score)
+    low, high = intervals.normal(auc, np.sqrt(variance), level, 0.0, 1.0)
+    out["roc_auc"] = (auc, low, high, np.where(np.isnan(auc), np.char.add(one_class, ", ROC AUC is undefined"), ""))
+    ap, n_pos = binary.average_precision_by_group(codes, n_groups, y, score)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = intervals.logit(ap, 1.0 / np.sqrt(n_pos * ap * (1.0 - ap)), level)
+    out["average_precision"] = (ap, low, high, np.where(np.isnan(ap), "no actual positives, average "
+                                                                      "precision is undefined", ""))
+    eps = np.finfo("float64").eps
+    loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
+    out["log_loss"] = _mean_metric(codes, n_groups, loss, n, level, lower=0.0)
+    out["brier_score"] = _mean_metric(codes, n_groups, (score - y) ** 2, n, level, lower=0.0)
+    return out
+
+
+def _mean_metric(codes, n_groups, per_row, n, level, lower=None):
+    total = np.bincount(codes, weights=per_row, minlength=n_groups)
+    squares = np.bincount(codes, weights=per_row * per_row, minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / n
+    low, high = intervals.normal(mean, intervals.mean_standard_error(total, squares, n), level, lower)
+    return mean, low, high, np.where(n > 0, "", "no rows")
+
+
+def _regression_metrics(codes, n_groups, data, params, level):
+    y, prediction = data.y, data.prediction
+    n = np.bincount(codes, minlength=n_groups).astype("float64")
+    error = prediction - y
+    out = {"mae": _mean_metric(codes, n_groups, np.abs(error), n, level, lower=0.0)}
+    mse, low, high, reason = _mean_metric(codes, n_groups, error * error, n, level, lower=0.0)
+    out["rmse"] = (np.sqrt(mse), np.sqrt(low), np.sqrt(high), reason)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_y = np.bincount(codes, weights=y, minlength=n_groups) / n
+    deviation = (y - mean_y[codes]) ** 2
+    squared = error * error
+    sums = [np.bincount(codes, weights=w, minlength=n_groups)
+            for w in (squared, deviation, squared * squared, deviation * deviation, squared * deviation)]
+    ratio, low, high = intervals.ratio_of_means(*sums, n, level)
+    constant = sums[1] == 0
+    out["r2"] = (np.where(constant, np.nan, 1.0 - ratio), 1.0 - high, 1.0 - low,
+                 np.where(constant, "target is constant, R² is undefined", ""))
+    return out
+
+
+# -- baseline --------------------------------------------------------------------------------
+
+def baseline_from_metrics(frame):
+    """metric -> value from an earlier evaluate-model output: the rows of window ``__all__`` of
+    its latest run."""
+    if frame is None or len(frame) == 0:
+        return {}
+    for column in ("metric", "value"):
+        if column not in frame.columns:
+            raise InputError("Baseline dataset has no '{}' column: expected the metrics dataset of an earlier "
+                             "evaluate-model run (columns: {}).".format(column, ", ".join(map(str, frame.columns))))
+    rows = frame
+    if "window" in rows.columns:
+        rows = rows[rows["window"].astype(str) == ALL_WINDOWS]
+    if "run_time" in rows.columns and len(rows):
+        rows = rows[rows["run_time"].astype(str) == rows["run_time"].astype(str).max()]
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    return {str(m): float(v) for m, v in zip(rows["metric"], values) if not np.isnan(v)}
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+def evaluate_model(scored, params, baseline=None, run=None):
+    """The performance metrics table of ``scored``: window ``__all__`` then one set of rows per
+    time window; ``baseline`` is an earlier run's metrics frame (overridden by baseline_value)."""
+    run = run or RunInfo.new()
+    data = _prepare(scored, params)
+    baselines = dict(baseline_from_metrics(baseline))
+    baselines.update(params.baseline_values)
+    # Group 0 is __all__; windows are groups 1.. (rows without a time only in group 0).
+    labels = [ALL_WINDOWS] + data.window_labels
+    compute = _binary_metrics if params.task == "binary" else _regression_metrics
+    results = [compute(np.zeros(len(data.y), dtype="int64"), 1, data, params, params.confidence_level)]
+    counts = [np.array([len(data.y)], dtype="float64")]
+    if data.window_labels:
+        in_window = data.windows >= 0
+        windowed = _Prepared(*(None if a is None else a[in_window]
+                               for a in (data.y, data.prediction, data.score)),
+                             windows=None, window_labels=None, notes=None)
+        codes = data.windows[in_window]
+        results.append(compute(codes, len(data.window_labels), windowed, params, params.confidence_level))
+        counts.append(np.bincount(codes, minlength=len(data.window_labels)).astype("float64"))
+    rows = []
+    note = "; ".join(data.notes)
+    for metric in params.metrics:
+        bound = params.bounds.get(metric)
+        base = baselines.get(metric)
+        offset = 0
+        for result, n in zip(results, counts):
+            values, low, high, reasons = result[metric]
+            for i in range(len(values)):
+                window = labels[offset + i]
+                value = values[i]
+                reason = reasons[i] if np.isnan(value) else ""
+                if window == ALL_WINDOWS and note:
+                    reason = "; ".join(r for r in (reason, note) if r)
+                row = metric_row(metric, value, bound, reason=reason, window=window)
+                change = relative = None
+                if base is not None and not np.isnan(value):
+                    change = value - base
+                    relative = change / abs(base) if base != 0 else None
+                row.update(n=n[i], ci_low=None if low is None else low[i], ci_high=None if high is None else high[i],
+                           baseline_value=base, change=change, change_relative=relative)
+                rows.append(row)
+            offset += len(values)
+    if not rows:
+        raise InputError("No metric selected.")
+    frame = to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
+    if (frame["status"] == EMPTY).all():
+        log.warning("Every metric is EMPTY: %s", frame["reason"].iloc[0])
+    return frame
+
+
+__all__ = ["BINARY_METRICS", "PerformanceParams", "REGRESSION_METRICS", "baseline_from_metrics",
+           "evaluate_model"]

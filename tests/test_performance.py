@@ -1,0 +1,154 @@
+"""Performance engine: equal to scikit-learn, windows, baseline, bad input."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as skm
+
+from model_guardrails.errors import ConfigError, InputError
+from model_guardrails.performance import PerformanceParams, evaluate_model
+from model_guardrails.table import RunInfo
+
+RUN = RunInfo(run_id="r1", run_time="2025-01-01T00:00:00Z")
+
+
+def log_loss(y, p):
+    try:
+        return skm.log_loss(y, y_proba=p)
+    except TypeError:  # scikit-learn < 1.9
+        return skm.log_loss(y, p)
+
+
+SKLEARN = {
+    "roc_auc": lambda y, p, s: skm.roc_auc_score(y, s),
+    "average_precision": lambda y, p, s: skm.average_precision_score(y, s),
+    "log_loss": lambda y, p, s: log_loss(y, s),
+    "brier_score": lambda y, p, s: skm.brier_score_loss(y, s),
+    "accuracy": lambda y, p, s: skm.accuracy_score(y, p),
+    "precision": lambda y, p, s: skm.precision_score(y, p),
+    "recall": lambda y, p, s: skm.recall_score(y, p),
+    "f1": lambda y, p, s: skm.f1_score(y, p),
+}
+
+
+def params(**config):
+    base = dict(target_column="is_fraud", score_column="score", prediction_column="prediction")
+    base.update(config)
+    return PerformanceParams.from_config(base)
+
+
+def rows(frame, window="__all__"):
+    return frame[frame["window"] == window].set_index("metric")
+
+
+@pytest.mark.parametrize("metric", sorted(SKLEARN))
+def test_binary_metrics_equal_scikit_learn_overall_and_per_window(scored, metric):
+    # Rounded scores create ties, which AUC and average precision must handle as scikit-learn does.
+    scored = scored.assign(score=scored["score"].round(2))
+    out = evaluate_model(scored, params(time_column="transaction_date", time_granularity="month"), run=RUN)
+    expected = SKLEARN[metric](scored["is_fraud"], scored["prediction"], scored["score"].to_numpy())
+    row = rows(out).loc[metric]
+    assert row["value"] == pytest.approx(expected, abs=1e-9)
+    assert row["ci_low"] <= row["value"] <= row["ci_high"]
+    months = scored["transaction_date"].dt.strftime("%Y-%m")
+    for month, part in scored.groupby(months):
+        expected = SKLEARN[metric](part["is_fraud"], part["prediction"], part["score"].to_numpy())
+        assert rows(out, month).loc[metric, "value"] == pytest.approx(expected, abs=1e-9), month
+        assert rows(out, month).loc[metric, "n"] == len(part)
+
+
+def test_regression_metrics_equal_scikit_learn():
+    rng = np.random.default_rng(3)
+    y = rng.normal(100, 20, 3000)
+    frame = pd.DataFrame({"y": y, "yhat": y + rng.normal(0, 8, 3000), "day": pd.Timestamp("2024-03-01")
+                          + pd.to_timedelta(rng.integers(0, 21, 3000), unit="D")})
+    out = evaluate_model(frame, PerformanceParams.from_config(dict(
+        task="regression", target_column="y", prediction_column="yhat", time_column="day",
+        time_granularity="week", bounds={"rmse": "8.5, 9"})), run=RUN)
+    overall = rows(out)
+    assert overall.loc["rmse", "value"] == pytest.approx(np.sqrt(skm.mean_squared_error(y, frame["yhat"])), abs=1e-9)
+    assert overall.loc["mae", "value"] == pytest.approx(skm.mean_absolute_error(y, frame["yhat"]), abs=1e-9)
+    assert overall.loc["r2", "value"] == pytest.approx(skm.r2_score(y, frame["yhat"]), abs=1e-9)
+    assert overall.loc["r2", "ci_low"] < overall.loc["r2", "value"] < overall.loc["r2", "ci_high"]
+    assert overall.loc["rmse", "direction"] == "above"
+    weeks = sorted(set(out["window"]) - {"__all__"})
+    assert weeks[0] == "2024-02-26"  # 2024-03-01 is a Friday: its week starts on Monday 26 Feb
+    monday = frame["day"] - pd.to_timedelta(frame["day"].dt.dayofweek, unit="D")
+    part = frame[monday == pd.Timestamp("2024-03-04")]
+    assert rows(out, "2024-03-04").loc["r2", "value"] == pytest.approx(skm.r2_score(part["y"], part["yhat"]), abs=1e-9)
+
+
+def test_default_bound_and_baseline_value(scored):
+    out = evaluate_model(scored, params(baseline_value="roc_auc=0.99, f1: 0.5"), run=RUN)
+    auc = rows(out).loc["roc_auc"]
+    assert auc["error_threshold"] == 0.88 and auc["direction"] == "below"
+    assert auc["status"] == ("ERROR" if auc["value"] < 0.88 else "OK")
+    assert auc["baseline_value"] == 0.99 and auc["change"] == pytest.approx(auc["value"] - 0.99)
+    assert auc["change_relative"] == pytest.approx((auc["value"] - 0.99) / 0.99)
+    assert rows(out).loc["f1", "baseline_value"] == 0.5
+    assert np.isnan(rows(out).loc["accuracy", "baseline_value"])
+
+
+def test_baseline_from_an_earlier_run(scored):
+    earlier = pd.concat([
+        evaluate_model(scored, params(), run=RunInfo("old", "2024-01-01T00:00:00Z")).assign(value=0.5),
+        evaluate_model(scored, params(), run=RunInfo("new", "2024-06-01T00:00:00Z")).assign(value=0.7),
+    ])
+    out = evaluate_model(scored, params(baseline_value=0.95), baseline=earlier, run=RUN)
+    assert rows(out).loc["roc_auc", "baseline_value"] == 0.95  # the parameter wins
+    assert rows(out).loc["f1", "baseline_value"] == 0.7  # the latest run of the baseline dataset
+    with pytest.raises(InputError, match="Baseline dataset has no 'metric' column"):
+        evaluate_model(scored, params(), baseline=pd.DataFrame({"x": [1]}), run=RUN)
+
+
+def test_prediction_only_leaves_score_metrics_empty(scored):
+    out = evaluate_model(scored, params(score_column=""), run=RUN)
+    auc = rows(out).loc["roc_auc"]
+    assert auc["status"] == "EMPTY" and "needs a score column" in auc["reason"]
+    assert rows(out).loc["accuracy", "status"] != "EMPTY"
+
+
+def test_single_class_target_makes_auc_empty(scored):
+    part = scored[scored["is_fraud"] == 1]
+    out = evaluate_model(part, params(), run=RUN)
+    auc = rows(out).loc["roc_auc"]
+    assert auc["status"] == "EMPTY" and "no actual negatives" in auc["reason"]
+    assert rows(out).loc["recall", "status"] != "EMPTY"
+
+
+def test_missing_values_are_excluded_and_counted(scored):
+    scored = scored.copy()
+    scored.loc[:9, "score"] = np.nan
+    scored.loc[10:14, "is_fraud"] = np.nan
+    out = evaluate_model(scored, params(), run=RUN)
+    row = rows(out).loc["roc_auc"]
+    assert row["n"] == len(scored) - 15 and "15 of 4000 rows excluded" in row["reason"]
+
+
+def test_threshold_on_score(scored):
+    out = evaluate_model(scored, params(prediction_column="", threshold=0.3), run=RUN)
+    expected = skm.recall_score(scored["is_fraud"], scored["score"] >= 0.3)
+    assert rows(out).loc["recall", "value"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("change,message", [
+    (dict(score=lambda f: f["score"] * 2), "Score column 'score' has .* values outside \\[0, 1\\]"),
+    (dict(is_fraud=lambda f: f["is_fraud"] + np.arange(len(f)) % 3), "Target column 'is_fraud' has 4 distinct"),
+    (dict(transaction_date="not a date"), "Time column 'transaction_date' has no parseable date"),
+])
+def test_bad_inputs(scored, change, message):
+    with pytest.raises(InputError, match=message):
+        evaluate_model(scored.assign(**change), params(time_column="transaction_date"), run=RUN)
+
+
+@pytest.mark.parametrize("config,field", [
+    (dict(task="multiclass"), "task"),
+    (dict(score_column="", prediction_column=""), "score_column"),
+    (dict(task="regression", prediction_column=""), "prediction_column"),
+    (dict(metrics=["rmse"]), "metrics"),
+    (dict(baseline_value="auc=0.9"), "baseline_value"),
+    (dict(bounds={"f1": "0.5"}), "bounds"),
+    (dict(time_granularity="hour"), "time_granularity"),
+])
+def test_bad_config_names_the_field(config, field):
+    with pytest.raises(ConfigError, match="Parameter '{}'".format(field)):
+        params(**config)
