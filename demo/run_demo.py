@@ -10,6 +10,8 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "python-lib"), HERE]
 import pandas as pd  # noqa: E402
 
 import make_data  # noqa: E402
+import stage_fairness  # noqa: E402
+import stage_gate  # noqa: E402
 from dss_local.runtime import run_recipe  # noqa: E402
 
 OUTPUT = os.path.join(HERE, "output")
@@ -46,7 +48,24 @@ def stage_drift(data):
     run_recipe("compute-drift", [("reference", data["reference"]), ("current", data["reference"])],
                [("metrics", clean)], config=config)
     print(drift_summary(clean).splitlines()[-1])
+    metrics = pd.read_csv(drift)
+    missing = metrics[(metrics.metric == "missing_share_current")].sort_values("value").iloc[-1]
+    psi = metrics[(metrics.feature == missing.feature) & (metrics.metric == "psi")].iloc[0]
+    print("Missing values: {} is missing in {:.0%} of current rows; its PSI (missing bin included) = {:.2f} -> {}".format(
+        missing.feature, missing.value, psi.value, psi.status))
     return drift, clean
+
+
+def stage_fairness_and_performance(data):
+    banner("2. compute-fairness (with bias shift vs the reference period) and evaluate-model")
+    for line in stage_fairness.run(os.path.dirname(data["reference"]), OUTPUT):
+        print(line)
+
+
+def stage_governance():
+    banner("3. Govern-gated bundle: create-approved-bundle, prune-bundles, governance-status")
+    for line in stage_gate.run(os.path.join(OUTPUT, "gate")):
+        print(line)
 
 
 def main():
@@ -54,6 +73,8 @@ def main():
     data = make_data.write(os.path.join(OUTPUT, "data"))
     print("Synthetic fraud data (reference, drifted current): {}".format(os.path.dirname(data["reference"])))
     stage_drift(data)
+    stage_fairness_and_performance(data)
+    stage_governance()
     print("\nAll outputs are in {}".format(OUTPUT))
 
 
