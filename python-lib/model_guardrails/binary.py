@@ -138,6 +138,36 @@ def probabilities(series, column):
     return values
 
 
+def binary_outcomes(frame, target_column, positive_class, score_column, prediction_column, threshold):
+    """Ground truth, score and prediction of a binary classifier as float arrays (1.0 positive,
+    0.0 negative, NaN missing); the prediction is score >= threshold when no prediction column."""
+    y, positive, keys = positive_indicator(frame[target_column], positive_class, target_column)
+    score = probabilities(frame[score_column], score_column) if score_column else None
+    if prediction_column:
+        prediction = prediction_indicator(frame[prediction_column], positive, prediction_column, keys)
+    else:
+        prediction = np.where(np.isnan(score), np.nan, (score >= threshold).astype("float64"))
+    return y, score, prediction
+
+
+def usable_rows(n_rows, columns, dataset):
+    """Rows where none of the (column name, values) pairs is missing, and a note counting the
+    rows left out by column; raises when no row is left."""
+    invalid = np.zeros(n_rows, dtype=bool)
+    notes = []
+    for column, values in columns:
+        if column and values is not None:
+            mask = np.isnan(values)
+            if mask.any():
+                notes.append("{} rows with missing '{}'".format(int(mask.sum()), column))
+            invalid |= mask
+    if invalid.all():
+        raise InputError("No usable row in the {} dataset: {}.".format(dataset, "; ".join(notes)))
+    excluded = ("{} of {} rows excluded ({})".format(int(invalid.sum()), n_rows, "; ".join(notes))
+                if invalid.any() else "")
+    return ~invalid, excluded
+
+
 def require_columns(available, columns, dataset="scored"):
     """Raise InputError naming the columns of ``columns`` not in ``available`` (names, or a frame)."""
     available = [str(c) for c in getattr(available, "columns", available)]

@@ -181,34 +181,12 @@ def _prepare(frame, params, dataset):
     if len(frame) == 0:
         raise InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
     binary.require_columns(frame, params.columns, dataset)
-    y, positive, target_keys = binary.positive_indicator(
-        frame[params.target_column], params.positive_class, params.target_column)
-    score = None
-    if params.score_column:
-        score = binary.probabilities(frame[params.score_column], params.score_column)
-    if params.prediction_column:
-        prediction = binary.prediction_indicator(frame[params.prediction_column], positive,
-                                                 params.prediction_column, target_keys)
-    else:
-        prediction = np.where(np.isnan(score), np.nan, (score >= params.threshold).astype("float64"))
-    missing = [(params.target_column, np.isnan(y)), (params.prediction_column or params.score_column,
-                                                    np.isnan(prediction))]
-    if score is not None and params.prediction_column:
-        missing.append((params.score_column, np.isnan(score)))
-    invalid = np.zeros(len(frame), dtype=bool)
-    notes = []
-    for column, mask in missing:
-        count = int(mask.sum())
-        if count:
-            notes.append("{} rows with missing '{}'".format(count, column))
-        invalid |= mask
-    excluded = ""
-    if invalid.any():
-        excluded = "{} of {} rows excluded ({})".format(int(invalid.sum()), len(frame), "; ".join(notes))
+    y, score, prediction = binary.binary_outcomes(frame, params.target_column, params.positive_class,
+                                                  params.score_column, params.prediction_column, params.threshold)
+    valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y), (params.prediction_column, prediction),
+                                                      (params.score_column, score)], dataset)
+    if excluded:
         log.warning("%s dataset: %s", dataset, excluded)
-    valid = ~invalid
-    if not valid.any():
-        raise InputError("No usable row in the {} dataset: {}.".format(dataset, excluded))
     attributes = []
     for column in params.sensitive_columns:
         codes, labels = binary.group_codes(frame[column].to_numpy()[valid])

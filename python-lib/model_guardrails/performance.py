@@ -166,33 +166,17 @@ def _prepare(frame, params):
     binary.require_columns(frame, params.columns)
     score = prediction = None
     if params.task == "binary":
-        y, positive, keys = binary.positive_indicator(frame[params.target_column], params.positive_class,
-                                                      params.target_column)
-        if params.score_column:
-            score = binary.probabilities(frame[params.score_column], params.score_column)
-        if params.prediction_column:
-            prediction = binary.prediction_indicator(frame[params.prediction_column], positive,
-                                                     params.prediction_column, keys)
-        else:
-            prediction = np.where(np.isnan(score), np.nan, (score >= params.threshold).astype("float64"))
+        y, score, prediction = binary.binary_outcomes(frame, params.target_column, params.positive_class,
+                                                      params.score_column, params.prediction_column,
+                                                      params.threshold)
     else:
         y = binary.numbers(frame[params.target_column], params.target_column, "Target")
         prediction = binary.numbers(frame[params.prediction_column], params.prediction_column, "Prediction")
-    invalid = np.zeros(len(frame), dtype=bool)
-    notes = []
-    for column, values in ((params.target_column, y), (params.prediction_column, prediction),
-                           (params.score_column, score)):
-        if column and values is not None:
-            mask = np.isnan(values)
-            if mask.any():
-                notes.append("{} rows with missing '{}'".format(int(mask.sum()), column))
-            invalid |= mask
-    if invalid.all():
-        raise InputError("No usable row in the scored dataset: {}.".format("; ".join(notes)))
-    if invalid.any():
-        notes = ["{} of {} rows excluded ({})".format(int(invalid.sum()), len(frame), "; ".join(notes))]
-        log.warning(notes[0])
-    valid = ~invalid
+    valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y), (params.prediction_column, prediction),
+                                                      (params.score_column, score)], "scored")
+    notes = [excluded] if excluded else []
+    if excluded:
+        log.warning(excluded)
     windows, labels = np.full(int(valid.sum()), -1, dtype="int64"), []
     if params.time_column:
         windows, labels, note = _windows(frame[params.time_column][valid], params)
