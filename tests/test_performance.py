@@ -63,7 +63,7 @@ def test_regression_metrics_equal_scikit_learn():
                           + pd.to_timedelta(rng.integers(0, 21, 3000), unit="D")})
     out = evaluate_model(frame, PerformanceParams.from_config(dict(
         task="regression", target_column="y", prediction_column="yhat", time_column="day",
-        time_granularity="week", bounds={"rmse": "8.5, 9"})), run=RUN)
+        time_granularity="week", bounds=[{"metric": "rmse", "warning_threshold": 8.5, "error_threshold": 9}])), run=RUN)
     overall = rows(out)
     assert overall.loc["rmse", "value"] == pytest.approx(np.sqrt(skm.mean_squared_error(y, frame["yhat"])), abs=1e-9)
     assert overall.loc["mae", "value"] == pytest.approx(skm.mean_absolute_error(y, frame["yhat"]), abs=1e-9)
@@ -147,6 +147,8 @@ def test_bad_inputs(scored, change, message):
     (dict(metrics=["rmse"]), "metrics"),
     (dict(baseline_value="auc=0.9"), "baseline_value"),
     (dict(bounds={"f1": "0.5"}), "bounds"),
+    (dict(bounds=[{"metric": "rmse", "error_threshold": 9}]), r"bounds\[\]\.metric"),
+    (dict(bounds=[{"metric": "f1", "warning_threshold": 0.5, "error_threshold": 0.6}]), r"bounds\[f1\]"),
     (dict(time_granularity="hour"), "time_granularity"),
 ])
 def test_bad_config_names_the_field(config, field):

@@ -22,6 +22,7 @@ import pandas as pd
 from . import binary, intervals
 from .errors import ConfigError, InputError
 from .params import get_choice, get_float, get_list, get_str
+from .bounds import parse_bounds
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 
 log = logging.getLogger(__name__)
@@ -131,20 +132,7 @@ def _parse_bounds(config, task):
         error = get_float(config, "roc_auc_error", 0.88, minimum=0.0, maximum=1.0)
         if warning is not None or error is not None:
             bounds["roc_auc"] = Bound(BELOW, warning, error)
-    extra = config.get("bounds") or {}
-    if not isinstance(extra, dict):
-        raise ConfigError("bounds", extra, "a map of metric -> 'warning, error'")
-    for metric, text in extra.items():
-        if metric not in METRICS[task]:
-            raise ConfigError("bounds", metric, "{} metrics: {}".format(task, ", ".join(METRICS[task])))
-        parts = [p.strip() for p in str(text).split(",")]
-        if len(parts) != 2:
-            raise ConfigError("bounds", "{}={}".format(metric, text), "'warning, error' (either may be empty)")
-        try:
-            warning, error = (float(p) if p else None for p in parts)
-        except ValueError:
-            raise ConfigError("bounds", "{}={}".format(metric, text), "numbers: 'warning, error'") from None
-        bounds[metric] = Bound(direction_of(metric), warning, error)
+    bounds.update(parse_bounds(config.get("bounds"), {m: direction_of(m) for m in METRICS[task]}))
     return bounds
 
 

@@ -3,10 +3,10 @@ from dataclasses import dataclass, field
 from typing import Dict, Tuple
 
 from .. import params as p
+from ..bounds import parse_bounds
 from ..errors import ConfigError
 from ..table import ABOVE, Bound
-from .metrics import (CATEGORICAL, DATASET_METRICS, DECISION_METRICS, NUMERIC,
-                      PVALUE_DECISION_BOUND, SPECS)
+from .metrics import CATEGORICAL, DECISION_METRICS, NUMERIC, PVALUE_DECISION_BOUND, SPECS
 
 CONVENTIONS = ("default", "evidently")
 CORRECTIONS = ("none", "bonferroni", "fdr_bh")
@@ -80,27 +80,6 @@ def _decision(config, name, default, feature_type):
 
 
 def _bounds(raw):
-    """``bounds``: a list of {metric, warning_threshold, error_threshold} (a DSS OBJECT_LIST)."""
-    if raw in (None, "", []):
-        return {}
-    if not isinstance(raw, list):
-        raise ConfigError("bounds", raw, "a list of {metric, warning_threshold, error_threshold} entries")
-    valid = sorted(set(SPECS) | set(DATASET_METRICS) - {"drifted_features"})
-    result = {}
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise ConfigError("bounds", entry, "an entry {metric, warning_threshold, error_threshold}")
-        metric = p.get_str(entry, "metric")
-        if metric not in valid:
-            raise ConfigError("bounds[].metric", metric, "one of " + ", ".join(valid))
-        label = "bounds[{}]".format(metric)
-        warning = p.get_float(entry, "warning_threshold", None)
-        error = p.get_float(entry, "error_threshold", None)
-        if warning is None and error is None:
-            raise ConfigError(label, entry, "a warning_threshold or an error_threshold")
-        direction = SPECS[metric].direction if metric in SPECS else ABOVE
-        try:
-            result[metric] = Bound(direction, warning, error)
-        except ConfigError as exc:
-            raise ConfigError(label, exc.received, exc.expected) from None
-    return result
+    directions = {name: spec.direction for name, spec in SPECS.items()}
+    directions["drift_share"] = ABOVE
+    return parse_bounds(raw, directions)
