@@ -126,20 +126,64 @@ def _check_roles(recipe_id, descriptor, inputs, outputs):
                 raise ValueError("Recipe {}: the {} role '{}' is required.".format(recipe_id, label, r["name"]))
 
 
+OUTCOMES = ("OK", "WARNING", "ERROR")
+
+
+def _checked_object(flow, on_path):
+    import dataiku
+
+    return (dataiku.Folder if os.path.isdir(on_path) else dataiku.Dataset)(flow.state["inputs"][0]["fullName"])
+
+
 def run_check(check_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None):
-    """Run python-checks/<check_id>/check.py's process() on the dataset at ``on_path``;
-    returns (outcome, message)."""
+    """Run python-checks/<check_id>/check.py's process() on the dataset (file) or managed folder
+    (directory) at ``on_path``; returns (outcome, message).
+
+    As DSS does for data-quality rules, an exception in check.py is an ERROR outcome whose message
+    names it; so is a return value that is not OK / WARNING / ERROR (or such a pair)."""
     plugin_dir = plugin_dir or find_plugin_dir()
     folder, descriptor = load_descriptor(plugin_dir, "python-checks", check_id)
+    if not os.path.exists(on_path):
+        raise IOError("--on {}: no such file or folder.".format(on_path))
     with component_context(plugin_dir) as flow:
         _register(flow, [("checked", on_path)], "inputs")
-        import dataiku
+        try:
+            target = _checked_object(flow, on_path)
+            module = runpy.run_path(os.path.join(folder, "check.py"), init_globals={
+                "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
+            result = module["process"]({}, target, partition_id)
+        except Exception as exc:
+            log.debug("check %s raised", check_id, exc_info=True)
+            return "ERROR", "{} raised {}: {}".format(check_id, type(exc).__name__, exc)
+    return _as_outcome(check_id, result)
 
-        target = (dataiku.Folder if os.path.isdir(on_path) else dataiku.Dataset)(flow.state["inputs"][0]["fullName"])
-        module = runpy.run_path(os.path.join(folder, "check.py"), init_globals={
-            "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
-        result = module["process"]({}, target, partition_id)
+
+def _as_outcome(check_id, result):
     if isinstance(result, str):
-        return result, ""
-    outcome, message = result
-    return outcome, message
+        outcome, message = result, ""
+    elif isinstance(result, (tuple, list)) and len(result) in (1, 2):
+        outcome, message = result[0], result[1] if len(result) == 2 else ""
+    else:
+        outcome, message = None, ""
+    if outcome not in OUTCOMES:
+        return "ERROR", "{} returned {!r}, not OK / WARNING / ERROR".format(check_id, result)
+    return outcome, "" if message is None else str(message)
+
+
+def run_probe(probe_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None):
+    """Run python-probes/<probe_id>/probe.py's process() on the dataset at ``on_path``; returns
+    {metric name: (value, type)} as DSS would store it (the type inferred when not given)."""
+    plugin_dir = plugin_dir or find_plugin_dir()
+    folder, descriptor = load_descriptor(plugin_dir, "python-probes", probe_id)
+    if not os.path.exists(on_path):
+        raise IOError("--on {}: no such file or folder.".format(on_path))
+    with component_context(plugin_dir) as flow:
+        _register(flow, [("probed", on_path)], "inputs")
+        target = _checked_object(flow, on_path)
+        module = runpy.run_path(os.path.join(folder, "probe.py"), init_globals={
+            "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
+        result = module["process"](target, partition_id)
+        from dataiku.metric import infer_type
+
+        values = result if isinstance(result, dict) else {"value": result}
+        return {name: (v[0], v[1]) if isinstance(v, tuple) else (v, infer_type(v)) for name, v in values.items()}

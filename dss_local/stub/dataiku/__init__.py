@@ -5,6 +5,7 @@ dataset and a directory per managed folder.
 """
 
 from . import _flow
+from . import metric  # noqa: F401  (dataiku.metric.MetricDataTypes)
 from ._dataset import Dataset  # noqa: F401
 from ._folder import Folder  # noqa: F401
 

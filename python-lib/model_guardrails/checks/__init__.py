@@ -1,0 +1,32 @@
+"""Checks: turn a metrics dataset written by our recipes into OK / WARNING / ERROR (SPEC §4).
+
+One function per check kind takes the metrics DataFrame and a validated rule set (built from the
+raw check config by ``XxxCheckParams.from_config``) and returns an :class:`Outcome`.
+"""
+from .core import Offender, Outcome
+from .drift import DriftCheckParams, check_drift
+from .fairness import FairnessCheckParams, check_fairness
+from .performance import PerformanceCheckParams, check_performance
+
+CHECKS = {
+    "drift-check": (DriftCheckParams, check_drift),
+    "fairness-check": (FairnessCheckParams, check_fairness),
+    "performance-check": (PerformanceCheckParams, check_performance),
+}
+
+
+def run(check_id, metrics, config, now=None):
+    """Parse ``config`` and judge ``metrics``; a bad config is an ERROR outcome naming the field."""
+    from ..errors import GuardrailsError
+    from .core import error_outcome
+
+    params_class, function = CHECKS[check_id]
+    try:
+        rules = params_class.from_config(config or {})
+    except GuardrailsError as exc:
+        return error_outcome("{} configuration: {}".format(check_id, exc))
+    return function(metrics, rules, now=now)
+
+
+__all__ = ["CHECKS", "DriftCheckParams", "FairnessCheckParams", "Offender", "Outcome", "PerformanceCheckParams",
+           "check_drift", "check_fairness", "check_performance", "run"]

@@ -1,0 +1,152 @@
+"""drift-check: judge a compute-drift metrics dataset.
+
+A feature *drifted* when its decision metric (``drift_score`` by default) is ``ERROR`` under the
+bounds in force; the check recomputes ``drift_share`` = drifted / evaluable features within its
+scope and compares it with the drift-share bounds (the run's recorded ones unless overridden).
+"""
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Tuple
+
+from .. import params as p
+from ..drift.metrics import PVALUE_DECISION_BOUND, SPECS
+from ..drift.params import DEFAULT_DRIFT_SHARE_BOUND
+from ..errors import ConfigError, InputError
+from ..table import ABOVE, EMPTY, ERROR, OK, Bound
+from . import core
+
+DATASET = "__dataset__"
+FEATURE_METRICS = ("drift_score",) + tuple(SPECS)
+DECIDE_ON = ("features_and_share", "share")
+
+
+def _direction(metric):
+    return SPECS[metric].direction if metric in SPECS else ABOVE
+
+
+def _default_bound(metric):
+    spec = SPECS.get(metric)
+    if spec is None:
+        return None
+    return spec.default_bound or (PVALUE_DECISION_BOUND if spec.is_pvalue else None)
+
+
+@dataclass(frozen=True)
+class DriftCheckParams:
+    common: core.CommonRules = core.CommonRules()
+    decision_metric: str = "drift_score"
+    also_check: Tuple[str, ...] = ()
+    bounds: Dict[str, Bound] = field(default_factory=dict)
+    drift_share_bound: Optional[Bound] = None
+    decide_on: str = "features_and_share"
+    features: Tuple[str, ...] = ()
+    excluded_features: Tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, config):
+        decision = p.get_str(config, "decision_metric", "drift_score")
+        if decision not in FEATURE_METRICS:
+            raise ConfigError("decision_metric", decision, "a metric name, one of " + ", ".join(FEATURE_METRICS))
+        also = core.parse_metrics(config, "also_check_metrics", (), FEATURE_METRICS)
+        return cls(
+            common=core.CommonRules.from_config(config),
+            decision_metric=decision,
+            also_check=tuple(m for m in also if m != decision),
+            bounds=core.parse_bound_overrides(config, "bounds", FEATURE_METRICS, _direction),
+            drift_share_bound=core.parse_bound_pair(config, "drift_share_warning", "drift_share_error", ABOVE,
+                                                    minimum=0.0),
+            decide_on=p.get_choice(config, "decide_on", "features_and_share", DECIDE_ON),
+            features=tuple(p.get_list(config, "features")),
+            excluded_features=tuple(p.get_list(config, "excluded_features")),
+        )
+
+    def in_scope(self, feature):
+        return (not self.features or feature in self.features) and feature not in self.excluded_features
+
+
+_DECIDED = re.compile(r"decided on (\w+)")
+
+
+def _judge_rows(rows, metric, rules, run_id, with_source=False):
+    """[(feature, level, offender or None, reason)] for ``metric`` rows."""
+    out = []
+    override = rules.bounds.get(metric)
+    for _, row in rows[rows["metric"] == metric].iterrows():
+        bound = override or core.recorded_bound(row) or _default_bound(metric)
+        level, breached = core.judge(row["value"], bound)
+        if bound is None and not core.is_missing(row["value"]):
+            out.append((row["feature"], EMPTY, None, "no bound on {}: set one in 'bounds'".format(metric)))
+            continue
+        offender = None
+        if breached is not None:
+            source = _DECIDED.search(row.get("reason", "")) if with_source else None
+            offender = core.Offender(row["feature"], metric, float(row["value"]), breached, bound.direction,
+                                     level, run_id, "({})".format(source.group(1)) if source else "")
+        out.append((row["feature"], level, offender, row.get("reason", "") or "value is empty"))
+    return out
+
+
+def judge_run(rows, run_id, context, rules):
+    verdict = core.RunVerdict(run_id)
+    features = rows[(rows["feature"] != DATASET) & rows["feature"].map(rules.in_scope)]
+    decided = _judge_rows(features, rules.decision_metric, rules, run_id, with_source=True)
+    if not decided:
+        verdict.not_evaluable = "no {} rows for the features in scope".format(rules.decision_metric)
+        return verdict
+    evaluable = [d for d in decided if d[1] != EMPTY]
+    empty = [d for d in decided if d[1] == EMPTY]
+    if empty:
+        verdict.notes.append("not evaluable: " + ", ".join("{} ({})".format(f, r[:60]) for f, _, _, r in empty[:3])
+                             + (" and {} more".format(len(empty) - 3) if len(empty) > 3 else ""))
+    if not evaluable:
+        verdict.not_evaluable = "every feature's {} is empty".format(rules.decision_metric)
+        return verdict
+    drifted = [d for d in evaluable if d[1] == ERROR]
+    share = len(drifted) / len(evaluable)
+    share_bound = rules.drift_share_bound or _recorded_share_bound(rows) or DEFAULT_DRIFT_SHARE_BOUND
+    share_level, share_breached = core.judge(share, share_bound)
+    if share_breached is not None:
+        share_text = "drift_share {} > {}".format(core.fmt(share, share_breached), core.fmt(share_breached, share))
+    else:
+        share_text = "drift_share {} within {}".format(core.fmt(share), core.fmt(core.display_bound(share_bound)))
+    verdict.headline = "{}/{} features drifted ({})".format(len(drifted), len(evaluable), share_text)
+    offenders = [d[2] for d in evaluable if d[2] is not None]
+    feature_levels = [d[1] for d in evaluable]
+    for metric in rules.also_check:
+        checked = [d for d in _judge_rows(features, metric, rules, run_id) if d[1] != EMPTY]
+        verdict.evaluated += len(checked)
+        offenders += [d[2] for d in checked if d[2] is not None]
+        feature_levels += [d[1] for d in checked]
+    verdict.offenders = offenders
+    verdict.evaluated += len(evaluable)
+    levels = [share_level] + (feature_levels if rules.decide_on == "features_and_share" else [])
+    verdict.level = core.worst(levels)
+    return verdict
+
+
+def _recorded_share_bound(rows):
+    share = rows[(rows["feature"] == DATASET) & (rows["metric"] == "drift_share")]
+    return core.recorded_bound(share.iloc[0]) if len(share) else None
+
+
+def check_drift(metrics, rules, now=None):
+    """Judge a compute-drift metrics DataFrame with ``rules`` (a DriftCheckParams) -> Outcome."""
+    try:
+        _check_scope(metrics, rules)
+    except InputError as exc:
+        return core.error_outcome(str(exc))
+    return core.evaluate(metrics, core.DRIFT, rules, lambda rows, run_id, ctx: judge_run(rows, run_id, ctx, rules),
+                         now=now)
+
+
+def _check_scope(metrics, rules):
+    if "feature" not in getattr(metrics, "columns", ()) or not (rules.features or rules.excluded_features):
+        return
+    known = set(metrics["feature"].dropna().astype(str)) - {DATASET}
+    unknown = [f for f in rules.features + rules.excluded_features if f not in known]
+    if unknown and known:
+        raise InputError("feature {} is not in the dataset (parameter '{}'); features: {}".format(
+            unknown[0], "features" if unknown[0] in rules.features else "excluded_features",
+            ", ".join(sorted(known)[:20]) + (", ..." if len(known) > 20 else "")))
+    if rules.features and not any(rules.in_scope(f) for f in known):
+        raise InputError("parameters 'features'/'excluded_features' leave no feature to check")
