@@ -44,6 +44,13 @@ def cmd_check(args):
     return 1 if outcome in FAIL_LEVELS[args.fail_on] else 0
 
 
+def cmd_probe(args):
+    values = runtime.run_probe(args.probe_id, args.on, config=_config(args))
+    for name, (value, kind) in values.items():
+        print("{}\t{}\t{}".format(name, kind, value))
+    return 0
+
+
 def cmd_macro(args):
     from . import macro
 
@@ -84,6 +91,12 @@ def build_parser():
     p.add_argument("--fail-on", choices=sorted(FAIL_LEVELS), default="error")
     with_config(p)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("probe", help="run python-probes/<id>/probe.py on a dataset; prints NAME<TAB>TYPE<TAB>VALUE")
+    p.add_argument("probe_id")
+    p.add_argument("--on", required=True, metavar="PATH")
+    with_config(p)
+    p.set_defaults(func=cmd_probe)
 
     p = sub.add_parser("macro", help="run python-runnables/<id>/runnable.py")
     p.add_argument("macro_id")
