@@ -1,0 +1,446 @@
+"""Check core: every outcome path of drift-, fairness- and performance-check, the drop arithmetic
+at and around its bound, run selection, and every bad input as a clear ERROR outcome."""
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model_guardrails import checks
+from model_guardrails.checks import core
+from model_guardrails.checks.headline import headline_metrics
+
+NAN = float("nan")
+
+
+def rows(kind_columns, records, run_id="r1", run_time="2025-01-01T00:00:00Z"):
+    out = []
+    for rec in records:
+        row = dict(run_id=run_id, run_time=run_time, warning_threshold=NAN, error_threshold=NAN, direction="",
+                   status="OK", reason="")
+        row.update(rec)
+        out.append(row)
+    frame = pd.DataFrame(out)
+    for c in kind_columns:
+        if c not in frame:
+            frame[c] = ""
+    return frame
+
+
+# -- drift --------------------------------------------------------------------------------------
+
+def drift_frame(scores, run_id="r1", run_time="2025-01-01T00:00:00Z", share_bounds=(0.1, 0.3), extra=()):
+    """scores: {feature: value} for drift_score with bounds 0.05 / 0.1 above."""
+    recs = [dict(feature=f, feature_type="numeric", metric="drift_score", value=v, warning_threshold=0.05,
+                 error_threshold=0.1, direction="above", reason="decided on wasserstein_norm")
+            for f, v in scores.items()]
+    recs += [dict(feature=f, feature_type="numeric", metric=m, value=v, warning_threshold=w, error_threshold=e,
+                  direction="above") for f, m, v, w, e in extra]
+    recs.append(dict(feature="__dataset__", metric="drift_share", value=NAN, warning_threshold=share_bounds[0],
+                     error_threshold=share_bounds[1], direction="above"))
+    return rows(["feature"], recs, run_id, run_time)
+
+
+def drift(frame, **config):
+    return checks.run("drift-check", frame, config, now=datetime(2025, 1, 3, tzinfo=timezone.utc))
+
+
+TEN_OK = {"f{}".format(i): 0.01 for i in range(10)}
+
+
+def test_drift_ok():
+    out = drift(drift_frame(TEN_OK))
+    assert out.outcome == "OK" and out.evaluated == 10 and not out.offenders
+    assert out.message.startswith("OK: 0/10 features drifted") and "run r1" in out.message
+
+
+def test_drift_warning_from_a_feature_warning():
+    out = drift(drift_frame(dict(TEN_OK, f3=0.07)))
+    assert out.outcome == "WARNING"
+    assert out.offenders[0].subject == "f3" and out.offenders[0].bound == 0.05 and out.offenders[0].level == "WARNING"
+    assert "f3 drift_score=0.07 > 0.05 (wasserstein_norm)" in out.message
+
+
+def test_drift_error_names_worst_first_with_share():
+    out = drift(drift_frame(dict(TEN_OK, f1=0.2, f2=0.55, f3=0.07)))
+    assert out.outcome == "ERROR"
+    assert [o.subject for o in out.offenders] == ["f2", "f1", "f3"]
+    assert out.message.startswith("ERROR: 2/10 features drifted (drift_share 0.2 > 0.1) in run r1: f2 drift_score=0.55 > 0.1")
+
+
+def test_drift_share_only_mode_and_share_overrides():
+    frame = drift_frame(dict(TEN_OK, f1=0.2))
+    assert drift(frame).outcome == "ERROR"
+    assert drift(frame, decide_on="share").outcome == "OK"  # 1/10 = 0.1 is not beyond 0.1
+    assert drift(frame, decide_on="share", drift_share_warning=0.05).outcome == "WARNING"
+    assert drift(frame, decide_on="share", drift_share_error=0.09).outcome == "ERROR"
+
+
+def test_drift_bound_override_on_any_metric():
+    frame = drift_frame(TEN_OK, extra=[("f1", "psi", 0.3, 0.1, 0.25), ("f2", "psi", 0.2, 0.1, 0.25)])
+    assert drift(frame).outcome == "OK"  # psi is not judged unless asked
+    out = drift(frame, also_check_metrics=["psi"])
+    assert out.outcome == "ERROR" and out.offenders[0].metric == "psi"
+    out = drift(frame, decision_metric="psi", bounds={"psi": "0.1, 0.35"})
+    assert out.outcome == "WARNING" and out.message.startswith("WARNING: 0/2 features drifted")
+    out = drift(frame, decision_metric="psi", bounds=[{"metric": "psi", "error_threshold": 0.25}])
+    assert out.outcome == "ERROR" and "f1 psi=0.3 > 0.25" in out.message
+
+
+def test_drift_scope():
+    frame = drift_frame(dict(TEN_OK, f1=0.2))
+    assert drift(frame, excluded_features=["f1"]).outcome == "OK"
+    assert drift(frame, features=["f1", "f2"]).message.startswith("ERROR: 1/2 features drifted")
+    out = drift(frame, features=["nope"])
+    assert out.outcome == "ERROR" and "feature nope is not in the dataset" in out.message and "f1" in out.message
+
+
+def test_drift_message_is_capped_and_counts_the_rest():
+    frame = drift_frame({"feature_with_a_long_name_{}".format(i): 0.2 + i / 100 for i in range(40)})
+    out = drift(frame)
+    assert len(out.message) <= core.MESSAGE_LIMIT and out.message.endswith("more")
+    shown = out.message.count("drift_score=")
+    assert "... and {} more".format(40 - shown) in out.message
+    assert out.message.index("_39 ") < out.message.index("_38 ")  # worst first
+
+
+@pytest.mark.parametrize("setting, expected", [({}, "WARNING"), ({"not_evaluable_outcome": "ERROR"}, "ERROR")])
+def test_drift_nothing_evaluable_is_never_ok(setting, expected):
+    empty_values = drift_frame({"a": NAN, "b": NAN})
+    empty_values.loc[empty_values.metric == "drift_score", "status"] = "EMPTY"
+    no_rows = drift_frame({}).iloc[0:0]
+    only_dataset_row = drift_frame({})
+    for frame in (empty_values, no_rows, only_dataset_row):
+        out = drift(frame, **setting)
+        assert out.outcome == expected and "nothing to evaluate" in out.message, out.message
+
+
+def test_drift_partially_evaluable_names_the_empty_features():
+    frame = drift_frame(dict(a=0.01, b=NAN))
+    out = drift(frame)
+    assert out.outcome == "OK" and out.evaluated == 1 and "not evaluable: b" in out.message
+
+
+def test_foreign_dataset_names_expected_columns():
+    out = drift(pd.DataFrame({"customer": [1], "amount": [2.0]}))
+    assert out.outcome == "ERROR"
+    assert "not a compute-drift metrics dataset: expected the columns run_id, run_time, metric" in out.message
+    assert "found customer, amount" in out.message
+
+
+def test_other_kind_says_which_check_to_attach():
+    out = drift(perf_frame([("__all__", "roc_auc", 0.9, 0.9)]))
+    assert out.outcome == "ERROR" and "attach performance-check to it, not drift-check" in out.message
+
+
+def test_older_dataset_missing_columns():
+    frame = drift_frame(TEN_OK).drop(columns=["status", "direction"])
+    out = drift(frame)
+    assert out.outcome == "ERROR"
+    assert "lacks the columns direction, status" in out.message and "older version" in out.message
+
+
+def test_duplicated_run_ids():
+    a = drift_frame(TEN_OK, run_id="r1", run_time="2025-01-01T00:00:00Z")
+    b = drift_frame(TEN_OK, run_id="r1", run_time="2025-01-02T00:00:00Z")
+    out = drift(pd.concat([a, b]))
+    assert out.outcome == "ERROR" and "run_id r1 is duplicated" in out.message and "2 different run_time" in out.message
+    out = drift(pd.concat([a, a]))
+    assert out.outcome == "ERROR" and "run_id r1 is duplicated: 2 rows for (feature=f0, metric=drift_score)" in out.message
+
+
+def history():
+    return pd.concat([
+        drift_frame(dict(TEN_OK, f1=0.5), "old", "2025-01-01T00:00:00Z"),
+        drift_frame(dict(TEN_OK, f1=0.07), "mid", "2025-01-02T00:00:00Z"),
+        drift_frame(TEN_OK, "new", "2025-01-02T12:00:00Z"),
+    ])
+
+
+def test_run_selection():
+    frame = history()
+    assert drift(frame).outcome == "OK" and drift(frame).run_ids == ("new",)
+    # the latest run is found by run_time, not by row order
+    assert drift(frame.iloc[::-1]).run_ids == ("new",)
+    assert drift(frame, runs="run_id", run_id="old").outcome == "ERROR"
+    out = drift(frame, runs="run_id", run_id="nope")
+    assert out.outcome == "ERROR" and "run_id nope is not in the dataset; latest runs: new (2025-01-02T12:00:00Z), mid" in out.message
+    out = drift(frame, runs="after_run", after_run_id="old")
+    assert out.outcome == "WARNING" and out.run_ids == ("mid", "new") and "1/2 runs breach; worst: run mid" in out.message
+    assert drift(frame, runs="after_run", after_run_id="new").outcome == "WARNING"  # nothing new: never OK
+    assert drift(frame, runs="recent", recent_hours=30).run_ids == ("mid", "new")
+    out = drift(frame, runs="all")
+    assert out.outcome == "ERROR" and "2/3 runs breach; worst: run old" in out.message and "also breaching: run mid" in out.message
+
+
+@pytest.mark.parametrize("config, field", [
+    ({"bounds": {"psi": "0.3, 0.2"}}, "bounds[psi]"),                 # warning stricter than error
+    ({"bounds": {"nope": "0.1, 0.2"}}, "bounds"),                     # unknown metric
+    ({"decision_metric": "psy"}, "decision_metric"),
+    ({"also_check_metrics": ["psi", "zzz"]}, "also_check_metrics"),
+    ({"drift_share_warning": 0.5, "drift_share_error": 0.2}, "drift_share_warning / drift_share_error"),
+    ({"drift_share_error": -1}, "drift_share_error"),
+    ({"runs": "run_id"}, "run_id"),
+    ({"runs": "recent", "recent_hours": -3}, "recent_hours"),
+    ({"runs": "sometimes"}, "runs"),
+])
+def test_drift_bad_config_is_an_error_naming_the_field(config, field):
+    out = drift(drift_frame(TEN_OK), **config)
+    assert out.outcome == "ERROR" and "Parameter '{}'".format(field) in out.message, out.message
+
+
+def test_unknown_metric_lists_valid_ones():
+    out = drift(drift_frame(TEN_OK), bounds={"nope": "0.1, 0.2"})
+    assert "one of drift_score, ks_statistic" in out.message and "wasserstein_norm" in out.message
+
+
+# -- fairness -----------------------------------------------------------------------------------
+
+FAIR_COLUMNS = ["attribute", "group", "n", "reference_group", "ratio_to_reference"]
+
+
+def fairness_frame(di=None, shift=None, groups=(), run_id="r1"):
+    recs = []
+    for attribute, value in (di or {}).items():
+        recs.append(dict(attribute=attribute, group="__summary__", metric="disparate_impact", value=value,
+                         warning_threshold=0.9, error_threshold=0.8, direction="below", n=1000))
+    for attribute, value in (shift or {}).items():
+        recs.append(dict(attribute=attribute, group="__summary__", metric="disparate_impact_shift", value=value,
+                         warning_threshold=-0.05, error_threshold=-0.1, direction="below", n=1000))
+    for attribute, group, n, ratio in groups:
+        recs.append(dict(attribute=attribute, group=group, metric="selection_rate", value=0.1, n=n,
+                         ratio_to_reference=ratio, reference_group="A"))
+    return rows(FAIR_COLUMNS, recs, run_id)
+
+
+def fairness(frame, **config):
+    return checks.run("fairness-check", frame, config)
+
+
+@pytest.mark.parametrize("value, outcome", [(0.95, "OK"), (0.9, "OK"), (0.85, "WARNING"), (0.8, "WARNING"),
+                                            (0.7999, "ERROR")])
+def test_fairness_default_rule_is_disparate_impact(value, outcome):
+    out = fairness(fairness_frame({"gender": value}))
+    assert out.outcome == outcome
+    if outcome == "ERROR":
+        assert "gender disparate_impact=0.7999 < 0.8" in out.message
+
+
+def test_fairness_shift_and_other_metrics():
+    frame = fairness_frame({"gender": 0.95}, shift={"gender": -0.2})
+    assert fairness(frame).outcome == "OK"
+    out = fairness(frame, metrics=["disparate_impact", "disparate_impact_shift"])
+    assert out.outcome == "ERROR" and "gender disparate_impact_shift=-0.2 < -0.1" in out.message
+    out = fairness(frame, metrics=["disparate_impact_shift"], bounds={"disparate_impact_shift": "-0.25, -0.3"})
+    assert out.outcome == "OK"
+
+
+def test_fairness_group_ratios_and_small_groups():
+    frame = fairness_frame({"age": 0.95}, groups=[("age", "A", 500, 1.0), ("age", "B", 400, 1.3),
+                                                   ("age", "C", 12, 0.2), ("age", "D", 300, 0.85)])
+    config = dict(group_ratio_metrics=["selection_rate"], group_ratio_warning=0.9, group_ratio_error=0.8)
+    out = fairness(frame, **config)
+    assert out.outcome == "ERROR"
+    assert out.offenders[0].subject == "age=B" and out.offenders[0].value == pytest.approx(1 / 1.3)
+    assert [o.subject for o in out.offenders] == ["age=B", "age=D"]
+    assert "skipped groups below 30 rows: age=C (12 rows)" in out.message
+    assert fairness(frame, group_ratio_sides="below", **config).outcome == "WARNING"
+    assert fairness(frame, min_group_size=5, **config).offenders[0].subject == "age=C"
+
+
+def test_fairness_scope_and_not_evaluable():
+    frame = fairness_frame({"gender": 0.95, "age": 0.5})
+    assert fairness(frame, attributes=["gender"]).outcome == "OK"
+    assert fairness(frame, excluded_attributes=["gender"]).outcome == "ERROR"
+    out = fairness(frame, attributes=["race"])
+    assert out.outcome == "ERROR" and "attribute race is not in the dataset" in out.message and "age, gender" in out.message
+    out = fairness(fairness_frame({"gender": NAN}))
+    assert out.outcome == "WARNING" and "nothing to evaluate" in out.message
+    out = fairness(frame, metrics=["equal_opportunity_difference"], not_evaluable_outcome="ERROR")
+    assert out.outcome == "ERROR" and "no equal_opportunity_difference rows" in out.message
+
+
+@pytest.mark.parametrize("config, field", [
+    ({"min_group_size": -1}, "min_group_size"),
+    ({"metrics": ["disparate_impactt"]}, "metrics"),
+    ({"group_ratio_metrics": ["selection_rate"], "group_ratio_warning": 0.7, "group_ratio_error": 0.8},
+     "group_ratio_warning / group_ratio_error"),
+    ({"bounds": {"disparate_impact": "0.7, 0.8"}}, "bounds[disparate_impact]"),
+])
+def test_fairness_bad_config(config, field):
+    out = fairness(fairness_frame({"gender": 0.95}), **config)
+    assert out.outcome == "ERROR" and "Parameter '{}'".format(field) in out.message, out.message
+
+
+def test_fairness_foreign_and_older():
+    assert "not a compute-fairness metrics dataset" in fairness(pd.DataFrame({"a": [1]})).message
+    out = fairness(fairness_frame({"gender": 0.95}).drop(columns=["n"]))
+    assert out.outcome == "ERROR" and "lacks the column n" in out.message
+
+
+# -- performance --------------------------------------------------------------------------------
+
+PERF_COLUMNS = ["window", "n", "baseline_value"]
+
+
+def perf_frame(points, run_id="r1", run_time="2025-01-01T00:00:00Z", recorded=True):
+    """points: (window, metric, value, baseline_value)."""
+    recs = []
+    for window, metric, value, base in points:
+        rec = dict(window=window, metric=metric, value=value, baseline_value=base, n=1000)
+        if recorded and metric == "roc_auc":
+            rec.update(error_threshold=0.88, direction="below")
+        recs.append(rec)
+    return rows(PERF_COLUMNS, recs, run_id, run_time)
+
+
+def perf(frame, **config):
+    return checks.run("performance-check", frame, config)
+
+
+@pytest.mark.parametrize("value, outcome", [(0.88, "OK"), (0.8799, "ERROR"), (0.9, "OK")])
+def test_performance_absolute_default(value, outcome):
+    out = perf(perf_frame([("__all__", "roc_auc", value, NAN)], recorded=False))
+    assert out.outcome == outcome
+    assert "drop not evaluated: no baseline_value" in out.message
+
+
+@pytest.mark.parametrize("mode, d, baseline, value, outcome", [
+    ("relative", 0.05, 0.9, 0.855, "OK"),        # exactly (1 - 0.05) x 0.9: not beyond
+    ("relative", 0.05, 0.9, 0.8549, "ERROR"),
+    ("relative", 0.05, 0.9, 0.8551, "OK"),
+    ("relative", 0.1, 0.882, 0.7938, "OK"),       # 0.9 x 0.882 computes to 0.7938000000000001
+    ("relative", 0.1, 0.882, 0.79379999, "ERROR"),
+    ("absolute", 0.05, 0.95, 0.9, "OK"),          # baseline - value = 0.05: not beyond
+    ("absolute", 0.05, 0.95, 0.8999, "ERROR"),
+    ("absolute", 0.05, 0.95, 0.9001, "OK"),
+    ("absolute", 0.05, 0.53, 0.48, "OK"),         # 0.53 - 0.05 computes to 0.48000000000000004
+    ("absolute", 0.05, 0.53, 0.47999999, "ERROR"),
+])
+def test_drop_arithmetic_at_and_around_the_bound(mode, d, baseline, value, outcome):
+    frame = perf_frame([("__all__", "roc_auc", value, baseline)], recorded=False)
+    out = perf(frame, drop_mode=mode, drop_error=d, bounds={"roc_auc": ", 0.1"})
+    assert out.outcome == outcome, out.message
+    if outcome == "ERROR":
+        offender = out.offenders[0]
+        assert offender.direction == "below" and offender.value == value
+        expected = (1 - d) * baseline if mode == "relative" else baseline - d
+        assert offender.bound == pytest.approx(expected, abs=1e-12)
+        assert ("% of baseline" if mode == "relative" else "from baseline") in out.message
+
+
+@pytest.mark.parametrize("mode, value, outcome", [("relative", 0.22, "OK"), ("relative", 0.2201, "ERROR"),
+                                                  ("absolute", 0.25, "OK"), ("absolute", 0.2501, "ERROR")])
+def test_drop_of_a_loss_is_a_rise(mode, value, outcome):
+    frame = perf_frame([("__all__", "log_loss", value, 0.2)])
+    out = perf(frame, metrics=["log_loss"], drop_mode=mode, drop_error=0.1 if mode == "relative" else 0.05)
+    assert out.outcome == outcome, out.message
+    if outcome == "ERROR":
+        assert out.offenders[0].direction == "above"
+
+
+def test_drop_warning_then_error():
+    frame = perf_frame([("__all__", "roc_auc", 0.93, 1.0)], recorded=False)
+    assert perf(frame, drop_warning=0.05, drop_error=0.1).outcome == "WARNING"
+    assert perf(frame, drop_warning=0.05, drop_error=0.06).outcome == "ERROR"
+
+
+def perf_history():
+    return pd.concat([
+        perf_frame([("__all__", "roc_auc", 0.95, NAN)], "r1", "2025-01-01T00:00:00Z"),
+        perf_frame([("__all__", "roc_auc", 0.97, NAN)], "r2", "2025-01-02T00:00:00Z"),
+        perf_frame([("__all__", "roc_auc", 0.92, NAN)], "r3", "2025-01-03T00:00:00Z"),
+        perf_frame([("__all__", "roc_auc", 0.91, NAN)], "r4", "2025-01-04T00:00:00Z"),
+    ])
+
+
+def test_baseline_sources():
+    frame = perf_history()
+    # r4 = 0.91: first run 0.95 -> bound 0.9025: OK; best of the last 3 (0.97) -> bound 0.9215: ERROR
+    assert perf(frame, baseline_source="first_run").outcome == "OK"
+    out = perf(frame, baseline_source="best_of_last_runs", baseline_runs=3)
+    assert out.outcome == "ERROR" and "baseline 0.97" in out.message
+    assert perf(frame, baseline_source="best_of_last_runs", baseline_runs=1).outcome == "OK"
+    assert perf(frame, baseline_source="run_id", baseline_run_id="r2").outcome == "ERROR"
+    assert perf(frame, baseline_source="fixed", baseline_value=0.95).outcome == "OK"
+    assert perf(frame, baseline_source="fixed", baseline_value="roc_auc=0.99").outcome == "ERROR"
+    out = perf(frame, baseline_source="run_id", baseline_run_id="r9")
+    assert out.outcome == "ERROR" and "baseline_run_id r9 is not in the dataset; latest runs: r4" in out.message
+
+
+def test_consecutive_windows():
+    windows = [("2025-01-0{}".format(i), "roc_auc", v, 0.9) for i, v in enumerate([0.95, 0.85, 0.95, 0.85, 0.86], 1)]
+    frame = perf_frame([("__all__", "roc_auc", 0.9, 0.9)] + windows)
+    assert perf(frame, windows="each").outcome == "ERROR"
+    assert perf(frame, windows="each", consecutive_windows=2).outcome == "ERROR"  # windows 4 and 5
+    assert perf(frame, windows="each", consecutive_windows=3).outcome == "OK"
+    assert perf(frame, windows="latest_window", consecutive_windows=2, drop_mode="none").outcome == "ERROR"
+    out = perf(frame, windows="each", consecutive_windows=9)
+    assert out.outcome == "OK" and "only 5 of the 9" in out.message
+    # overall: the last N runs
+    history = perf_history()
+    assert perf(history, drop_mode="none", bounds={"roc_auc": ", 0.93"}).outcome == "ERROR"
+    assert perf(history, drop_mode="none", bounds={"roc_auc": ", 0.93"}, consecutive_windows=2).outcome == "ERROR"
+    assert perf(history, drop_mode="none", bounds={"roc_auc": ", 0.925"}, consecutive_windows=3).outcome == "OK"
+
+
+def test_consecutive_streak_is_as_severe_as_its_mildest_window():
+    windows = [("2025-01-01", "roc_auc", 0.89, NAN), ("2025-01-02", "roc_auc", 0.80, NAN)]
+    frame = perf_frame(windows, recorded=False)
+    out = perf(frame, windows="each", consecutive_windows=2, drop_mode="none", bounds={"roc_auc": "0.9, 0.85"})
+    assert out.outcome == "WARNING" and out.offenders[0].bound == 0.9
+
+
+def test_performance_not_evaluable_and_missing_windows():
+    out = perf(perf_frame([("__all__", "roc_auc", NAN, 0.9)]))
+    assert out.outcome == "WARNING" and "nothing to evaluate" in out.message
+    out = perf(perf_frame([("__all__", "roc_auc", 0.9, 0.9)]), windows="each", not_evaluable_outcome="ERROR")
+    assert out.outcome == "ERROR" and "no time windows" in out.message
+    out = perf(perf_frame([("__all__", "f1", 0.9, 0.9)]))
+    assert out.outcome == "WARNING" and "no roc_auc rows (metrics present: f1)" in out.message
+
+
+@pytest.mark.parametrize("config, field", [
+    ({"drop_warning": 0.1, "drop_error": 0.05}, "drop_warning"),
+    ({"drop_error": -0.05}, "drop_error"),
+    ({"drop_mode": "relative", "drop_error": 1.5}, "drop_error"),
+    ({"metrics": ["auc"]}, "metrics"),
+    ({"consecutive_windows": 0}, "consecutive_windows"),
+    ({"consecutive_windows": -2}, "consecutive_windows"),
+    ({"baseline_runs": -1}, "baseline_runs"),
+    ({"baseline_source": "run_id"}, "baseline_run_id"),
+    ({"baseline_source": "fixed"}, "baseline_value"),
+    ({"baseline_source": "fixed", "baseline_value": "auc=0.9"}, "baseline_value"),
+    ({"bounds": {"roc_auc": "0.85, 0.9"}}, "bounds[roc_auc]"),
+])
+def test_performance_bad_config(config, field):
+    out = perf(perf_frame([("__all__", "roc_auc", 0.9, 0.9)]), **config)
+    assert out.outcome == "ERROR" and "Parameter '{}'".format(field) in out.message, out.message
+
+
+def test_performance_older_dataset_without_baseline_column():
+    frame = perf_frame([("__all__", "roc_auc", 0.9, 0.9)]).drop(columns=["baseline_value"])
+    out = perf(frame)
+    assert out.outcome == "ERROR" and "lacks the column baseline_value" in out.message
+    assert perf(frame, drop_mode="none").outcome == "OK"
+
+
+# -- probe core ---------------------------------------------------------------------------------
+
+def test_headline_metrics_of_the_latest_run():
+    values = headline_metrics(history())
+    assert values["run_id"] == ("new", "STRING")
+    assert values["max_drift_score"] == (0.01, "DOUBLE")
+    values = headline_metrics(perf_history())
+    assert values["roc_auc"] == (0.91, "DOUBLE") and values["runs"] == (4, "BIGINT")
+    values = headline_metrics(fairness_frame({"gender": 0.95, "age": 0.7}))
+    assert values["min_disparate_impact"] == (0.7, "DOUBLE")
+    assert values["min_disparate_impact_attribute"] == ("age", "STRING")
+    with pytest.raises(Exception, match="not a metrics dataset of model-guardrails"):
+        headline_metrics(pd.DataFrame({"x": [1]}))
+
+
+def test_number_formatting_never_prints_value_equal_to_bound():
+    assert core.fmt(0.88) == "0.88"
+    assert core.fmt(0.879999, 0.88) != core.fmt(0.88, 0.879999)
+    assert np.isnan(NAN) and core.fmt(NAN) == "empty"
