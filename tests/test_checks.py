@@ -124,7 +124,7 @@ def test_drift_partially_evaluable_names_the_empty_features():
 def test_foreign_dataset_names_expected_columns():
     out = drift(pd.DataFrame({"customer": [1], "amount": [2.0]}))
     assert out.outcome == "ERROR"
-    assert "not a compute-drift metrics dataset: expected the columns run_id, run_time, metric" in out.message
+    assert "not a metrics dataset of compute-drift: expected the columns run_id, run_time, metric" in out.message
     assert "found customer, amount" in out.message
 
 
@@ -273,7 +273,7 @@ def test_fairness_bad_config(config, field):
 
 
 def test_fairness_foreign_and_older():
-    assert "not a compute-fairness metrics dataset" in fairness(pd.DataFrame({"a": [1]})).message
+    assert "not a metrics dataset of compute-fairness" in fairness(pd.DataFrame({"a": [1]})).message
     out = fairness(fairness_frame({"gender": 0.95}).drop(columns=["n"]))
     assert out.outcome == "ERROR" and "lacks the column n" in out.message
 

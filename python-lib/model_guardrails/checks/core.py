@@ -256,7 +256,7 @@ def recognise(frame, kind, extra_required=()):
                 raise InputError("this is the metrics dataset of {}: attach {} to it, not {}".format(
                     other.recipe, other.check, kind.check))
         shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "") if columns else "no column"
-        raise InputError("not a {} metrics dataset: expected the columns {}; found {}".format(
+        raise InputError("not a metrics dataset of {}: expected the columns {}; found {}".format(
             kind.recipe, ", ".join(required), shown))
     missing = [c for c in required if c not in present]
     if missing:
