@@ -444,3 +444,12 @@ def test_number_formatting_never_prints_value_equal_to_bound():
     assert core.fmt(0.88) == "0.88"
     assert core.fmt(0.879999, 0.88) != core.fmt(0.88, 0.879999)
     assert np.isnan(NAN) and core.fmt(NAN) == "empty"
+
+
+def test_bound_override_none_removes_the_absolute_bound():
+    frame = perf_frame([("__all__", "roc_auc", 0.85, 0.9)])
+    assert perf(frame, drop_mode="none").outcome == "ERROR"               # recorded 0.88
+    out = perf(frame, drop_mode="none", bounds={"roc_auc": "none"})
+    assert out.outcome == "WARNING" and "nothing to evaluate" in out.message  # no rule left: never OK
+    out = perf(frame, bounds={"roc_auc": "none"}, drop_warning=0.05, drop_error="")
+    assert out.outcome == "WARNING" and "drop > 5% of baseline 0.9" in out.message

@@ -161,7 +161,7 @@ _TRIPLE = re.compile(r"\s*,\s*")
 
 def parse_bound_overrides(config, name, valid, direction_of):
     """``bounds``: metric -> bound. Accepts a MAP ``{metric: "warning, error[, direction]"}`` (either
-    number may be empty) or a list of ``{metric, warning_threshold, error_threshold, direction}``."""
+    number may be empty; ``none`` removes the metric's bound) or a list of ``{metric, warning_threshold, error_threshold, direction}``."""
     raw = config.get(name)
     if raw in (None, "", [], {}):
         return {}
@@ -169,7 +169,9 @@ def parse_bound_overrides(config, name, valid, direction_of):
         entries = []
         for metric, text in raw.items():
             parts = _TRIPLE.split(str(text).strip()) if not isinstance(text, (int, float)) else [str(text)]
-            if len(parts) == 1:
+            if parts == ["none"]:
+                parts = ["none", ""]
+            elif len(parts) == 1:
                 parts = ["", parts[0]]
             if len(parts) not in (2, 3):
                 raise ConfigError("{}[{}]".format(name, metric), text, "'warning, error' or 'warning, error, direction'")
@@ -182,6 +184,10 @@ def parse_bound_overrides(config, name, valid, direction_of):
                           "warning_threshold, error_threshold})")
     result = {}
     for entry in entries:
+        if isinstance(entry, dict) and str(entry.get("warning_threshold", "")).strip().lower() == "none" \
+                and entry.get("metric") in valid:
+            result[entry["metric"]] = None  # explicitly unbounded: ignore the recorded bounds
+            continue
         if not isinstance(entry, dict):
             raise ConfigError(name, entry, "an entry {metric, warning_threshold, error_threshold}")
         metric = p.get_str(entry, "metric")
@@ -363,6 +369,14 @@ def recorded_bound(row):
     except ConfigError as exc:
         raise InputError("a row for metric {} records invalid bounds ({}): expected {}".format(
             row.get("metric"), exc.received, exc.expected)) from None
+
+
+def resolve_bound(overrides, metric, row, default=None):
+    """The bound in force for a row: the check's override (``None`` = explicitly no bound), else
+    the bounds recorded in the row, else ``default``."""
+    if metric in overrides:
+        return overrides[metric]
+    return recorded_bound(row) or default
 
 
 def judge(value, bound):

@@ -70,9 +70,8 @@ _DECIDED = re.compile(r"decided on (\w+)")
 def _judge_rows(rows, metric, rules, run_id, with_source=False):
     """[(feature, level, offender or None, reason)] for ``metric`` rows."""
     out = []
-    override = rules.bounds.get(metric)
     for _, row in rows[rows["metric"] == metric].iterrows():
-        bound = override or core.recorded_bound(row) or _default_bound(metric)
+        bound = core.resolve_bound(rules.bounds, metric, row, _default_bound(metric))
         level, breached = core.judge(row["value"], bound)
         if bound is None and not core.is_missing(row["value"]):
             out.append((row["feature"], EMPTY, None, "no bound on {}: set one in 'bounds'".format(metric)))

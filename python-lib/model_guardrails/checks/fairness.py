@@ -82,7 +82,7 @@ def judge_run(rows, run_id, context, rules):
     summaries = rows[(rows["group"] == SUMMARY) & rows["metric"].isin(rules.metrics)]
     for _, row in summaries.iterrows():
         metric = row["metric"]
-        bound = rules.bounds.get(metric) or core.recorded_bound(row) or _default_bound(metric)
+        bound = core.resolve_bound(rules.bounds, metric, row, _default_bound(metric))
         level, breached = core.judge(row["value"], bound)
         if level == EMPTY:
             empty.append("{} {}".format(row["attribute"], metric))

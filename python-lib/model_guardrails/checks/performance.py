@@ -170,7 +170,7 @@ def _judge_point(row, metric, run_id, rules, history, notes):
     subject = "" if row["window"] == ALL_WINDOWS else "window " + row["window"]
     value = row["value"]
     levels, offenders = [], []
-    bound = rules.bounds.get(metric) or core.recorded_bound(row) or DEFAULT_BOUNDS.get(metric)
+    bound = core.resolve_bound(rules.bounds, metric, row, DEFAULT_BOUNDS.get(metric))
     if bound is not None:
         level, breached = core.judge(value, bound)
         if level != EMPTY:
