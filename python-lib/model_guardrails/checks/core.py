@@ -7,13 +7,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import pandas as pd
 
 from .. import params as p
 from ..errors import ConfigError, InputError
-from ..table import ABOVE, BELOW, DIRECTIONS, EMPTY, ERROR, OK, WARNING, Bound, is_missing
+from ..table import ABOVE, DIRECTIONS, EMPTY, ERROR, OK, WARNING, Bound, is_missing
 
 SEVERITY = {OK: 0, WARNING: 1, ERROR: 2}
 OUTCOMES = (OK, WARNING, ERROR)

@@ -12,7 +12,7 @@ from .. import params as p
 from ..drift.metrics import PVALUE_DECISION_BOUND, SPECS
 from ..drift.params import DEFAULT_DRIFT_SHARE_BOUND
 from ..errors import ConfigError, InputError
-from ..table import ABOVE, EMPTY, ERROR, OK, Bound
+from ..table import ABOVE, EMPTY, ERROR, Bound
 from . import core
 
 DATASET = "__dataset__"
