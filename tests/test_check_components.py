@@ -67,7 +67,7 @@ def test_performance_check_on_recipe_output(metrics):
     outcome, message = run_check("performance-check", metrics["performance"])
     assert outcome == expected and "roc_auc" in message
     outcome, _ = run_check("performance-check", metrics["performance"],
-                           config={"bounds": {"roc_auc": ", 0.5"}, "drop_mode": "none"})
+                           config={"bounds": [{"metric": "roc_auc", "error_threshold": 0.5}], "drop_mode": "none"})
     assert outcome == "OK"
     outcome, message = run_check("performance-check", metrics["performance"], config={"windows": "each"})
     assert "windows of roc_auc" in message
@@ -111,7 +111,7 @@ def test_cli_exit_codes_and_output(metrics, capsys):
 
 def test_cli_config_file(metrics, tmp_path, capsys):
     config = tmp_path / "rule.json"
-    config.write_text(json.dumps({"decision_metric": "psi", "bounds": {"psi": ", 0.25"}}))
+    config.write_text(json.dumps({"decision_metric": "psi", "bounds": [{"metric": "psi", "error_threshold": 0.25}]}))
     cli.main(["check", "drift-check", "--on", metrics["drift"], "--config", str(config)])
     assert "drift_score" not in capsys.readouterr().out
 

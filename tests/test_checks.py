@@ -81,7 +81,7 @@ def test_drift_bound_override_on_any_metric():
     assert drift(frame).outcome == "OK"  # psi is not judged unless asked
     out = drift(frame, also_check_metrics=["psi"])
     assert out.outcome == "ERROR" and out.offenders[0].metric == "psi"
-    out = drift(frame, decision_metric="psi", bounds={"psi": "0.1, 0.35"})
+    out = drift(frame, decision_metric="psi", bounds=[{"metric": "psi", "warning_threshold": 0.1, "error_threshold": 0.35}])
     assert out.outcome == "WARNING" and out.message.startswith("WARNING: 0/2 features drifted")
     out = drift(frame, decision_metric="psi", bounds=[{"metric": "psi", "error_threshold": 0.25}])
     assert out.outcome == "ERROR" and "f1 psi=0.3 > 0.25" in out.message
@@ -174,8 +174,8 @@ def test_run_selection():
 
 
 @pytest.mark.parametrize("config, field", [
-    ({"bounds": {"psi": "0.3, 0.2"}}, "bounds[psi]"),                 # warning stricter than error
-    ({"bounds": {"nope": "0.1, 0.2"}}, "bounds"),                     # unknown metric
+    ({"bounds": [{"metric": "psi", "warning_threshold": 0.3, "error_threshold": 0.2}]}, "bounds[psi]"),  # warning stricter than error
+    ({"bounds": [{"metric": "nope", "warning_threshold": 0.1, "error_threshold": 0.2}]}, "bounds[].metric"),  # unknown metric
     ({"decision_metric": "psy"}, "decision_metric"),
     ({"also_check_metrics": ["psi", "zzz"]}, "also_check_metrics"),
     ({"drift_share_warning": 0.5, "drift_share_error": 0.2}, "drift_share_warning / drift_share_error"),
@@ -190,8 +190,8 @@ def test_drift_bad_config_is_an_error_naming_the_field(config, field):
 
 
 def test_unknown_metric_lists_valid_ones():
-    out = drift(drift_frame(TEN_OK), bounds={"nope": "0.1, 0.2"})
-    assert "one of drift_score, ks_statistic" in out.message and "wasserstein_norm" in out.message
+    out = drift(drift_frame(TEN_OK), bounds=[{"metric": "nope", "warning_threshold": 0.1, "error_threshold": 0.2}])
+    assert "one of chi2_pvalue, chi2_statistic, drift_score" in out.message and "wasserstein_norm" in out.message
 
 
 # -- fairness -----------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_fairness_shift_and_other_metrics():
     assert fairness(frame).outcome == "OK"
     out = fairness(frame, metrics=["disparate_impact", "disparate_impact_shift"])
     assert out.outcome == "ERROR" and "gender disparate_impact_shift=-0.2 < -0.1" in out.message
-    out = fairness(frame, metrics=["disparate_impact_shift"], bounds={"disparate_impact_shift": "-0.25, -0.3"})
+    out = fairness(frame, metrics=["disparate_impact_shift"], bounds=[{"metric": "disparate_impact_shift", "warning_threshold": -0.25, "error_threshold": -0.3}])
     assert out.outcome == "OK"
 
 
@@ -265,7 +265,7 @@ def test_fairness_scope_and_not_evaluable():
     ({"metrics": ["disparate_impactt"]}, "metrics"),
     ({"group_ratio_metrics": ["selection_rate"], "group_ratio_warning": 0.7, "group_ratio_error": 0.8},
      "group_ratio_warning / group_ratio_error"),
-    ({"bounds": {"disparate_impact": "0.7, 0.8"}}, "bounds[disparate_impact]"),
+    ({"bounds": [{"metric": "disparate_impact", "warning_threshold": 0.7, "error_threshold": 0.8}]}, "bounds[disparate_impact]"),
 ])
 def test_fairness_bad_config(config, field):
     out = fairness(fairness_frame({"gender": 0.95}), **config)
@@ -319,7 +319,7 @@ def test_performance_absolute_default(value, outcome):
 ])
 def test_drop_arithmetic_at_and_around_the_bound(mode, d, baseline, value, outcome):
     frame = perf_frame([("__all__", "roc_auc", value, baseline)], recorded=False)
-    out = perf(frame, drop_mode=mode, drop_error=d, bounds={"roc_auc": ", 0.1"})
+    out = perf(frame, drop_mode=mode, drop_error=d, bounds=[{"metric": "roc_auc", "error_threshold": 0.1}])
     assert out.outcome == outcome, out.message
     if outcome == "ERROR":
         offender = out.offenders[0]
@@ -379,15 +379,15 @@ def test_consecutive_windows():
     assert out.outcome == "OK" and "only 5 of the 9" in out.message
     # overall: the last N runs
     history = perf_history()
-    assert perf(history, drop_mode="none", bounds={"roc_auc": ", 0.93"}).outcome == "ERROR"
-    assert perf(history, drop_mode="none", bounds={"roc_auc": ", 0.93"}, consecutive_windows=2).outcome == "ERROR"
-    assert perf(history, drop_mode="none", bounds={"roc_auc": ", 0.925"}, consecutive_windows=3).outcome == "OK"
+    assert perf(history, drop_mode="none", bounds=[{"metric": "roc_auc", "error_threshold": 0.93}]).outcome == "ERROR"
+    assert perf(history, drop_mode="none", bounds=[{"metric": "roc_auc", "error_threshold": 0.93}], consecutive_windows=2).outcome == "ERROR"
+    assert perf(history, drop_mode="none", bounds=[{"metric": "roc_auc", "error_threshold": 0.925}], consecutive_windows=3).outcome == "OK"
 
 
 def test_consecutive_streak_is_as_severe_as_its_mildest_window():
     windows = [("2025-01-01", "roc_auc", 0.89, NAN), ("2025-01-02", "roc_auc", 0.80, NAN)]
     frame = perf_frame(windows, recorded=False)
-    out = perf(frame, windows="each", consecutive_windows=2, drop_mode="none", bounds={"roc_auc": "0.9, 0.85"})
+    out = perf(frame, windows="each", consecutive_windows=2, drop_mode="none", bounds=[{"metric": "roc_auc", "warning_threshold": 0.9, "error_threshold": 0.85}])
     assert out.outcome == "WARNING" and out.offenders[0].bound == 0.9
 
 
@@ -411,7 +411,7 @@ def test_performance_not_evaluable_and_missing_windows():
     ({"baseline_source": "run_id"}, "baseline_run_id"),
     ({"baseline_source": "fixed"}, "baseline_value"),
     ({"baseline_source": "fixed", "baseline_value": "auc=0.9"}, "baseline_value"),
-    ({"bounds": {"roc_auc": "0.85, 0.9"}}, "bounds[roc_auc]"),
+    ({"bounds": [{"metric": "roc_auc", "warning_threshold": 0.85, "error_threshold": 0.9}]}, "bounds[roc_auc]"),
 ])
 def test_performance_bad_config(config, field):
     out = perf(perf_frame([("__all__", "roc_auc", 0.9, 0.9)]), **config)
@@ -449,7 +449,7 @@ def test_number_formatting_never_prints_value_equal_to_bound():
 def test_bound_override_none_removes_the_absolute_bound():
     frame = perf_frame([("__all__", "roc_auc", 0.85, 0.9)])
     assert perf(frame, drop_mode="none").outcome == "ERROR"               # recorded 0.88
-    out = perf(frame, drop_mode="none", bounds={"roc_auc": "none"})
+    out = perf(frame, drop_mode="none", bounds=[{"metric": "roc_auc", "ignore": True}])
     assert out.outcome == "WARNING" and "nothing to evaluate" in out.message  # no rule left: never OK
-    out = perf(frame, bounds={"roc_auc": "none"}, drop_warning=0.05, drop_error="")
+    out = perf(frame, bounds=[{"metric": "roc_auc", "ignore": True}], drop_warning=0.05, drop_error="")
     assert out.outcome == "WARNING" and "drop > 5% of baseline 0.9" in out.message

@@ -4,7 +4,6 @@ runs to judge, resolving bounds, and the short message a scenario report or e-ma
 Nothing here reads DSS: a check is a function of a metrics DataFrame and a validated rule set.
 """
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Tuple
@@ -12,6 +11,7 @@ from typing import Dict, List, Tuple
 import pandas as pd
 
 from .. import params as p
+from ..bounds import parse_bounds
 from ..errors import ConfigError, InputError
 from ..table import ABOVE, DIRECTIONS, EMPTY, ERROR, OK, WARNING, Bound, is_missing
 
@@ -156,57 +156,9 @@ class CommonRules:
                    not_evaluable=p.get_choice(config, "not_evaluable_outcome", WARNING, (WARNING, ERROR)))
 
 
-_TRIPLE = re.compile(r"\s*,\s*")
-
-
 def parse_bound_overrides(config, name, valid, direction_of):
-    """``bounds``: metric -> bound. Accepts a MAP ``{metric: "warning, error[, direction]"}`` (either
-    number may be empty; ``none`` removes the metric's bound) or a list of ``{metric, warning_threshold, error_threshold, direction}``."""
-    raw = config.get(name)
-    if raw in (None, "", [], {}):
-        return {}
-    if isinstance(raw, dict):
-        entries = []
-        for metric, text in raw.items():
-            parts = _TRIPLE.split(str(text).strip()) if not isinstance(text, (int, float)) else [str(text)]
-            if parts == ["none"]:
-                parts = ["none", ""]
-            elif len(parts) == 1:
-                parts = ["", parts[0]]
-            if len(parts) not in (2, 3):
-                raise ConfigError("{}[{}]".format(name, metric), text, "'warning, error' or 'warning, error, direction'")
-            entries.append({"metric": metric, "warning_threshold": parts[0], "error_threshold": parts[1],
-                            "direction": parts[2] if len(parts) == 3 else ""})
-    elif isinstance(raw, list):
-        entries = raw
-    else:
-        raise ConfigError(name, raw, "a map of metric -> 'warning, error' (or a list of {metric, "
-                          "warning_threshold, error_threshold})")
-    result = {}
-    for entry in entries:
-        if isinstance(entry, dict) and str(entry.get("warning_threshold", "")).strip().lower() == "none" \
-                and entry.get("metric") in valid:
-            result[entry["metric"]] = None  # explicitly unbounded: ignore the recorded bounds
-            continue
-        if not isinstance(entry, dict):
-            raise ConfigError(name, entry, "an entry {metric, warning_threshold, error_threshold}")
-        metric = p.get_str(entry, "metric")
-        if metric not in valid:
-            raise ConfigError(name, metric, "a metric name, one of " + ", ".join(valid))
-        label = "{}[{}]".format(name, metric)
-        try:
-            warning = p.get_float(entry, "warning_threshold", None)
-            error = p.get_float(entry, "error_threshold", None)
-        except ConfigError as exc:
-            raise ConfigError(label, exc.received, exc.expected) from None
-        if warning is None and error is None:
-            raise ConfigError(label, entry, "a warning bound, an error bound or both")
-        direction = p.get_str(entry, "direction", "") or direction_of(metric)
-        try:
-            result[metric] = Bound(direction, warning, error)
-        except ConfigError as exc:
-            raise ConfigError(label, exc.received, exc.expected) from None
-    return result
+    """``bounds``: the list form shared with the recipes, plus ``direction`` and ``ignore``."""
+    return parse_bounds(config.get(name), {m: direction_of(m) for m in valid}, name, overrides=True)
 
 
 def parse_metrics(config, name, default, valid):
