@@ -10,6 +10,7 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "python-lib"), HERE]
 import pandas as pd  # noqa: E402
 
 import make_data  # noqa: E402
+import stage_checks  # noqa: E402
 import stage_fairness  # noqa: E402
 import stage_gate  # noqa: E402
 from dss_local.runtime import run_recipe  # noqa: E402
@@ -62,8 +63,14 @@ def stage_fairness_and_performance(data):
         print(line)
 
 
+def stage_scenario_checks(outputs):
+    banner("3. Checks, as a scenario's 'Verify rules or run checks' step runs them")
+    for line in stage_checks.run(outputs, OUTPUT):
+        print(line)
+
+
 def stage_governance():
-    banner("3. Govern-gated bundle: create-approved-bundle, prune-bundles, governance-status")
+    banner("4. Govern-gated bundle: create-approved-bundle, prune-bundles, governance-status")
     for line in stage_gate.run(os.path.join(OUTPUT, "gate")):
         print(line)
 
@@ -72,8 +79,11 @@ def main():
     os.makedirs(OUTPUT, exist_ok=True)
     data = make_data.write(os.path.join(OUTPUT, "data"))
     print("Synthetic fraud data (reference, drifted current): {}".format(os.path.dirname(data["reference"])))
-    stage_drift(data)
+    drift, clean = stage_drift(data)
     stage_fairness_and_performance(data)
+    stage_scenario_checks({"drift": drift, "drift_clean": clean,
+                           "fairness": os.path.join(OUTPUT, "fairness_metrics.csv"),
+                           "performance": os.path.join(OUTPUT, "performance_metrics.csv")})
     stage_governance()
     print("\nAll outputs are in {}".format(OUTPUT))
 
