@@ -47,7 +47,15 @@ def missing_side_error(name, in_reference, in_current):
 
 
 def _text(series):
-    """Values as strings, missing values kept as NaN (None counts as missing too)."""
+    """Values as strings, missing values kept as NaN (None counts as missing too). Whole numbers
+    read as floats print without '.0' ("3", not "3.0"), so that a column of codes gives the same
+    labels whether or not a chunk of it holds a missing value (which makes pandas read floats)."""
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2 ** 53)
+        text = series.astype(str).astype(object)
+        text[whole] = values[whole].astype("int64").astype(str)
+        return text.where(series.notna(), np.nan)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         return series
     return series.astype(str).astype(object).where(series.notna(), np.nan)
