@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
-from .categorical import categorical_metrics
+from .categorical import aligned_counts, categorical_metrics, metrics_from_counts
 from .metrics import NUMERIC, SPECS
 from .numeric import numeric_metrics
 from .prepare import prepare_features
@@ -96,6 +96,10 @@ def _feature_values(feature, params):
         return evidently.feature_metrics(feature)
     if feature.type == NUMERIC:
         return numeric_metrics(feature.reference, feature.current, params.psi_bins)
+    if feature.counts is not None:  # typing counted the values already
+        aligned = aligned_counts(feature.counts[0], feature.counts[1], int(feature.reference.isna().sum()),
+                                 int(feature.current.isna().sum()), params.max_categories)
+        return metrics_from_counts(aligned, len(feature.reference), len(feature.current))
     return categorical_metrics(feature.reference, feature.current, params.max_categories)
 
 
