@@ -121,3 +121,37 @@ def compute(params, config, reference_dataset, current_dataset, profile_folder, 
     if not side.columns:
         side.columns = [n for n in current_columns]
     return compute_drift_streaming(profile, side, names, params, run)
+
+
+def compute_spark(spark, params, config, reference_dataset, current_dataset, profile_folder, run):
+    """The drift table on Spark: exact in memory (collected to pandas) up to max_rows_in_memory rows,
+    else from Spark aggregations."""
+    from dku_guardrails.spark_io import dataframe
+    from model_guardrails.drift import spark as spark_drift
+
+    settings = EngineSettings(dict({"max_rows_in_memory": 0}, **config))
+    warm_imports()
+    current_columns = _names(current_dataset)
+    profile = _load_profile(profile_folder, settings, params)
+    reference_columns = profile.columns if profile else _names(reference_dataset)
+    names, one_sided = select_columns(reference_columns, current_columns, params)
+    if profile:
+        profile.check_features([n for n in names if n in reference_columns and n in current_columns])
+    current = dataframe(spark, current_dataset, [n for n in names if n in current_columns])
+    reference = None if profile else dataframe(spark, reference_dataset, [n for n in names if n in reference_columns])
+    limit = settings.max_rows_in_memory
+    if limit and profile is None and profile_folder is None and reference.count() <= limit and current.count() <= limit:
+        log.info("Both datasets have at most %d rows: collected to the driver, exact in-memory engine", limit)
+        return compute_drift(reference.toPandas(), current.toPandas(), params, run)
+    if params.convention == "evidently":
+        raise ConfigError("convention", params.convention, "'default' on Spark aggregations (the 'evidently' "
+                          "convention needs both datasets in memory: raise max_rows_in_memory above their row counts)")
+    if profile is None:
+        profile = spark_drift.profile_from_spark(reference, names, params, __version__)
+        profile.columns = list(reference_columns)
+        if profile.n_rows == 0:
+            raise InputError("The reference dataset is empty: drift needs rows on both sides.")
+        if profile_folder is not None:
+            profile_folder.upload_data(PROFILE_FILE, profile.to_json().encode("utf-8"))
+    side = spark_drift.current_from_spark(current, profile, names)
+    return compute_drift_streaming(profile, side, names, params, run)
