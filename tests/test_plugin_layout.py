@@ -56,7 +56,8 @@ def test_components_are_complete_and_params_well_formed(kind):
 def test_compute_drift_contract_names():
     recipe = load("custom-recipes/compute-drift/recipe.json")
     assert [r["name"] for r in recipe["inputRoles"]] == ["reference", "current"]
-    assert [r["name"] for r in recipe["outputRoles"]] == ["metrics"]
+    assert [r["name"] for r in recipe["outputRoles"]] == ["metrics", "profile"]
+    assert not recipe["outputRoles"][1]["required"] and recipe["outputRoles"][1]["acceptsManagedFolder"]
     names = {p.get("name") for p in recipe["params"]}
     assert {"columns", "excluded_columns", "numeric_columns", "categorical_columns", "methods", "convention",
             "psi_bins", "multiple_testing"} <= names

@@ -1,13 +1,15 @@
-"""compute-drift: reference vs current -> tidy drift metrics (see the plugin README)."""
+"""compute-drift: reference vs current -> tidy drift metrics (see the plugin README).
+
+Exact in memory up to max_rows_in_memory rows, streamed in chunks beyond (docs/scale.md)."""
 from dataiku.customrecipe import get_recipe_config
 
-from dku_guardrails import recipe_io
-from model_guardrails.drift import DriftParams, compute_drift
+from dku_guardrails import drift_io, recipe_io
+from model_guardrails.drift import DriftParams
 from model_guardrails.table import RunInfo
 
 recipe_io.setup_logging()
-params = DriftParams.from_config(get_recipe_config())
-reference = recipe_io.read_frame(recipe_io.input_dataset("reference"))
-current = recipe_io.read_frame(recipe_io.input_dataset("current"))
-metrics = compute_drift(reference, current, params, RunInfo.new())
+config = get_recipe_config()
+params = DriftParams.from_config(config)
+metrics = drift_io.compute(params, config, recipe_io.input_dataset("reference"), recipe_io.input_dataset("current"),
+                           recipe_io.output_folder("profile", required=False), RunInfo.new())
 recipe_io.write_metrics(recipe_io.output_dataset("metrics"), metrics)

@@ -30,6 +30,16 @@ def output_dataset(role, required=True):
     return _single(get_output_names_for_role(role), role, "output", required)
 
 
+def output_folder(role, required=True):
+    names = get_output_names_for_role(role)
+    if not names:
+        if required:
+            raise InputError("Recipe output role '{}' is empty: add a managed folder to it in the recipe's "
+                             "Input/Output tab.".format(role))
+        return None
+    return dataiku.Folder(names[0])
+
+
 def read_frame(dataset, columns=None):
     """The whole dataset as a DataFrame (types inferred by pandas, as DSS does by default)."""
     frame = dataset.get_dataframe(columns=columns)

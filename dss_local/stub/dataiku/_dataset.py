@@ -47,8 +47,21 @@ class Dataset:
                       float_precision=None, na_values=None, keep_default_na=True, **kwargs):
         self._require_file()
         if self._is_parquet:
-            frame = pd.read_parquet(self.path, columns=columns)
-            return frame.head(limit) if limit else frame
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            if not limit or pq.read_metadata(self.path).num_rows <= limit:
+                return pd.read_parquet(self.path, columns=columns)
+            batches, rows = [], 0  # stop reading at the limit, as DSS's stream does
+            parquet = pq.ParquetFile(self.path)
+            for batch in parquet.iter_batches(batch_size=min(int(limit), 65536), columns=columns):
+                batches.append(batch.slice(0, int(limit) - rows))
+                rows += len(batches[-1])
+                if rows >= limit:
+                    break
+            table = pa.Table.from_batches(batches, schema=parquet.schema_arrow if columns is None else None) \
+                if batches else parquet.schema_arrow.empty_table()
+            return table.to_pandas()
         return pd.read_csv(self.path, usecols=columns, nrows=limit, na_values=na_values,
                            keep_default_na=keep_default_na, low_memory=False)
 

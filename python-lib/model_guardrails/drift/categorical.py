@@ -4,7 +4,6 @@ Reference categories beyond the ``max_categories`` most frequent, and current ca
 seen in the reference, are pooled into ``__other__``; missing values are their own bin.
 """
 import numpy as np
-from scipy import stats
 
 from . import distances
 from .numeric import PSI_FLOOR, _renormalised_floor
@@ -15,8 +14,12 @@ OTHER, MISSING = "__other__", "(missing)"
 def category_counts(reference, current, max_categories):
     """Aligned count vectors (reference, current) over kept categories + __other__ + missing,
     the unseen count and a note when pooling happened."""
-    ref_counts = reference.value_counts(dropna=True)
-    cur_counts = current.value_counts(dropna=True)
+    return aligned_counts(reference.value_counts(dropna=True), current.value_counts(dropna=True),
+                          int(reference.isna().sum()), int(current.isna().sum()), max_categories)
+
+
+def aligned_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categories):
+    """category_counts from per-category counts (Series: category -> count) and missing counts."""
     # most frequent first, ties by name: the kept set does not depend on row order
     ranked = sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     kept = [k for k, _ in ranked[:max_categories]]
@@ -24,16 +27,20 @@ def category_counts(reference, current, max_categories):
     unseen = int(cur_counts[~cur_counts.index.isin(ref_counts.index)].sum())
     ref_kept = ref_counts.reindex(kept, fill_value=0).to_numpy()
     cur_kept = cur_counts.reindex(kept, fill_value=0).to_numpy()
-    ref_vec = np.concatenate((ref_kept, [ref_counts.sum() - ref_kept.sum(), reference.isna().sum()]))
-    cur_vec = np.concatenate((cur_kept, [cur_counts.sum() - cur_kept.sum(), current.isna().sum()]))
+    ref_vec = np.concatenate((ref_kept, [ref_counts.sum() - ref_kept.sum(), ref_missing]))
+    cur_vec = np.concatenate((cur_kept, [cur_counts.sum() - cur_kept.sum(), cur_missing]))
     note = ("pooled {} reference categories beyond the {} most frequent into {}".format(
         pooled, max_categories, OTHER) if pooled else "")
     return ref_vec.astype("float64"), cur_vec.astype("float64"), unseen, note
 
 
 def categorical_metrics(reference, current, max_categories):
-    ref_vec, cur_vec, unseen, note = category_counts(reference, current, max_categories)
-    n_ref, n_cur = len(reference), len(current)
+    return metrics_from_counts(category_counts(reference, current, max_categories), len(reference), len(current))
+
+
+def metrics_from_counts(aligned, n_ref, n_cur):
+    """{metric: (value or None, reason)} from aligned_counts' result and the row counts."""
+    ref_vec, cur_vec, unseen, note = aligned
     p, q = ref_vec / n_ref, cur_vec / n_cur
     out = {
         "missing_share_reference": (ref_vec[-1] / n_ref, ""),
@@ -50,6 +57,8 @@ def categorical_metrics(reference, current, max_categories):
         reason = "a single category (missing included) on both sides: the chi-square test needs two"
         out["chi2_statistic"] = out["chi2_pvalue"] = (None, reason)
     else:
+        from scipy import stats
+
         result = stats.chi2_contingency(table)
         out["chi2_statistic"] = (float(result[0]), note)
         out["chi2_pvalue"] = (float(result[1]), note)

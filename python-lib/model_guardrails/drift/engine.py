@@ -1,12 +1,13 @@
 """compute_drift: reference vs current, one row per (feature, metric) plus dataset-level rows."""
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
-from . import evidently
-from .categorical import categorical_metrics
+from .categorical import aligned_counts, categorical_metrics, metrics_from_counts
 from .metrics import NUMERIC, SPECS
 from .numeric import numeric_metrics
 from .prepare import prepare_features
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 DATASET = "__dataset__"
 SUBJECT_COLUMNS = ["feature", "feature_type"]
 EXTRA_COLUMNS = ["n_reference", "n_current", "convention"]
+MAX_WORKERS = 4
 
 
 def compute_drift(reference, current, params, run):
@@ -31,7 +33,26 @@ def compute_drift(reference, current, params, run):
                          "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
                              ", ".join(map(str, reference.columns)), ", ".join(map(str, current.columns))))
     common = dict(n_reference=len(reference), n_current=len(current), convention=params.convention)
-    computed = _compute_features(features, params)
+    return drift_table(_compute_features(features, params), common, params, run)
+
+
+def compute_drift_streaming(profile, current_side, names, params, run):
+    """The same table from a reference profile and the current data's chunk statistics
+    (model_guardrails.drift.streaming)."""
+    from .streaming import features_and_values
+
+    if current_side.rows == 0:
+        raise InputError("The current dataset is empty: drift needs rows on both sides.")
+    if not names:
+        raise InputError("No column to compare: the reference and current datasets share no column "
+                         "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
+                             ", ".join(profile.columns), ", ".join(current_side.columns)))
+    common = dict(n_reference=profile.n_rows, n_current=current_side.rows, convention=params.convention)
+    return drift_table(features_and_values(profile, current_side, names, params), common, params, run)
+
+
+def drift_table(computed, common, params, run):
+    """Rows of [(feature, {metric: (value, reason)})]: per-feature metrics, decisions, dataset rows."""
     rows = []
     for feature, values in computed:
         subject = _subject(common, feature)
@@ -50,22 +71,35 @@ def _subject(common, feature):
 
 
 def _compute_features(features, params):
-    """[(feature, {metric: (value, reason)})] in feature order, with progress in the log."""
-    computed = []
-    for i, feature in enumerate(features):
+    """[(feature, {metric: (value, reason)})] in feature order, with progress in the log.
+
+    Features are computed on a small thread pool: the heavy steps (sorting, merging, counting)
+    are numpy calls that release the GIL, so the cores share the columns."""
+    def one(i, feature):
         log.info("Feature %d/%d %s (%s)%s", i + 1, len(features), feature.name, feature.type or "?",
                  ": " + feature.error if feature.error else "")
-        computed.append((feature, _feature_values(feature, params)))
-    return computed
+        return feature, _feature_values(feature, params)
+
+    workers = min(len(features), os.cpu_count() or 1, MAX_WORKERS)
+    if workers <= 1:
+        return [one(i, f) for i, f in enumerate(features)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, range(len(features)), features))
 
 
 def _feature_values(feature, params):
     if feature.error:
         return {}
     if params.convention == "evidently":
+        from . import evidently  # scipy.stats is slow to import: only when this convention is used
+
         return evidently.feature_metrics(feature)
     if feature.type == NUMERIC:
         return numeric_metrics(feature.reference, feature.current, params.psi_bins)
+    if feature.counts is not None:  # typing counted the values already
+        aligned = aligned_counts(feature.counts[0], feature.counts[1], int(feature.reference.isna().sum()),
+                                 int(feature.current.isna().sum()), params.max_categories)
+        return metrics_from_counts(aligned, len(feature.reference), len(feature.current))
     return categorical_metrics(feature.reference, feature.current, params.max_categories)
 
 

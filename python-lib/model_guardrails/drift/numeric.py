@@ -6,7 +6,6 @@ Missing values (NaN, and +/-inf under ``default``) form their own bin in the bin
 """
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import distances
 
@@ -18,10 +17,11 @@ class Sample:
     """One side of a numeric feature: sorted finite values and the missing count."""
 
     def __init__(self, values):
-        values = pd.Series(values).astype("float64").to_numpy()
+        values = np.asarray(pd.Series(values).astype("float64", copy=False).to_numpy())
         finite = np.isfinite(values)
         self.total = len(values)
-        self.sorted = np.sort(values[finite])
+        self.sorted = values[finite]  # a copy: sorting it in place leaves the caller's data alone
+        self.sorted.sort()
         self.missing = self.total - len(self.sorted)
 
     @property
@@ -46,6 +46,14 @@ def binned_proportions(sample, edges):
     return counts / sample.total
 
 
+def ks_pvalue_asymptotic(d, n_ref, n_cur):
+    """scipy's ks_2samp(method="auto") p-value above KS_EXACT_MAX_N: kstwo.sf(d, round(m n / (m + n)))."""
+    from scipy import stats
+
+    m, n = sorted([float(n_ref), float(n_cur)], reverse=True)
+    return float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
+
+
 def ks_and_wasserstein(ref, cur):
     """KS statistic and p-value (as scipy.stats.ks_2samp, method auto) and the Wasserstein-1
     distance (as scipy.stats.wasserstein_distance), from the sorted samples.
@@ -62,41 +70,60 @@ def ks_and_wasserstein(ref, cur):
     d = float(gaps[run_ends].max())
     wasserstein = float(np.sum(gaps[:-1] * np.diff(merged)))
     if max(ref.n, cur.n) <= KS_EXACT_MAX_N:
+        from scipy import stats
+
         pvalue = float(stats.ks_2samp(ref.sorted, cur.sorted, method="auto").pvalue)
     else:
-        m, n = sorted([float(ref.n), float(cur.n)], reverse=True)
-        pvalue = float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
+        pvalue = ks_pvalue_asymptotic(d, ref.n, cur.n)
     return d, pvalue, wasserstein
 
 
 def numeric_metrics(reference, current, psi_bins):
     """{metric: (value or None, reason)} for one numeric feature."""
     ref, cur = Sample(reference), Sample(current)
-    out = {
-        "missing_share_reference": (ref.missing / ref.total, ""),
-        "missing_share_current": (cur.missing / cur.total, ""),
-    }
     edges = quantile_edges(ref.sorted, psi_bins)
-    p, q = binned_proportions(ref, edges), binned_proportions(cur, edges)
-    out["psi"] = (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), "")
-    out["kl_divergence"] = (distances.kl_divergence(*_renormalised_floor(p, q)), "")
-    out["js_distance"] = (distances.js_distance(p, q, base=2), "")
-    out["hellinger"] = (distances.hellinger(p, q), "")
+    out = binned_metrics(bin_counts(ref, edges), ref.total, bin_counts(cur, edges), cur.total)
     if ref.n == 0 or cur.n == 0:
-        side = "reference" if ref.n == 0 else "current"
-        reason = "no non-missing values in the {} dataset".format(side)
-        for name in ("ks_statistic", "ks_pvalue", "wasserstein", "wasserstein_norm"):
-            out[name] = (None, reason)
-        return out
+        return dict(out, **no_values(ref.n, cur.n))
     d, pvalue, wasserstein = ks_and_wasserstein(ref, cur)
     out["ks_statistic"] = (d, "")
     out["ks_pvalue"] = (pvalue, "")
     out["wasserstein"] = (wasserstein, "")
-    std = float(np.std(ref.sorted))
-    out["wasserstein_norm"] = ((wasserstein / std, "") if std > 0 else
-                               (None, "reference standard deviation is 0 (constant column): "
-                                      "normalised Wasserstein is undefined"))
+    out["wasserstein_norm"] = normalised(wasserstein, float(np.std(ref.sorted)))
     return out
+
+
+def bin_counts(sample, edges):
+    """Counts of the bins (-inf, e1], (e1, e2], ..., (ek, inf), then the missing count."""
+    cuts = np.searchsorted(sample.sorted, edges, side="right")
+    counts = np.diff(np.concatenate(([0], cuts, [sample.n])))
+    return np.append(counts, sample.missing)
+
+
+def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason=""):
+    """Missing shares and the binned distances from bin counts (missing last) of both sides:
+    the in-memory and the streaming engines both end here, so their values are identical."""
+    p, q = ref_counts / ref_total, cur_counts / cur_total
+    return {
+        "missing_share_reference": (ref_counts[-1] / ref_total, ""),
+        "missing_share_current": (cur_counts[-1] / cur_total, ""),
+        "psi": (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), reason),
+        "kl_divergence": (distances.kl_divergence(*_renormalised_floor(p, q)), reason),
+        "js_distance": (distances.js_distance(p, q, base=2), reason),
+        "hellinger": (distances.hellinger(p, q), reason),
+    }
+
+
+def no_values(n_ref, n_cur):
+    side = "reference" if n_ref == 0 else "current"
+    reason = "no non-missing values in the {} dataset".format(side)
+    return {name: (None, reason) for name in ("ks_statistic", "ks_pvalue", "wasserstein", "wasserstein_norm")}
+
+
+def normalised(wasserstein, std, reason=""):
+    if std > 0:
+        return wasserstein / std, reason
+    return None, "reference standard deviation is 0 (constant column): normalised Wasserstein is undefined"
 
 
 def _renormalised_floor(p, q):

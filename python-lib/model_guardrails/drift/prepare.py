@@ -18,6 +18,7 @@ class Feature:
     current: Optional[pd.Series] = None
     notes: List[str] = field(default_factory=list)
     error: str = ""
+    counts: Optional[tuple] = None  # (reference, current) value_counts when typing already counted them
 
 
 def select_columns(reference_columns, current_columns, params):
@@ -47,16 +48,24 @@ def missing_side_error(name, in_reference, in_current):
 
 
 def _text(series):
-    """Values as strings, missing values kept as NaN (None counts as missing too)."""
+    """Values as strings, missing values kept as NaN (None counts as missing too). Whole numbers
+    read as floats print without '.0' ("3", not "3.0"), so that a column of codes gives the same
+    labels whether or not a chunk of it holds a missing value (which makes pandas read floats)."""
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2 ** 53)
+        text = series.astype(str).astype(object)
+        text[whole] = values[whole].astype("int64").astype(str)
+        return text.where(series.notna(), np.nan)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         return series
     return series.astype(str).astype(object).where(series.notna(), np.nan)
 
 
-def _parse_uniques(series):
+def _parse_uniques(series, counts=None):
     """Parse the distinct values only (categorical columns have few): the count of values that
     are not numbers, a few examples, and how many values are numbers."""
-    counts = series.value_counts(dropna=True)
+    counts = series.value_counts(dropna=True) if counts is None else counts
     parsed = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").to_numpy()
     bad = np.isnan(parsed)
     return int(counts.to_numpy()[bad].sum()), [str(v) for v in counts.index[bad][:3]], int(counts.to_numpy()[~bad].sum())
@@ -72,7 +81,8 @@ def type_feature(name, reference, current, forced=None):
         return Feature(name, NUMERIC, reference, current)  # original dtype: Evidently's bins depend on it
     if any(pd.api.types.is_bool_dtype(s) for s in (reference, current)) and forced != NUMERIC:
         return Feature(name, CATEGORICAL, _text(reference), _text(current), ["boolean values"])
-    scans = [_parse_uniques(s) for s in (reference, current)]
+    counts = [s.value_counts(dropna=True) for s in (reference, current)]
+    scans = [_parse_uniques(s, c) for s, c in zip((reference, current), counts)]
     n_bad = scans[0][0] + scans[1][0]
     if n_bad == 0:
         note = "forced numeric" if forced == NUMERIC else "numbers stored as text were parsed as numbers"
@@ -85,7 +95,9 @@ def type_feature(name, reference, current, forced=None):
     n_numbers = scans[0][2] + scans[1][2]
     notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
         n_numbers, n_bad, examples)] if n_numbers else []
-    return Feature(name, CATEGORICAL, _text(reference), _text(current), notes)
+    texts = (_text(reference), _text(current))
+    reuse = tuple(counts) if all(t is s for t, s in zip(texts, (reference, current))) else None
+    return Feature(name, CATEGORICAL, texts[0], texts[1], notes, counts=reuse)
 
 
 def prepare_features(reference, current, params):

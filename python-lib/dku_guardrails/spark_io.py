@@ -1,0 +1,24 @@
+"""Spark recipes' I/O: the Spark session, datasets as Spark DataFrames."""
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def session():
+    """The Spark session DSS configured for the recipe (local mode in dss-local)."""
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.appName("model-guardrails").getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    if spark.sparkContext.master.startswith("local"):
+        spark.conf.set("spark.sql.shuffle.partitions", "4")  # a few local cores: 200 tiny tasks per shuffle is waste
+    return spark
+
+
+def dataframe(spark, dataset, columns=None):
+    import dataiku.spark as dkuspark
+
+    df = dkuspark.get_dataframe(spark, dataset)
+    if columns is not None:
+        df = df.select(*["`{}`".format(c.replace("`", "``")) for c in columns if c in df.columns])
+    return df

@@ -1,0 +1,223 @@
+"""The drift sufficient statistics computed by Spark aggregations, finished by the same core.
+
+Given Spark DataFrames, :func:`profile_from_spark` and :func:`current_from_spark` return the
+objects the pandas streaming engine builds (:class:`.streaming.ReferenceProfile`, the current
+side's statistics), so :func:`..engine.compute_drift_streaming` writes identical rows: category
+counts by ``groupBy().count()``, grid-bin counts and sums by a ``Bucketizer`` + ``groupBy``,
+exact reference order statistics (for the PSI edges) by a distributed sort, moments by ``agg``.
+Nothing here runs Python on the executors.
+"""
+import numpy as np
+import pandas as pd
+
+from .metrics import CATEGORICAL, NUMERIC
+from .prepare import _text
+from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, _forced, make_grid,
+                        profile_settings)
+
+_FINITE = "({c} IS NOT NULL AND NOT isnan({c}) AND {c} NOT IN (double('inf'), double('-inf')))"
+
+
+def _quoted(name):
+    return "`{}`".format(name.replace("`", "``"))
+
+
+def _kind(data_type):
+    from pyspark.sql import types as T
+
+    if isinstance(data_type, T.BooleanType):
+        return "bool"
+    if isinstance(data_type, T.NumericType):
+        return "number"
+    return "text"
+
+
+def _type(df, name, params):
+    from pyspark.sql import functions as F
+
+    kind, forced = _kind(df.schema[name].dataType), _forced(name, params)
+    if forced == CATEGORICAL:
+        return FeatureProfile(name, CATEGORICAL, ["forced categorical"])
+    if kind == "number":
+        return FeatureProfile(name, NUMERIC)
+    if kind == "bool" and forced != NUMERIC:
+        return FeatureProfile(name, CATEGORICAL, ["boolean values"])
+    col = F.col(_quoted(name)).cast("string")
+    parsed = F.expr("try_cast({} AS double)".format(_quoted(name)))
+    row = df.agg(F.sum(F.when(col.isNotNull() & parsed.isNull(), 1).otherwise(0)).alias("bad"),
+                 F.sum(F.when(parsed.isNotNull(), 1).otherwise(0)).alias("numbers")).first()
+    bad, numbers = int(row["bad"] or 0), int(row["numbers"] or 0)
+    if bad == 0:
+        return FeatureProfile(name, NUMERIC, ["forced numeric" if forced == NUMERIC else
+                                              "numbers stored as text were parsed as numbers"])
+    examples = [r[0] for r in df.where(col.isNotNull() & parsed.isNull()).select(col).distinct().limit(3).collect()]
+    shown = ", ".join(repr(v) for v in examples)
+    if forced == NUMERIC:
+        return FeatureProfile(name, NUMERIC, error="column '{}' is listed in numeric_columns but {} values are not "
+                              "numbers (e.g. {})".format(name, bad, shown))
+    notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
+        numbers, bad, shown)] if numbers else []
+    return FeatureProfile(name, CATEGORICAL, notes)
+
+
+def _as_double(name):
+    from pyspark.sql import functions as F
+
+    return F.expr("try_cast({} AS double)".format(_quoted(name)))
+
+
+def _category_stats(df, name):
+    """Category counts keyed as the pandas engine labels them (missing: null, and NaN)."""
+    from pyspark.sql import functions as F
+
+    col = F.col(_quoted(name))
+    rows = df.groupBy(col.alias("value")).count().collect()
+    values = [r["value"] for r in rows]
+    counts = np.array([r["count"] for r in rows], dtype="int64")
+    labels = _text(pd.Series(values, dtype=object if any(isinstance(v, str) for v in values) else None))
+    missing = labels.isna().to_numpy()
+    stats = CategoricalStats(total=int(counts.sum()), missing=int(counts[missing].sum()))
+    kept = pd.Series(counts[~missing], index=pd.Index(labels[~missing].to_numpy(), dtype=object))
+    stats.counts = kept.groupby(level=0, sort=False).sum().astype("int64")
+    return stats
+
+
+def _numeric_summary(df, names):
+    """Per column: total, missing, min, max, mean and population variance of the finite values."""
+    from pyspark.sql import functions as F
+
+    exprs = [F.count(F.lit(1)).alias("__rows")]
+    for i, name in enumerate(names):
+        x = _as_double(name)
+        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(_quoted(name))))
+        v = F.when(finite, x)
+        exprs += [F.count(v).alias("n%d" % i), F.min(v).alias("lo%d" % i), F.max(v).alias("hi%d" % i),
+                  F.avg(v).alias("mean%d" % i), F.var_pop(v).alias("var%d" % i)]
+    row = df.agg(*exprs).first()
+    out = {}
+    for i, name in enumerate(names):
+        n = int(row["n%d" % i])
+        out[name] = dict(total=int(row["__rows"]), n=n, low=row["lo%d" % i], high=row["hi%d" % i],
+                         mean=row["mean%d" % i] or 0.0, m2=(row["var%d" % i] or 0.0) * n)
+    return out
+
+
+def _order_statistics(df, name, ranks):
+    """The values at 0-based ranks of the sorted finite values (one distributed sort)."""
+    from pyspark.sql import functions as F
+
+    x = _as_double(name)
+    finite = df.select(x.alias("x")).where(F.expr(_FINITE.format(c="x"))).orderBy("x")
+    wanted = set(ranks)
+    found = finite.rdd.zipWithIndex().filter(lambda pair: pair[1] in wanted).collect()
+    return {index: row[0] for row, index in found}
+
+
+def _exact_edges(df, name, n, psi_bins):
+    if n == 0:
+        return np.array([])
+    qs = np.arange(1, psi_bins) / psi_bins
+    virtual = (n - 1) * qs
+    below = np.floor(virtual).astype("int64")
+    above = np.minimum(below + 1, n - 1)
+    values = _order_statistics(df, name, set(below.tolist()) | set(above.tolist()))
+    edges = [np.quantile(np.array([values[b], values[a]]), g) for g, b, a in zip(virtual - below, below.tolist(),
+                                                                                   above.tolist())]
+    return np.unique(np.asarray(edges, dtype="float64"))
+
+
+def _grid_stats(df, grids, summaries):
+    """NumericStats per column from one aggregation: grid bins by Bucketizer on -x (its buckets are
+    [a, b), ours (a, b]), counts and sums per (column, bin)."""
+    from pyspark.ml.feature import Bucketizer
+    from pyspark.sql import functions as F
+
+    names = list(grids)
+    stats = {}
+    if not names:
+        return stats
+    columns = []
+    for i, name in enumerate(names):
+        x = _as_double(name)
+        columns += [F.when(F.expr(_FINITE.format(c="try_cast({} AS double)".format(_quoted(name)))), x).alias("x%d" % i)]
+    frame = df.select(*columns)
+    for i in range(len(names)):
+        # 0 - x, not -x: Spark orders -0.0 below 0.0, so a zero must not change sign
+        frame = frame.withColumn("neg%d" % i, F.lit(0.0) - F.col("x%d" % i))
+    splits = [[-np.inf] + sorted((0.0 - grids[n]).tolist()) + [np.inf] for n in names]
+    bucketizer = Bucketizer(splitsArray=splits, inputCols=["neg%d" % i for i in range(len(names))],
+                            outputCols=["b%d" % i for i in range(len(names))], handleInvalid="keep")
+    frame = bucketizer.transform(frame)
+    stacked = frame.select(F.explode(F.array(*[
+        F.struct(F.lit(i).alias("column"), F.col("b%d" % i).alias("bin"), F.col("x%d" % i).alias("x"))
+        for i in range(len(names))])).alias("s")).select("s.*").where(F.col("x").isNotNull())
+    rows = stacked.groupBy("column", "bin").agg(F.count(F.lit(1)).alias("count"), F.sum("x").alias("sum")).collect()
+    for i, name in enumerate(names):
+        grid = grids[name]
+        summary = summaries[name]
+        s = NumericStats(grid, total=summary["total"], missing=summary["total"] - summary["n"],
+                         low=summary["low"] if summary["n"] else np.inf,
+                         high=summary["high"] if summary["n"] else -np.inf, mean=summary["mean"], m2=summary["m2"])
+        stats[name] = s
+    for row in rows:
+        name = names[row["column"]]
+        ours = len(grids[name]) - int(row["bin"])
+        stats[name].counts[ours] += int(row["count"])
+        stats[name].sums[ours] += float(row["sum"])
+    return stats
+
+
+def profile_from_spark(df, names, params, plugin_version):
+    """The reference profile from a Spark DataFrame (same values as the pandas engines')."""
+    present = [n for n in names if n in df.columns]
+    features = {n: _type(df, n, params) for n in present}
+    numeric = [n for n in present if features[n].type == NUMERIC and not features[n].error]
+    summaries = _numeric_summary(df, numeric) if numeric else {}
+    grids = {}
+    for name in numeric:
+        summary = summaries[name]
+        edges = _exact_edges(df, name, summary["n"], params.psi_bins)
+        features[name].edges = edges
+        features[name].std = float(np.sqrt(summary["m2"] / summary["n"])) if summary["n"] else 0.0
+        grids[name] = make_grid(edges, summary["low"], summary["high"]) if summary["n"] else edges
+    for name, stats in _grid_stats(df, grids, summaries).items():
+        features[name].numeric = stats
+    for name in present:
+        if features[name].type == CATEGORICAL and not features[name].error:
+            features[name].categorical = _category_stats(df, name)
+    rows = df.count()
+    return ReferenceProfile(plugin_version, profile_settings(params), rows, features, list(df.columns))
+
+
+class SparkSide:
+    """The current side's statistics, shaped as streaming._Side."""
+
+    def __init__(self, rows, columns, stats, errors):
+        self.rows, self.columns, self.stats, self.errors = rows, columns, stats, errors
+
+
+def current_from_spark(df, profile, names):
+    present = [n for n in names if n in df.columns and n in profile.features and not profile.features[n].error]
+    errors, stats = {}, {}
+    numeric = []
+    for name in present:
+        feature = profile.features[name]
+        kind = _kind(df.schema[name].dataType)
+        if feature.type == NUMERIC:
+            if kind == "bool":
+                errors[name] = "column '{}' is numeric in the reference but boolean in the current dataset".format(name)
+                continue
+            if kind == "text":
+                checked = _type(df, name, type("P", (), {"numeric_columns": (), "categorical_columns": ()})())
+                if checked.type != NUMERIC:
+                    errors[name] = ("column '{}' is numeric in the reference but the current dataset has text values; "
+                                    "list it in categorical_columns to compare it as categories".format(name))
+                    continue
+            numeric.append(name)
+        else:
+            stats[name] = _category_stats(df, name)
+    summaries = _numeric_summary(df, numeric) if numeric else {}
+    stats.update(_grid_stats(df, {n: profile.features[n].numeric.grid for n in numeric}, summaries))
+    for name in numeric:  # current moments are not used; keep the pandas engine's convention
+        stats[name].mean, stats[name].m2 = summaries[name]["mean"], summaries[name]["m2"]
+    return SparkSide(df.count(), list(df.columns), stats, errors)
