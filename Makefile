@@ -5,6 +5,7 @@ ARCHIVE := dist/dss-plugin-$(PLUGIN_ID)-$(VERSION).zip
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 
 .PHONY: install test demo plugin bench clean
 
@@ -17,7 +18,11 @@ $(STAMP): code-env/python/spec/requirements.txt requirements-dev.txt pyproject.t
 	$(VENV)/bin/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-test: install
+$(SPARK_STAMP): $(STAMP) requirements-spark.txt
+	$(VENV)/bin/python -m pip install -q -r requirements-spark.txt
+	touch $(SPARK_STAMP)
+
+test: install $(SPARK_STAMP)
 	$(VENV)/bin/python -m pytest
 
 demo: install
