@@ -6,20 +6,23 @@ seen in the reference, are pooled into ``__other__``; missing values are their o
 import numpy as np
 from scipy import stats
 
-from . import distances
+from . import distances, distribution
 from .numeric import PSI_FLOOR, _renormalised_floor
 
 OTHER, MISSING = "__other__", "(missing)"
 
 
-def category_counts(reference, current, max_categories):
+def category_counts(reference, current, max_categories, kept_out=None):
     """Aligned count vectors (reference, current) over kept categories + __other__ + missing,
-    the unseen count and a note when pooling happened."""
+    the unseen count and a note when pooling happened. ``kept_out``: a list that receives the
+    kept categories, in vector order."""
     ref_counts = reference.value_counts(dropna=True)
     cur_counts = current.value_counts(dropna=True)
     # most frequent first, ties by name: the kept set does not depend on row order
     ranked = sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     kept = [k for k, _ in ranked[:max_categories]]
+    if kept_out is not None:
+        kept_out.extend(kept)
     pooled = len(ranked) - len(kept)
     unseen = int(cur_counts[~cur_counts.index.isin(ref_counts.index)].sum())
     ref_kept = ref_counts.reindex(kept, fill_value=0).to_numpy()
@@ -31,8 +34,11 @@ def category_counts(reference, current, max_categories):
     return ref_vec.astype("float64"), cur_vec.astype("float64"), unseen, note
 
 
-def categorical_metrics(reference, current, max_categories):
-    ref_vec, cur_vec, unseen, note = category_counts(reference, current, max_categories)
+def categorical_metrics(reference, current, max_categories, distribution_out=None):
+    """{metric: (value or None, reason)} for one categorical feature. ``distribution_out``: a list
+    that receives the binned counts (:class:`.distribution.Distribution`) of the category bins."""
+    kept = []
+    ref_vec, cur_vec, unseen, note = category_counts(reference, current, max_categories, kept)
     n_ref, n_cur = len(reference), len(current)
     p, q = ref_vec / n_ref, cur_vec / n_cur
     out = {
@@ -44,6 +50,10 @@ def categorical_metrics(reference, current, max_categories):
         "js_distance": (distances.js_distance(p, q, base=2), note),
         "hellinger": (distances.hellinger(p, q), note),
     }
+    if distribution_out is not None:
+        distribution_out.append(distribution.categorical(
+            kept, ref_vec[:-2], cur_vec[:-2], ref_vec[-2], cur_vec[-2], unseen, ref_vec[-1], cur_vec[-1],
+            "one bin per reference category (the {} most frequent), {}, missing".format(max_categories, OTHER)))
     table = np.vstack((ref_vec, cur_vec))
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:

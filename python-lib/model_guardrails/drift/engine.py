@@ -7,6 +7,7 @@ from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
 from . import evidently
 from .categorical import categorical_metrics
+from .distribution import DISTRIBUTION, collect
 from .metrics import NUMERIC, SPECS
 from .numeric import numeric_metrics
 from .prepare import prepare_features
@@ -18,8 +19,9 @@ SUBJECT_COLUMNS = ["feature", "feature_type"]
 EXTRA_COLUMNS = ["n_reference", "n_current", "convention"]
 
 
-def compute_drift(reference, current, params, run):
-    """The drift metrics table (SPEC §2) of ``current`` against ``reference``."""
+def compute_drift(reference, current, params, run, distributions=None):
+    """The drift metrics table (SPEC §2) of ``current`` against ``reference``. ``distributions``:
+    a list that receives each feature's binned counts (:mod:`.distribution`) for the report."""
     for role, frame in (("reference", reference), ("current", current)):
         if len(frame) == 0:
             raise InputError("The {} dataset is empty: drift needs rows on both sides.".format(role))
@@ -32,6 +34,8 @@ def compute_drift(reference, current, params, run):
                              ", ".join(map(str, reference.columns)), ", ".join(map(str, current.columns))))
     common = dict(n_reference=len(reference), n_current=len(current), convention=params.convention)
     computed = _compute_features(features, params)
+    if distributions is not None:
+        distributions.extend(collect(computed))
     rows = []
     for feature, values in computed:
         subject = _subject(common, feature)
@@ -62,11 +66,16 @@ def _compute_features(features, params):
 def _feature_values(feature, params):
     if feature.error:
         return {}
+    found = []  # the binned counts, for the report
     if params.convention == "evidently":
-        return evidently.feature_metrics(feature)
-    if feature.type == NUMERIC:
-        return numeric_metrics(feature.reference, feature.current, params.psi_bins)
-    return categorical_metrics(feature.reference, feature.current, params.max_categories)
+        values = evidently.feature_metrics(feature, found)
+    elif feature.type == NUMERIC:
+        values = numeric_metrics(feature.reference, feature.current, params.psi_bins, found)
+    else:
+        values = categorical_metrics(feature.reference, feature.current, params.max_categories, found)
+    if found:
+        values[DISTRIBUTION] = found[0]
+    return values
 
 
 def _join(*parts):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import distances
+from . import distances, distribution
 
 PSI_FLOOR = 0.001  # empty-bin proportion, as DSS's drift analysis
 KS_EXACT_MAX_N = 10000  # scipy ks_2samp(method="auto") uses the exact distribution up to here
@@ -38,12 +38,16 @@ def quantile_edges(sorted_values, n_bins):
     return np.unique(np.quantile(sorted_values, qs))
 
 
-def binned_proportions(sample, edges):
-    """Proportions over all rows of the bins (-inf, e1], (e1, e2], ..., (ek, inf), missing."""
+def binned_counts(sample, edges):
+    """Counts of the bins (-inf, e1], (e1, e2], ..., (ek, inf), missing."""
     cuts = np.searchsorted(sample.sorted, edges, side="right")
     counts = np.diff(np.concatenate(([0], cuts, [sample.n])))
-    counts = np.append(counts, sample.missing)
-    return counts / sample.total
+    return np.append(counts, sample.missing)
+
+
+def binned_proportions(sample, edges):
+    """Proportions over all rows of the bins (-inf, e1], (e1, e2], ..., (ek, inf), missing."""
+    return binned_counts(sample, edges) / sample.total
 
 
 def ks_and_wasserstein(ref, cur):
@@ -69,15 +73,21 @@ def ks_and_wasserstein(ref, cur):
     return d, pvalue, wasserstein
 
 
-def numeric_metrics(reference, current, psi_bins):
-    """{metric: (value or None, reason)} for one numeric feature."""
+def numeric_metrics(reference, current, psi_bins, distribution_out=None):
+    """{metric: (value or None, reason)} for one numeric feature. ``distribution_out``: a list that
+    receives the binned counts (:class:`.distribution.Distribution`) of the PSI bins."""
     ref, cur = Sample(reference), Sample(current)
     out = {
         "missing_share_reference": (ref.missing / ref.total, ""),
         "missing_share_current": (cur.missing / cur.total, ""),
     }
     edges = quantile_edges(ref.sorted, psi_bins)
-    p, q = binned_proportions(ref, edges), binned_proportions(cur, edges)
+    ref_counts, cur_counts = binned_counts(ref, edges), binned_counts(cur, edges)
+    p, q = ref_counts / ref.total, cur_counts / cur.total
+    if distribution_out is not None:
+        distribution_out.append(distribution.numeric(
+            edges, ref_counts, cur_counts, ref.total, cur.total,
+            "{} bins at reference quantiles (psi_bins {}), open outer edges".format(len(edges) + 1, psi_bins)))
     out["psi"] = (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), "")
     out["kl_divergence"] = (distances.kl_divergence(*_renormalised_floor(p, q)), "")
     out["js_distance"] = (distances.js_distance(p, q, base=2), "")
