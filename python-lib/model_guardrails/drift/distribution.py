@@ -11,7 +11,7 @@ from typing import List, Optional
 import numpy as np
 
 DISTRIBUTION = "__distribution__"
-MAX_CATEGORY_BARS = 20
+MAX_CATEGORY_BARS = 12
 
 VALUE, MISSING, UNSEEN, OTHER = "value", "missing", "unseen", "other"
 
@@ -44,7 +44,7 @@ class Distribution:
 
 
 def _num(value):
-    return "{:.4g}".format(float(value))
+    return "{:.3g}".format(float(value))
 
 
 def interval_labels(edges):

@@ -81,7 +81,7 @@ def _distribution(bins, ref_counts, cur_counts, ref, cur, raw_ref, raw_cur, nume
     n = (len(raw_ref), len(raw_cur))
     if "edges" in bins:
         edges = bins["edges"]
-        labels = ["{:.4g} – {:.4g}".format(a, b) for a, b in zip(edges[:-1], edges[1:])] + ["(missing)"]
+        labels = ["{:.3g} – {:.3g}".format(a, b) for a, b in zip(edges[:-1], edges[1:])] + ["(missing)"]
         kinds = [distribution.VALUE] * (len(labels) - 1) + [distribution.MISSING]
         return distribution.Distribution(
             "", NUMERIC, labels, kinds, list(ref_counts) + [missing[0]], list(cur_counts) + [missing[1]], *n,
