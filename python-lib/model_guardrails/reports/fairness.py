@@ -92,9 +92,10 @@ def _impact_panel(attribute, index):
                   else "WARNING" if is_number(warning) and ratio < warning else "OK")
         bars.append((_label(r) + (" ★" if is_ref else ""), ratio,
                      COLORS["reference"] if is_ref else COLORS[status], []))
-    lines = [(FOUR_FIFTHS, COLORS["ERROR"], "5 3", "four-fifths 0.8"), (1.0, COLORS["axis"], "2 2", "1.0")]
+    lines = [(FOUR_FIFTHS, COLORS["ERROR"], "5 3", "four-fifths 0.8")]
     if is_number(warning) and abs(warning - FOUR_FIFTHS) > 1e-9 and abs(warning - 1.0) > 0.04:
-        lines.append((warning, COLORS["WARNING"], "5 3", fmt(warning)))
+        lines.append((warning, COLORS["WARNING"], "5 3", "warning " + fmt(warning)))
+    lines.append((1.0, COLORS["axis"], "2 2", "" if len(lines) == 2 else "1.0"))
     chart = svg.hbars("fair-di-{}".format(index), bars, width=420, lines=lines,
                       label="selection rate ratio to the reference group, {}".format(attribute.name),
                       x_label="selection rate / reference group's (disparate impact view)")

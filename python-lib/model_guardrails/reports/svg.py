@@ -196,7 +196,7 @@ def hbars(chart_id, rows, width=560, label="", x_label="", row_h=18, label_w=Non
                 body.append(titled(mark_title, line(mx, yy + 1, mx, yy + row_h - 1, mark_colour, 2)))
     for k, (value, colour, dash, caption) in enumerate(lines):
         if is_number(value):
-            body.append(line(x(value), top - 4 - 11 * (k % 2), x(value), plot_bottom, colour, 1.5, dash))
+            body.append(line(x(value), top - 2, x(value), plot_bottom, colour, 1.5, dash))
             body.append(text(x(value), top - 6 - 11 * (k % 2), caption, "middle", "mg-t-axis", fill=colour))
     body.append(line(label_w, top, label_w, plot_bottom, COLORS["axis"]))
     if x_label:
