@@ -333,3 +333,18 @@ def test_emulator_speaks_the_real_client(emu):
     # A path-breaking id reaches another endpoint (the client does not escape): the gate validates first.
     with pytest.raises(DataikuException, match="NotFoundException"):
         dss.get_project(PROJECT).delete_exported_bundle("a/b")
+
+
+def test_macros_report_progress_up_to_their_target(emu, all_logs):
+    from dss_local.macro import run_macro
+    from dku_guardrails import gate_macros
+    from gate_fixtures import connection as conn
+
+    approve(emu)
+    for macro, target, extra in (("create-approved-bundle", gate_macros.CREATE_STEPS, {"version": "1.0"}),
+                                 ("governance-status", gate_macros.STATUS_STEPS, {}),
+                                 ("prune-bundles", gate_macros.PRUNE_STEPS, {})):
+        seen = []
+        run_macro(macro, PROJECT, config=dict(extra, govern_connection=conn(emu)), dss_url=emu.url,
+                  dss_api_key=DSS_KEY, progress=seen.append)
+        assert seen == sorted(seen) and seen[-1] == target, (macro, seen)

@@ -56,8 +56,10 @@ def test_components_are_complete_and_params_well_formed(kind):
 def test_compute_drift_contract_names():
     recipe = load("custom-recipes/compute-drift/recipe.json")
     assert [r["name"] for r in recipe["inputRoles"]] == ["reference", "current"]
-    assert [r["name"] for r in recipe["outputRoles"]] == ["metrics", "profile"]
-    assert not recipe["outputRoles"][1]["required"] and recipe["outputRoles"][1]["acceptsManagedFolder"]
+    roles = {r["name"]: r for r in recipe["outputRoles"]}
+    assert recipe["outputRoles"][0]["name"] == "metrics" and recipe["outputRoles"][0]["required"]
+    for optional_folder in ("profile", "report"):
+        assert not roles[optional_folder]["required"] and roles[optional_folder]["acceptsManagedFolder"]
     names = {p.get("name") for p in recipe["params"]}
     assert {"columns", "excluded_columns", "numeric_columns", "categorical_columns", "methods", "convention",
             "psi_bins", "multiple_testing"} <= names
@@ -71,3 +73,11 @@ def test_plugin_zip_ships_only_what_dss_needs():
         names = z.namelist()
     assert "plugin.json" in names and "custom-recipes/compute-drift/recipe.py" in names
     assert not [n for n in names if n.startswith(("tests/", "dss_local/", "bench/", "demo/", ".ci/", ".venv/"))]
+
+
+@pytest.mark.parametrize("recipe_id", ["compute-drift", "compute-fairness", "evaluate-model"])
+def test_recipes_have_an_optional_report_folder_role(recipe_id):
+    roles = {r["name"]: r for r in load("custom-recipes/{}/recipe.json".format(recipe_id))["outputRoles"]}
+    report = roles["report"]
+    assert report["acceptsManagedFolder"] is True and report["acceptsDataset"] is False
+    assert report["required"] is False and report["arity"] == "UNARY"

@@ -4,12 +4,15 @@ Exact in memory up to max_rows_in_memory rows, streamed in chunks beyond (docs/s
 from dataiku.customrecipe import get_recipe_config
 
 from dku_guardrails import drift_io, recipe_io
+from dku_guardrails.report_output import write_report
 from model_guardrails.drift import DriftParams
 from model_guardrails.table import RunInfo
 
 recipe_io.setup_logging()
 config = get_recipe_config()
 params = DriftParams.from_config(config)
+distributions = []  # binned counts per feature, for the optional HTML report
 metrics = drift_io.compute(params, config, recipe_io.input_dataset("reference"), recipe_io.input_dataset("current"),
-                           recipe_io.output_folder("profile", required=False), RunInfo.new())
+                           recipe_io.output_folder("profile", required=False), RunInfo.new(), distributions)
 recipe_io.write_metrics(recipe_io.output_dataset("metrics"), metrics)
+write_report("drift", metrics, distributions=distributions)

@@ -2,6 +2,7 @@
 from dataiku.customrecipe import get_recipe_config
 
 from dku_guardrails.recipe_io import input_dataset, output_dataset, read_frame, setup_logging, write_metrics
+from dku_guardrails.report_output import write_report
 from model_guardrails.binary import require_columns
 from model_guardrails.fairness import FairnessParams, compute_fairness
 
@@ -18,4 +19,6 @@ reference_dataset = input_dataset("reference", required=False)
 scored = load(input_dataset("scored"), "scored")
 reference = load(reference_dataset, "reference") if reference_dataset else None
 
-write_metrics(output_dataset("metrics"), compute_fairness(scored, params, reference=reference))
+metrics = compute_fairness(scored, params, reference=reference)
+write_metrics(output_dataset("metrics"), metrics)
+write_report("fairness", metrics)

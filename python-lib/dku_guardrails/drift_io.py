@@ -79,8 +79,9 @@ def _load_profile(folder, settings, params):
     return profile
 
 
-def compute(params, config, reference_dataset, current_dataset, profile_folder, run):
-    """The drift metrics table, by the engine the data sizes call for."""
+def compute(params, config, reference_dataset, current_dataset, profile_folder, run, distributions=None):
+    """The drift metrics table, by the engine the data sizes call for. ``distributions``: a list
+    that receives each feature's binned counts, for the report."""
     settings = EngineSettings(config)
     warm_imports()
     current_columns = _names(current_dataset)
@@ -96,7 +97,7 @@ def compute(params, config, reference_dataset, current_dataset, profile_folder, 
     if profile is None:
         reference = ChunkedInput(reference_dataset, [n for n in names if n in reference_columns], settings)
     if reference is not None and reference.frame is not None and current.frame is not None and profile_folder is None:
-        return compute_drift(reference.frame, current.frame, params, run)  # exact, in memory
+        return compute_drift(reference.frame, current.frame, params, run, distributions)  # exact, in memory
     if params.convention == "evidently":
         raise ConfigError("max_rows_in_memory", settings.max_rows_in_memory,
                           "at least the row count of both datasets with convention 'evidently' (Evidently bins "
@@ -116,11 +117,11 @@ def compute(params, config, reference_dataset, current_dataset, profile_folder, 
             profile_folder.upload_data(PROFILE_FILE, profile.to_json().encode("utf-8"))
             log.info("Saved the reference profile to %s/%s", profile_folder.get_name(), PROFILE_FILE)
     if current.frame is not None and reference is not None and reference.frame is not None:
-        return compute_drift(reference.frame, current.frame, params, run)  # both fit: exact path
+        return compute_drift(reference.frame, current.frame, params, run, distributions)  # both fit: exact path
     side = streaming.stream_current(profile, names, current.chunks())
     if not side.columns:
         side.columns = [n for n in current_columns]
-    return compute_drift_streaming(profile, side, names, params, run)
+    return compute_drift_streaming(profile, side, names, params, run, distributions)
 
 
 def compute_spark(spark, params, config, reference_dataset, current_dataset, profile_folder, run):

@@ -15,6 +15,23 @@ from .http import Deadline, harden, redacted_logs, scrub
 
 log = logging.getLogger("model_guardrails.gate")
 
+# Progress steps reported through the macro's progress_callback (get_progress_target: (STEPS, "NONE")).
+CREATE_STEPS, PRUNE_STEPS, STATUS_STEPS = 6, 4, 4
+
+
+def _progress(callback):
+    """A step counter calling DSS's progress_callback(current); never lets it fail the macro."""
+    state = {"step": 0}
+
+    def advance(to=None):
+        state["step"] = state["step"] + 1 if to is None else to
+        if callback is not None:
+            try:
+                callback(state["step"])
+            except Exception:  # progress is cosmetic
+                log.debug("progress callback failed", exc_info=True)
+    return advance
+
 
 def _api_client(dss):
     if dss is not None:
@@ -39,15 +56,15 @@ def _guarded(secrets, fn, *args):
 
 # -- create-approved-bundle --------------------------------------------------------------------
 
-def create_approved_bundle(project_key, config, dss=None, now=None):
+def create_approved_bundle(project_key, config, dss=None, now=None, progress=None):
     params = gate.parse_gate_params(config)
     ids.check(ids.PROJECT_KEY, project_key, "project key")
     secrets = [params.source.connection.api_key] if params.source.connection else []
     now = now or datetime.now(timezone.utc)
-    return _guarded(secrets, _create, project_key, params, _api_client(dss), secrets, now)
+    return _guarded(secrets, _create, project_key, params, _api_client(dss), secrets, now, _progress(progress))
 
 
-def _create(project_key, params, dss, secrets, now):
+def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
     deadline = Deadline(params.source.deadline_seconds)
     harden(dss, params.source.timeout_seconds, deadline)
     project = dss.get_project(project_key)
@@ -56,8 +73,10 @@ def _create(project_key, params, dss, secrets, now):
     try:
         actor, node_id = dss_side.identity(dss, secrets)
         chain.append("DSS project {} on node {}, macro run by {}".format(project_key, node_id, actor))
+        step(1)
         gc = govern.connect(params.source, dss, deadline, secrets)
         chain.append("Govern reached through " + params.source.label)
+        step(2)
         version = params.saved_model_version
         if params.governed_item == "saved_model_version" and not version:
             version = dss_side.active_model_version(project, params.saved_model_id, secrets)
@@ -67,6 +86,7 @@ def _create(project_key, params, dss, secrets, now):
             else gate.BP_DATAIKU_MODEL_VERSION))
         chain.append("{} is governed by {}".format(item.dataiku_artifact_id, item.govern_label))
         raw = govern.read_signoff(gc, item, params.signoff_step, secrets)
+        step(3)
         decision = gate.decide_signoff(raw, item, params.signoff_step, params.require_final_approval)
         chain.append("sign-off on step '{}': {}{}".format(
             params.signoff_step, decision.signoff_status,
@@ -84,6 +104,7 @@ def _create(project_key, params, dss, secrets, now):
     audit_note = ("Audit entry written to the {}.".format(where) if written
                   else "The audit entry could not be written ({}).".format(where))
     log.info("Gate decision for %s: %s (%s). %s", project_key, decision.code, decision.reason, audit_note)
+    step(4)
     if not decision.approved:
         raise gate.GateRefused(decision, audit_note)
     if not written and params.audit_required:
@@ -104,6 +125,7 @@ def _create(project_key, params, dss, secrets, now):
                                  "list: a timed-out export may still have completed. Nothing was published."
                                  .format(bundle_id, err)) from None
         outcome.append("Bundle {} exported on the Design node.".format(bundle_id))
+        step(5)
         if params.publish:
             try:
                 result = dss_side.publish_bundle(project, bundle_id, secrets)
@@ -118,6 +140,7 @@ def _create(project_key, params, dss, secrets, now):
         ok, where2 = _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id,
                                     "published" if params.publish else "exported", " ".join(outcome), secrets, now)
         outcome.append("Outcome audit entry: " + (where2 if ok else "not written ({})".format(where2)) + ".")
+    step(CREATE_STEPS)
     return _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now)
 
 
@@ -210,22 +233,25 @@ def _approvals(gc, node_id, project_key, bundle_ids, step, secrets, strict):
     return out
 
 
-def prune_bundles(project_key, config, dss=None):
+def prune_bundles(project_key, config, dss=None, progress=None):
     source = gate.parse_govern_source(config)
     keep = p.get_int(config, "keep", 3, minimum=1, maximum=1000)
     dry_run = p.get_bool(config, "dry_run", True)
     step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", gate.DEFAULT_STEP), "signoff_step")
     secrets = [source.connection.api_key] if source.connection else []
-    return _guarded(secrets, _prune, project_key, source, keep, dry_run, step, _api_client(dss), secrets)
+    return _guarded(secrets, _prune, project_key, source, keep, dry_run, step, _api_client(dss), secrets,
+                    _progress(progress))
 
 
-def _prune(project_key, source, keep, dry_run, step, dss, secrets):
+def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambda to=None: None):
     actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
+    advance(1)
     project = dss.get_project(project_key)
     exported = dss_side.list_exported(project, secrets)
     published, deployed = dss_side.deployer_state(dss, project_key, secrets)
     all_ids = sorted({b.bundle_id for b in exported + published})
     approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=True)
+    advance(2)
     approved = {b for b, a in approvals.items() if a.status == gate.APPROVED}
     approved |= {b.bundle_id for b in exported if b.gate_approved}
     plan = core_bundles.plan_prune(exported, published, deployed, approved, keep)
@@ -242,6 +268,7 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets):
             done.append((item, "deleted"))
         except gate.GateError as err:
             done.append((item, "delete failed: {}".format(err)))
+    advance(3)
     deleted = [i.bundle_id for i, r in done if r == "deleted"]
     detail = "{} bundle copies {}".format(sum(1 for _, r in done if r in ("deleted", "would delete")),
                                           "would be deleted (dry run)" if dry_run else "deleted")
@@ -252,6 +279,7 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets):
     rows = [(i.bundle_id, "Design node (exported)" if i.location == "design" else "Project Deployer (published)",
              i.created, result, i.reason) for i, result in done]
     failed = any(r.startswith("delete failed") for _, r in done)
+    advance(PRUNE_STEPS)
     status = report.badge("DRY RUN" if dry_run else ("PARTIAL FAILURE" if failed else "DONE"),
                           "info" if dry_run else ("err" if failed else "ok"))
     html = report.page("Prune bundles of {}".format(project_key), status, [
@@ -264,20 +292,22 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets):
     return html
 
 
-def governance_status(project_key, config, dss=None):
+def governance_status(project_key, config, dss=None, progress=None):
     source = gate.parse_govern_source(config)
     step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", gate.DEFAULT_STEP), "signoff_step")
     secrets = [source.connection.api_key] if source.connection else []
-    return _guarded(secrets, _status, project_key, source, step, _api_client(dss), secrets)
+    return _guarded(secrets, _status, project_key, source, step, _api_client(dss), secrets, _progress(progress))
 
 
-def _status(project_key, source, step, dss, secrets):
+def _status(project_key, source, step, dss, secrets, advance=lambda to=None: None):
     actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
+    advance(1)
     project = dss.get_project(project_key)
     exported = dss_side.list_exported(project, secrets)
     published, deployed = dss_side.deployer_state(dss, project_key, secrets)
     all_ids = sorted({b.bundle_id for b in exported + published})
     approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=False)
+    advance(2)
     rows = core_bundles.status_rows(exported, published, deployed, approvals)
     # The project's own sign-off, as create-approved-bundle would read it.
     params = gate.GateParams(source=source, signoff_step=step)
@@ -286,6 +316,7 @@ def _status(project_key, source, step, dss, secrets):
         project_decision = gate.decide_signoff(govern.read_signoff(gc, item, step, secrets), item, step)
     except gate.GateError as err:
         project_decision = gate.refuse(err.code, str(err), step)
+    advance(STATUS_STEPS)
     flagged = [r for r in rows if r.flag]
     status = report.badge("{} FLAGGED".format(len(flagged)) if flagged else "NO FLAG", "err" if flagged else "ok")
     table_rows = [(r.bundle_id, r.exported, r.exported_by, r.govern_status, r.approver,

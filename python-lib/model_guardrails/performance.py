@@ -23,6 +23,7 @@ from . import binary, intervals
 from .errors import ConfigError, InputError
 from .params import get_choice, get_float, get_list, get_str
 from .bounds import parse_bounds
+from .curves import performance_curves
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 
 log = logging.getLogger(__name__)
@@ -292,11 +293,14 @@ def baseline_from_metrics(frame):
 
 # -- entry point -----------------------------------------------------------------------------
 
-def evaluate_model(scored, params, baseline=None, run=None):
+def evaluate_model(scored, params, baseline=None, run=None, curves=None):
     """The performance metrics table of ``scored``: window ``__all__`` then one set of rows per
-    time window; ``baseline`` is an earlier run's metrics frame (overridden by baseline_value)."""
+    time window; ``baseline`` is an earlier run's metrics frame (overridden by baseline_value).
+    ``curves``: a dict that receives the ROC and calibration curves (:mod:`.curves`) for the report."""
     run = run or RunInfo.new()
     data = _prepare(scored, params)
+    if curves is not None:
+        curves.update(performance_curves(params.task, data.y, data.score, data.prediction))
     baselines = dict(baseline_from_metrics(baseline))
     baselines.update(params.baseline_values)
     # Group 0 is __all__; windows are groups 1.. (rows without a time only in group 0).

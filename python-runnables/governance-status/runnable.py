@@ -1,12 +1,12 @@
 """governance-status: bundles with their Govern approval, publication and deployments."""
 from dataiku.runnables import Runnable
 
-from dku_guardrails.gate_macros import governance_status
+from dku_guardrails.gate_macros import STATUS_STEPS, governance_status
 
 
 class GovernanceStatus(Runnable):
     def get_progress_target(self):
-        return None
+        return STATUS_STEPS, "NONE"  # steps: connect, Govern, decide, act
 
     def run(self, progress_callback):
-        return governance_status(self.project_key, self.config)
+        return governance_status(self.project_key, self.config, progress=progress_callback)

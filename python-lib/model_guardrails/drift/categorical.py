@@ -5,7 +5,7 @@ seen in the reference, are pooled into ``__other__``; missing values are their o
 """
 import numpy as np
 
-from . import distances
+from . import distances, distribution
 from .numeric import PSI_FLOOR, _renormalised_floor
 
 OTHER, MISSING = "__other__", "(missing)"
@@ -13,7 +13,7 @@ OTHER, MISSING = "__other__", "(missing)"
 
 def category_counts(reference, current, max_categories):
     """Aligned count vectors (reference, current) over kept categories + __other__ + missing,
-    the unseen count and a note when pooling happened."""
+    the unseen count, a note when pooling happened and the kept categories."""
     return aligned_counts(reference.value_counts(dropna=True), current.value_counts(dropna=True),
                           int(reference.isna().sum()), int(current.isna().sum()), max_categories)
 
@@ -31,7 +31,7 @@ def aligned_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categor
     cur_vec = np.concatenate((cur_kept, [cur_counts.sum() - cur_kept.sum(), cur_missing]))
     note = ("pooled {} reference categories beyond the {} most frequent into {}".format(
         pooled, max_categories, OTHER) if pooled else "")
-    return ref_vec.astype("float64"), cur_vec.astype("float64"), unseen, note
+    return ref_vec.astype("float64"), cur_vec.astype("float64"), unseen, note, kept
 
 
 def categorical_metrics(reference, current, max_categories):
@@ -40,7 +40,7 @@ def categorical_metrics(reference, current, max_categories):
 
 def metrics_from_counts(aligned, n_ref, n_cur):
     """{metric: (value or None, reason)} from aligned_counts' result and the row counts."""
-    ref_vec, cur_vec, unseen, note = aligned
+    ref_vec, cur_vec, unseen, note, kept = aligned
     p, q = ref_vec / n_ref, cur_vec / n_cur
     out = {
         "missing_share_reference": (ref_vec[-1] / n_ref, ""),
@@ -62,4 +62,7 @@ def metrics_from_counts(aligned, n_ref, n_cur):
         result = stats.chi2_contingency(table)
         out["chi2_statistic"] = (float(result[0]), note)
         out["chi2_pvalue"] = (float(result[1]), note)
+    out[distribution.DISTRIBUTION] = distribution.categorical(  # bounded by the categories, for the report
+        kept, ref_vec[:-2], cur_vec[:-2], ref_vec[-2], cur_vec[-2], unseen, ref_vec[-1], cur_vec[-1],
+        "the {} most frequent reference categories, the rest pooled".format(len(kept)))
     return out

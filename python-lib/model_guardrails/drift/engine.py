@@ -8,6 +8,7 @@ import numpy as np
 from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
 from .categorical import aligned_counts, categorical_metrics, metrics_from_counts
+from .distribution import collect
 from .metrics import NUMERIC, SPECS
 from .numeric import numeric_metrics
 from .prepare import prepare_features
@@ -20,8 +21,9 @@ EXTRA_COLUMNS = ["n_reference", "n_current", "convention"]
 MAX_WORKERS = 4
 
 
-def compute_drift(reference, current, params, run):
-    """The drift metrics table (SPEC §2) of ``current`` against ``reference``."""
+def compute_drift(reference, current, params, run, distributions=None):
+    """The drift metrics table (SPEC §2) of ``current`` against ``reference``. ``distributions``:
+    a list that receives each feature's binned counts (:mod:`.distribution`), for the report."""
     for role, frame in (("reference", reference), ("current", current)):
         if len(frame) == 0:
             raise InputError("The {} dataset is empty: drift needs rows on both sides.".format(role))
@@ -33,10 +35,10 @@ def compute_drift(reference, current, params, run):
                          "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
                              ", ".join(map(str, reference.columns)), ", ".join(map(str, current.columns))))
     common = dict(n_reference=len(reference), n_current=len(current), convention=params.convention)
-    return drift_table(_compute_features(features, params), common, params, run)
+    return drift_table(_compute_features(features, params), common, params, run, distributions)
 
 
-def compute_drift_streaming(profile, current_side, names, params, run):
+def compute_drift_streaming(profile, current_side, names, params, run, distributions=None):
     """The same table from a reference profile and the current data's chunk statistics
     (model_guardrails.drift.streaming)."""
     from .streaming import features_and_values
@@ -48,11 +50,14 @@ def compute_drift_streaming(profile, current_side, names, params, run):
                          "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
                              ", ".join(profile.columns), ", ".join(current_side.columns)))
     common = dict(n_reference=profile.n_rows, n_current=current_side.rows, convention=params.convention)
-    return drift_table(features_and_values(profile, current_side, names, params), common, params, run)
+    return drift_table(features_and_values(profile, current_side, names, params), common, params, run,
+                       distributions)
 
 
-def drift_table(computed, common, params, run):
+def drift_table(computed, common, params, run, distributions=None):
     """Rows of [(feature, {metric: (value, reason)})]: per-feature metrics, decisions, dataset rows."""
+    if distributions is not None:
+        distributions.extend(collect(computed))
     rows = []
     for feature, values in computed:
         subject = _subject(common, feature)

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
+from . import distribution
 from .metrics import NUMERIC
 from .numeric import Sample, ks_and_wasserstein
 
@@ -29,12 +30,17 @@ def _fill_zeros(proportions):
     return np.where(proportions == 0, eps, proportions)
 
 
-def binned(ref, cur, numeric):
-    """Proportions of Evidently's get_binned_data (without zero fill)."""
+def binned(ref, cur, numeric, bins_out=None):
+    """Proportions of Evidently's get_binned_data (without zero fill). ``bins_out``: a dict that
+    receives the bin ``edges`` (histogram) or ``keys`` (one bin per value)."""
     if numeric and ref.nunique() > DISTINCT_VALUE_BINS_MAX:
         edges = np.histogram_bin_edges(np.asarray(pd.concat([ref, cur]).values), bins="sturges")
+        if bins_out is not None:
+            bins_out["edges"] = edges
         return np.histogram(ref, edges)[0] / len(ref), np.histogram(cur, edges)[0] / len(cur)
     keys = list(set(ref.unique()) | set(cur.unique()))
+    if bins_out is not None:
+        bins_out["keys"] = keys
     ref_counts, cur_counts = ref.value_counts(), cur.value_counts()
     return (ref_counts.reindex(keys, fill_value=0).to_numpy() / len(ref),
             cur_counts.reindex(keys, fill_value=0).to_numpy() / len(cur))
@@ -69,8 +75,36 @@ def chisquare(ref, cur):
     return (float(statistic), ""), (float(pvalue), "")
 
 
+def _distribution(bins, ref_counts, cur_counts, ref, cur, raw_ref, raw_cur, numeric):
+    """The bins above plus the missing values Evidently drops, for the report."""
+    missing = (len(raw_ref) - len(ref), len(raw_cur) - len(cur))
+    n = (len(raw_ref), len(raw_cur))
+    if "edges" in bins:
+        edges = bins["edges"]
+        labels = ["{:.3g} – {:.3g}".format(a, b) for a, b in zip(edges[:-1], edges[1:])] + ["(missing)"]
+        kinds = [distribution.VALUE] * (len(labels) - 1) + [distribution.MISSING]
+        return distribution.Distribution(
+            "", NUMERIC, labels, kinds, list(ref_counts) + [missing[0]], list(cur_counts) + [missing[1]], *n,
+            edges=[float(e) for e in edges], binning="Sturges histogram over reference and current values")
+    keys = bins["keys"]
+    seen = set(ref.unique())
+    if numeric:
+        order = sorted(range(len(keys)), key=lambda i: keys[i])
+        labels = ["{:.4g}".format(keys[i]) for i in order] + ["(missing)"]
+        kinds = [distribution.VALUE if keys[i] in seen else distribution.UNSEEN for i in order]
+        return distribution.Distribution(
+            "", NUMERIC, labels, kinds + [distribution.MISSING], [float(ref_counts[i]) for i in order] + [missing[0]],
+            [float(cur_counts[i]) for i in order] + [missing[1]], *n,
+            binning="one bin per distinct value (at most {} in the reference)".format(DISTINCT_VALUE_BINS_MAX))
+    in_ref = np.array([k in seen for k in keys], dtype=bool)
+    unseen = float(cur_counts[~in_ref].sum())
+    return distribution.categorical([k for k, s in zip(keys, in_ref) if s], ref_counts[in_ref], cur_counts[in_ref],
+                                    0.0, unseen, unseen, missing[0], missing[1], "one bin per category")
+
+
 def feature_metrics(feature):
-    """{metric: (value or None, reason)} for one feature, Evidently's way."""
+    """{metric: (value or None, reason)} for one feature, Evidently's way, with the binned counts
+    of the bins used (plus the missing values) attached for the report."""
     numeric = feature.type == NUMERIC
     raw_ref, raw_cur = feature.reference, feature.current
     ref, cur = _clean(raw_ref), _clean(raw_cur)
@@ -87,7 +121,10 @@ def feature_metrics(feature):
                      "wasserstein", "wasserstein_norm", "chi2_statistic", "chi2_pvalue"):
             out[name] = (None, reason)
         return out
-    p, q = binned(ref, cur, numeric)
+    bins = {}
+    p, q = binned(ref, cur, numeric, bins)
+    out[distribution.DISTRIBUTION] = _distribution(bins, np.round(p * len(ref)), np.round(q * len(cur)), ref, cur,
+                                                   raw_ref, raw_cur, numeric)
     p_filled, q_filled = _fill_zeros(p), _fill_zeros(q)
     out["psi"] = (float(np.sum((p_filled - q_filled) * np.log(p_filled / q_filled))), "")
     out["kl_divergence"] = (float(stats.entropy(p_filled, q_filled)), "")

@@ -7,7 +7,7 @@ Missing values (NaN, and +/-inf under ``default``) form their own bin in the bin
 import numpy as np
 import pandas as pd
 
-from . import distances
+from . import distances, distribution
 
 PSI_FLOOR = 0.001  # empty-bin proportion, as DSS's drift analysis
 KS_EXACT_MAX_N = 10000  # scipy ks_2samp(method="auto") uses the exact distribution up to here
@@ -82,7 +82,7 @@ def numeric_metrics(reference, current, psi_bins):
     """{metric: (value or None, reason)} for one numeric feature."""
     ref, cur = Sample(reference), Sample(current)
     edges = quantile_edges(ref.sorted, psi_bins)
-    out = binned_metrics(bin_counts(ref, edges), ref.total, bin_counts(cur, edges), cur.total)
+    out = binned_metrics(bin_counts(ref, edges), ref.total, bin_counts(cur, edges), cur.total, edges=edges)
     if ref.n == 0 or cur.n == 0:
         return dict(out, **no_values(ref.n, cur.n))
     d, pvalue, wasserstein = ks_and_wasserstein(ref, cur)
@@ -100,11 +100,12 @@ def bin_counts(sample, edges):
     return np.append(counts, sample.missing)
 
 
-def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason=""):
+def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason="", edges=None):
     """Missing shares and the binned distances from bin counts (missing last) of both sides:
-    the in-memory and the streaming engines both end here, so their values are identical."""
+    the in-memory and the streaming engines both end here, so their values are identical. With
+    the interior ``edges``, the counts are attached for the report (distribution.DISTRIBUTION)."""
     p, q = ref_counts / ref_total, cur_counts / cur_total
-    return {
+    out = {
         "missing_share_reference": (ref_counts[-1] / ref_total, ""),
         "missing_share_current": (cur_counts[-1] / cur_total, ""),
         "psi": (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), reason),
@@ -112,6 +113,11 @@ def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason=""):
         "js_distance": (distances.js_distance(p, q, base=2), reason),
         "hellinger": (distances.hellinger(p, q), reason),
     }
+    if edges is not None:
+        out[distribution.DISTRIBUTION] = distribution.numeric(
+            edges, ref_counts, cur_counts, ref_total, cur_total,
+            "{} bins at reference quantiles, open outer edges".format(len(edges) + 1))
+    return out
 
 
 def no_values(n_ref, n_cur):

@@ -562,7 +562,7 @@ def numeric_values(profile, cur):
         cum = np.concatenate(([0], np.cumsum(stats.counts)))
         cuts = cum[coarse + 1]
         return np.append(np.diff(np.concatenate(([0], cuts, [stats.n]))), stats.missing)
-    out = binned_metrics(psi_counts(ref), ref.total, psi_counts(cur), cur.total)
+    out = binned_metrics(psi_counts(ref), ref.total, psi_counts(cur), cur.total, edges=profile.edges)
     if ref.n == 0 or cur.n == 0:
         return dict(out, **no_values(ref.n, cur.n))
     d_low, d_high = ks_bracket(ref, cur)

@@ -1,0 +1,72 @@
+"""Curves for the performance report: ROC and calibration (reliability) of a binary model, and
+predicted-vs-actual bins of a regression. Small by construction: at most ``MAX_ROC_POINTS``
+ROC points and ``CALIBRATION_BINS`` bins, whatever the number of rows."""
+import numpy as np
+
+MAX_ROC_POINTS = 200
+CALIBRATION_BINS = 10
+
+
+def roc_curve(y, score, max_points=MAX_ROC_POINTS):
+    """ROC points (fpr, tpr) at every distinct score threshold, from (0, 0) to (1, 1), thinned
+    to at most ``max_points`` (the corners always kept). None when a class is absent."""
+    y = np.asarray(y, dtype="float64")
+    score = np.asarray(score, dtype="float64")
+    n_pos = float(y.sum())
+    n_neg = float(len(y) - n_pos)
+    if n_pos == 0 or n_neg == 0:
+        return None
+    order = np.argsort(-score, kind="stable")
+    s, t = score[order], y[order]
+    last_of_tie = np.append(s[1:] != s[:-1], True)
+    tp = np.cumsum(t)[last_of_tie]
+    fp = np.cumsum(1.0 - t)[last_of_tie]
+    fpr = np.concatenate(([0.0], fp / n_neg))
+    tpr = np.concatenate(([0.0], tp / n_pos))
+    if len(fpr) > max_points:
+        keep = np.unique(np.round(np.linspace(0, len(fpr) - 1, max_points)).astype(int))
+        fpr, tpr = fpr[keep], tpr[keep]
+    return {"fpr": fpr.round(6).tolist(), "tpr": tpr.round(6).tolist()}
+
+
+def calibration_curve(y, score, bins=CALIBRATION_BINS):
+    """Reliability diagram on ``bins`` equal-width score bins over [0, 1]: per non-empty bin the
+    mean score, the observed positive rate and the count (as scikit-learn's calibration_curve,
+    strategy 'uniform', plus the counts)."""
+    y = np.asarray(y, dtype="float64")
+    score = np.clip(np.asarray(score, dtype="float64"), 0.0, 1.0)
+    index = np.minimum((score * bins).astype(int), bins - 1)
+    count = np.bincount(index, minlength=bins)
+    mean_score = np.bincount(index, weights=score, minlength=bins)
+    positives = np.bincount(index, weights=y, minlength=bins)
+    filled = count > 0
+    return {"mean_score": (mean_score[filled] / count[filled]).round(6).tolist(),
+            "observed_rate": (positives[filled] / count[filled]).round(6).tolist(),
+            "count": count[filled].astype(int).tolist(), "bins": bins}
+
+
+def predicted_vs_actual(y, prediction, bins=CALIBRATION_BINS):
+    """Regression: mean prediction and mean actual value per prediction-quantile bin."""
+    y = np.asarray(y, dtype="float64")
+    prediction = np.asarray(prediction, dtype="float64")
+    if len(y) == 0:
+        return None
+    edges = np.unique(np.quantile(prediction, np.arange(1, bins) / bins))
+    index = np.searchsorted(edges, prediction, side="right")
+    size = len(edges) + 1
+    count = np.bincount(index, minlength=size)
+    filled = count > 0
+    return {"mean_prediction": (np.bincount(index, weights=prediction, minlength=size)[filled]
+                                / count[filled]).tolist(),
+            "mean_actual": (np.bincount(index, weights=y, minlength=size)[filled] / count[filled]).tolist(),
+            "count": count[filled].astype(int).tolist()}
+
+
+def performance_curves(task, y, score=None, prediction=None):
+    """The curves of the whole scored dataset (window ``__all__``) for the report."""
+    if task == "regression":
+        return {"predicted_vs_actual": predicted_vs_actual(y, prediction)}
+    if score is None:
+        return {"roc": None, "calibration": None,
+                "note": "ROC and calibration need a score column (probability of the positive class)"}
+    return {"roc": roc_curve(y, score), "calibration": calibration_curve(y, score)}

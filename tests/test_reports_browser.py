@@ -1,0 +1,84 @@
+"""The reports in a real browser (headless Chromium): every chart is laid out and drawn, the table
+sorts, and a 200-feature drift report renders quickly. Screenshots are kept in
+$MG_SCREENSHOT_DIR (default: build/screenshots) for a person to look at."""
+import os
+import time
+
+import pytest
+
+from browser import find_chromium, ink, probe, screenshot
+from conftest import ROOT, make_scored
+from model_guardrails import reports
+from model_guardrails.fairness import FairnessParams, compute_fairness
+from model_guardrails.performance import PerformanceParams, evaluate_model
+from test_reports import FAIRNESS, PERFORMANCE, _wide_drift
+
+pytestmark = pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed (.ci/run installs it "
+                                                                 "with apt-get install chromium)")
+PIL = pytest.importorskip("PIL.Image", reason="Pillow is needed to read the screenshots (requirements-dev.txt)")
+WIDTH = 1280
+SHOTS = os.environ.get("MG_SCREENSHOT_DIR", os.path.join(ROOT, "build", "screenshots"))
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    drift, distributions = _wide_drift(8, rows=2000)
+    scored, reference = make_scored(), make_scored(seed=3, gap=0.02)
+    fairness = compute_fairness(scored, FairnessParams.from_config(FAIRNESS), reference=reference)
+    curves = {}
+    performance = evaluate_model(scored, PerformanceParams.from_config(PERFORMANCE), curves=curves)
+    html = {
+        "drift": reports.drift_report(drift, distributions),
+        "fairness": reports.fairness_report(fairness),
+        "performance": reports.performance_report(performance, curves),
+        "health": reports.model_health_report(drift=drift, fairness=fairness, performance=performance,
+                                              checks=[("drift-check", "ERROR", "drifted")], bundle_id="B-v1"),
+    }
+    paths = {}
+    for name, text in html.items():
+        paths[name] = str(folder / "{}.html".format(name))
+        with open(paths[name], "w", encoding="utf-8") as f:
+            f.write(text)
+    return paths
+
+
+@pytest.mark.parametrize("name", ["drift", "fairness", "performance", "health"])
+def test_every_chart_is_laid_out_and_drawn(pages, name):
+    layout = probe(pages[name], WIDTH)
+    charts = layout["charts"]
+    assert charts, "no chart rendered"
+    os.makedirs(SHOTS, exist_ok=True)
+    png = screenshot(pages[name], os.path.join(SHOTS, "{}.png".format(name)), WIDTH, min(layout["height"], 8000))
+    image = PIL.open(png)
+    assert image.size[0] == WIDTH
+    for box in charts:
+        assert box["w"] > 100 and box["h"] > 60, box
+        if box["y"] + box["h"] > image.size[1]:
+            continue
+        drawn, coloured = ink(image, box)
+        assert drawn > 0.02, "chart {} looks blank ({:.1%} drawn)".format(box["id"], drawn)
+        assert coloured > 40, "chart {} has no data marks ({} coloured pixels)".format(box["id"], coloured)
+        assert box["x"] + box["w"] <= WIDTH, "chart {} overflows the page".format(box["id"])
+
+
+def test_drift_table_sorts_from_the_url(pages):
+    by_name = probe(pages["drift"], WIDTH, "#sort=feature")["first_table_order"]
+    assert by_name == sorted(by_name)
+    descending = probe(pages["drift"], WIDTH, "#sort=feature,desc")["first_table_order"]
+    assert descending == sorted(by_name, reverse=True)
+
+
+def test_200_feature_drift_report_renders_fast(tmp_path):
+    metrics, distributions = _wide_drift(200)
+    path = str(tmp_path / "drift200.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(reports.drift_report(metrics, distributions))
+    start = time.perf_counter()
+    layout = probe(path, WIDTH)
+    elapsed = time.perf_counter() - start
+    assert len(layout["charts"]) == 201 and all(c["w"] > 100 for c in layout["charts"])
+    assert elapsed < 20, "200-feature report took {:.1f}s to load and lay out".format(elapsed)
+    png = screenshot(path, os.path.join(SHOTS, "drift200-top.png"), WIDTH, 2400)
+    drawn, coloured = ink(PIL.open(png), layout["charts"][0])  # worst offenders, above the long table
+    assert drawn > 0.02 and coloured > 40
