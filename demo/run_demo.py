@@ -1,5 +1,6 @@
 """`make demo`: the model-guardrails lifecycle on seeded synthetic fraud data, end to end,
 through the local runtime (the plugin's real recipe.py / check.py / runnable.py files)."""
+import json
 import os
 import sys
 
@@ -13,6 +14,7 @@ import make_data  # noqa: E402
 import stage_checks  # noqa: E402
 import stage_fairness  # noqa: E402
 import stage_gate  # noqa: E402
+import stage_reports  # noqa: E402
 from dss_local.runtime import run_recipe  # noqa: E402
 
 OUTPUT = os.path.join(HERE, "output")
@@ -75,6 +77,18 @@ def stage_governance():
         print(line)
 
 
+def stage_html_reports():
+    banner("5. HTML reports and the model-health page")
+    with open(os.path.join(OUTPUT, "checks.json")) as f:
+        checks = [(r["check"], r["outcome"], r["message"]) for r in json.load(f)]
+    with open(os.path.join(OUTPUT, "gate", "gate.json")) as f:
+        gate = json.load(f)
+    outputs = {kind: os.path.join(OUTPUT, kind + "_metrics.csv") for kind in ("drift", "fairness", "performance")}
+    for line in stage_reports.run(outputs, os.path.join(OUTPUT, "reports"), checks=checks,
+                                  approval=gate["approval"], bundle_id=gate["bundle_id"]):
+        print(line)
+
+
 def main():
     os.makedirs(OUTPUT, exist_ok=True)
     data = make_data.write(os.path.join(OUTPUT, "data"))
@@ -85,6 +99,7 @@ def main():
                            "fairness": os.path.join(OUTPUT, "fairness_metrics.csv"),
                            "performance": os.path.join(OUTPUT, "performance_metrics.csv")})
     stage_governance()
+    stage_html_reports()
     print("\nAll outputs are in {}".format(OUTPUT))
 
 

@@ -8,6 +8,7 @@ refuses), approves the sign-off in the emulator state, runs it again (bundle cre
 published), prunes (dry run, then for real) and writes the governance status. The HTML results go
 to OUTPUT_DIR; the returned lines summarise what happened.
 """
+import json
 import os
 import sys
 
@@ -76,8 +77,11 @@ def run(output_dir):
         state = emu.state.snapshot()
         created = state["dss"]["projects"][PROJECT]["bundles"][-1]["bundleId"]
         published = [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]]
-        lines.append("gate approved: bundle {} created and published ({} on the Project Deployer) -> {}".format(
-            created, "yes" if created in published else "NO", path))
+        lines.append("gate approved: bundle {} created and {} -> {}".format(
+            created, "published to the Project Deployer" if created in published else "NOT published", path))
+        with open(os.path.join(output_dir, "gate.json"), "w") as f:  # for the model-health report
+            json.dump({"bundle_id": created, "approval": {"status": "APPROVED", "approver": "risk.officer",
+                                                          "step": "review", "item": "Govern project ar.2"}}, f)
 
         path = write("prune_dry_run.html", macro("prune-bundles", keep=2))
         lines.append("prune (dry run, keep 2): nothing deleted -> {}".format(path))
