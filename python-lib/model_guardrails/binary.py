@@ -238,6 +238,13 @@ def roc_auc_by_group(codes, n_groups, y, score):
     n_blocks = len(block_group)
     pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
     neg_in = np.bincount(block, weights=1.0 - y_sorted, minlength=n_blocks)
+    return auc_from_blocks(pos_in, neg_in, block_group, n_groups)
+
+
+def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
+    """(auc, variance) per group from tie blocks: the positives and negatives of each block of
+    equal (group, score), blocks sorted by group then ascending score. The streaming engine
+    passes score-grid bins as blocks (docs/scale.md)."""
     n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)
     n_neg = np.bincount(block_group, weights=neg_in, minlength=n_groups)
     neg_below = _within_group_cumsum(neg_in, block_group, n_groups, inclusive=False)
@@ -267,6 +274,12 @@ def average_precision_by_group(codes, n_groups, y, score):
     n_blocks = len(block_group)
     pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
     all_in = np.bincount(block, minlength=n_blocks).astype("float64")
+    return ap_from_blocks(pos_in, all_in, block_group, n_groups)
+
+
+def ap_from_blocks(pos_in, all_in, block_group, n_groups):
+    """(average precision, positives) per group from tie blocks sorted by group then descending
+    score: each block's positives count at the precision reached at the block's end."""
     tp = _within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
     seen = _within_group_cumsum(all_in, block_group, n_groups, inclusive=True)
     n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)

@@ -11,11 +11,11 @@ All group statistics come from one grouped pass per attribute: confusion counts 
 """
 import logging
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
-from . import binary, intervals
+from . import binary, groupstats, intervals
 from .errors import ConfigError, InputError
 from .params import get_bool, get_choice, get_float, get_int, get_list, get_str
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
@@ -201,25 +201,136 @@ def _prepare(frame, params, dataset):
                      excluded=excluded)
 
 
+def _too_many(name, count):
+    reason = ("Column '{}' has {} distinct values{}: too many groups for a sensitive attribute; bin it into fewer "
+              "groups first.".format(name, count, "" if str(count).startswith("more") else
+                                     " (more than {})".format(MAX_GROUPS)))
+    log.warning(reason)
+    return reason
+
+
 def _attribute(name, codes, labels):
     if len(labels) > MAX_GROUPS:
-        reason = ("Column '{}' has {} distinct values (more than {}): too many groups for a sensitive "
-                  "attribute; bin it into fewer groups first.".format(name, len(labels), MAX_GROUPS))
-        log.warning(reason)
-        return _Attribute(name, None, labels, skipped=reason)
+        return _Attribute(name, None, labels, skipped=_too_many(name, len(labels)))
     return _Attribute(name, codes, labels)
+
+
+def _skipped_intersection(name, columns):
+    return GroupCounts(name, [], skipped="Intersection '{}' not computed: column {} has too many values.".format(
+        name, ", ".join(columns)))
 
 
 def _intersection(attributes):
     name = " & ".join(a.name for a in attributes)
     skipped = [a.name for a in attributes if a.skipped]
     if skipped:
-        return _Attribute(name, None, [], skipped="Intersection '{}' not computed: column {} has too many "
-                                                  "values.".format(name, ", ".join(skipped)))
+        counts = _skipped_intersection(name, skipped)
+        return _Attribute(name, None, [], skipped=counts.skipped)
     codes, labels = attributes[0].codes, attributes[0].labels
     for other in attributes[1:]:
         codes, labels = binary.combine_codes(codes, labels, other.codes, other.labels)
     return _attribute(name, codes, labels)
+
+
+# -- sufficient statistics: what every engine hands to the table ------------------------------
+
+@dataclass
+class GroupCounts:
+    """One attribute's statistics: confusion counts per group and, with a score, ROC AUC per group
+    then overall (values, DeLong variances, notes on approximate values). Every engine (in memory,
+    streaming, Spark) produces these; the rates, intervals and summaries are computed from them."""
+    name: str
+    labels: list
+    cells: Optional[dict] = None   # tn, fp, fn, tp: float arrays over the groups
+    auc: Optional[tuple] = None    # (values, variances, notes) over the groups then overall
+    skipped: str = ""
+
+
+@dataclass
+class FairnessCounts:
+    attributes: List[GroupCounts]
+    excluded: str
+
+
+def counts_from_frame(frame, params, dataset="scored"):
+    """The exact statistics of an in-memory frame."""
+    data = _prepare(frame, params, dataset)
+    attributes = []
+    for attribute in data.attributes:
+        if attribute.skipped:
+            attributes.append(GroupCounts(attribute.name, list(attribute.labels), skipped=attribute.skipped))
+            continue
+        n_groups = len(attribute.labels)
+        tn, fp, fn, tp = binary.confusion_counts(attribute.codes, n_groups, data.y, data.prediction)
+        auc = None
+        if data.score is not None:
+            values, variance = binary.roc_auc_by_group(attribute.codes, n_groups, data.y, data.score)
+            overall, overall_var = binary.roc_auc_by_group(np.zeros_like(attribute.codes), 1, data.y, data.score)
+            auc = (np.append(values, overall), np.append(variance, overall_var), None)
+        attributes.append(GroupCounts(attribute.name, list(attribute.labels), dict(tn=tn, fp=fp, fn=fn, tp=tp), auc))
+    return FairnessCounts(attributes, data.excluded)
+
+
+def counts_from_chunks(chunks, params, dataset="scored"):
+    """The same statistics from an iterable of DataFrame chunks, in memory bounded by the number of
+    groups (docs/scale.md): counts exact, ROC AUC from per-class score histograms."""
+    outcomes = groupstats.Outcomes(params.target_column, params.positive_class, params.score_column,
+                                   params.prediction_column, params.threshold, dataset)
+    names = list(params.sensitive_columns)
+    indexes = [groupstats.LabelIndex(MAX_GROUPS) for _ in names]
+    stats = [groupstats.BinaryGroups() for _ in names]
+    combo = groupstats.ComboIndex(MAX_GROUPS) if params.intersectional and len(names) > 1 else None
+    combo_stats, overall = groupstats.BinaryGroups(), groupstats.BinaryGroups()
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        binary.require_columns(chunk, params.columns, dataset)
+        y, score, prediction, valid = outcomes.read(chunk)
+        y, prediction, score = y[valid], prediction[valid], None if score is None else score[valid]
+        codes = []
+        for index, group_stats, name in zip(indexes, stats, names):
+            if not index.overflow:
+                codes.append(index.encode(chunk[name].to_numpy()[valid]))
+                if not index.overflow:
+                    group_stats.add(codes[-1], y, prediction, score, losses=False)
+        if combo is not None and not combo.overflow and not any(i.overflow for i in indexes):
+            combined = combo.encode(codes)
+            if not combo.overflow:
+                combo_stats.add(combined, y, prediction, score, losses=False)
+        overall.add(np.zeros(len(y), dtype="int64"), y, prediction, score, losses=False)
+    excluded = outcomes.finish()
+    if excluded:
+        log.warning("%s dataset: %s", dataset, excluded)
+    attributes = [_streamed_attribute(name, index, s, overall) for name, index, s in zip(names, indexes, stats)]
+    if combo is not None:
+        name = " & ".join(names)
+        if any(i.overflow for i in indexes):
+            attributes.append(_skipped_intersection(name, [n for n, i in zip(names, indexes) if i.overflow]))
+        else:
+            attributes.append(_streamed_attribute(name, combo, combo_stats, overall, indexes))
+    if all(a.skipped for a in attributes):
+        raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
+            dataset, " ".join(a.skipped for a in attributes)))
+    return FairnessCounts(attributes, excluded)
+
+
+def _streamed_attribute(name, index, stats, overall, parts=None):
+    if index.overflow:
+        return GroupCounts(name, [], skipped=_too_many(name, "more than {}".format(MAX_GROUPS)))
+    rank, labels = index.order(parts) if parts else index.order()
+    n_groups = len(labels)
+    tn, fp, fn, tp = stats.confusion(rank, n_groups)
+    auc = None
+    if stats.has_score:
+        zero = np.zeros(1, dtype="int64")
+        values, variance, low, high = (np.append(a, b) for a, b in zip(stats.roc_auc(rank, n_groups),
+                                                                         overall.roc_auc(zero, 1)))
+        notes = None
+        if not overall.single_valued:
+            notes = np.array([groupstats.grid_reason("ROC AUC", lo, hi) if not np.isnan(v) else ""
+                              for v, lo, hi in zip(values, low, high)], dtype=object)
+        auc = (values, variance, notes)
+    return GroupCounts(name, labels, dict(tn=tn, fp=fp, fn=fn, tp=tp), auc)
 
 
 # -- per-group statistics --------------------------------------------------------------------
@@ -233,30 +344,27 @@ class _Stats:
     values: dict
     ci: dict
     auc_defined: bool
+    notes: dict
 
 
-def _group_stats(attribute, data, level):
-    n_groups = len(attribute.labels)
-    codes = attribute.codes
-    tn, fp, fn, tp = binary.confusion_counts(codes, n_groups, data.y, data.prediction)
-    cells = {"tn": np.append(tn, tn.sum()), "fp": np.append(fp, fp.sum()),
-             "fn": np.append(fn, fn.sum()), "tp": np.append(tp, tp.sum())}
+def _group_stats(counts, level):
+    cells = {c: np.append(counts.cells[c], counts.cells[c].sum()) for c in _ALL}
     n = cells["tn"] + cells["fp"] + cells["fn"] + cells["tp"]
-    values, ci = {"count": n}, {}
+    values, ci, notes = {"count": n}, {}, {}
     for metric, (numerator, denominator, _) in RATES.items():
         num = sum(cells[c] for c in numerator)
         den = sum(cells[c] for c in denominator)
         with np.errstate(divide="ignore", invalid="ignore"):
             values[metric] = np.where(den > 0, num / den, np.nan)
         ci[metric] = intervals.wilson(num, den, level)
-    if data.score is not None:
-        auc, variance = binary.roc_auc_by_group(codes, n_groups, data.y, data.score)
-        overall_auc, overall_var = binary.roc_auc_by_group(np.zeros_like(codes), 1, data.y, data.score)
-        values["roc_auc"] = np.append(auc, overall_auc)
-        ci["roc_auc"] = intervals.normal(values["roc_auc"], np.sqrt(np.append(variance, overall_var)),
-                                         level, 0.0, 1.0)
-    return _Stats(labels=list(attribute.labels) + [OVERALL], n=n, cells=cells, values=values, ci=ci,
-                  auc_defined=data.score is not None)
+    if counts.auc is not None:
+        auc, variance, auc_notes = counts.auc
+        values["roc_auc"] = auc
+        ci["roc_auc"] = intervals.normal(auc, np.sqrt(variance), level, 0.0, 1.0)
+        if auc_notes is not None:
+            notes["roc_auc"] = auc_notes
+    return _Stats(labels=list(counts.labels) + [OVERALL], n=n, cells=cells, values=values, ci=ci,
+                  auc_defined=counts.auc is not None, notes=notes)
 
 
 def _auc_reason(stats, i):
@@ -303,9 +411,11 @@ def _group_rows(attribute, stats, eligible, reference, params):
             continue
         values = stats.values[metric]
         low, high = stats.ci.get(metric, (None, None))
+        notes = stats.notes.get(metric)
         for i, group in enumerate(stats.labels):
             value = values[i]
-            reason = "" if not np.isnan(value) else _undefined_reason(stats, metric, i)
+            reason = (notes[i] if notes is not None else "") if not np.isnan(value) else \
+                _undefined_reason(stats, metric, i)
             row = metric_row(metric, value, reason=reason, attribute=attribute, group=group)
             is_group = i < len(eligible)
             if is_group and not eligible[i]:
@@ -473,13 +583,13 @@ def _skipped_rows(attribute, params):
             for metric in params.metrics if metric not in GROUP_METRICS]
 
 
-def _evaluate(data, params):
+def _evaluate(counts, params):
     """attribute name -> (stats, eligible, reference index, summaries) for usable attributes."""
     results = {}
-    for attribute in data.attributes:
+    for attribute in counts.attributes:
         if attribute.skipped:
             continue
-        stats = _group_stats(attribute, data, params.confidence_level)
+        stats = _group_stats(attribute, params.confidence_level)
         eligible = stats.n[:-1] >= params.min_group_size
         reference = _reference_index(stats, eligible, params, attribute.name)
         if params.convention == "aif360" and reference is None:
@@ -503,14 +613,20 @@ def _check_named_reference(data, params):
 
 
 def compute_fairness(scored, params, reference=None, run=None):
-    """The fairness metrics table of ``scored`` (and bias shift against ``reference``)."""
+    """The fairness metrics table of ``scored`` (and bias shift against ``reference``), in memory."""
+    current = counts_from_frame(scored, params, "scored")
+    _check_named_reference(current, params)
+    previous = None if reference is None else counts_from_frame(reference, params, "reference")
+    return fairness_table(current, params, previous, run)
+
+
+def fairness_table(current, params, reference=None, run=None):
+    """The fairness metrics table from the statistics of the scored data (:class:`FairnessCounts`)
+    and, for bias shift, of the reference data: the one finish every engine shares."""
     run = run or RunInfo.new()
-    current = _prepare(scored, params, "scored")
     _check_named_reference(current, params)
     results = _evaluate(current, params)
-    previous = None
-    if reference is not None:
-        previous = _evaluate(_prepare(reference, params, "reference"), params)
+    previous = None if reference is None else _evaluate(reference, params)
     rows = []
     for attribute in current.attributes:
         if attribute.skipped:
@@ -558,5 +674,5 @@ def summary_frame(frame):
     return frame[frame["group"] == SUMMARY].reset_index(drop=True)
 
 
-__all__ = ["ALL_METRICS", "FairnessParams", "GROUP_METRICS", "SUMMARY_METRICS", "compute_fairness",
-           "summary_frame"]
+__all__ = ["ALL_METRICS", "FairnessCounts", "FairnessParams", "GROUP_METRICS", "GroupCounts", "SUMMARY_METRICS",
+           "compute_fairness", "counts_from_chunks", "counts_from_frame", "fairness_table", "summary_frame"]
