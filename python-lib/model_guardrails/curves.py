@@ -19,10 +19,16 @@ def roc_curve(y, score, max_points=MAX_ROC_POINTS):
     order = np.argsort(-score, kind="stable")
     s, t = score[order], y[order]
     last_of_tie = np.append(s[1:] != s[:-1], True)
-    tp = np.cumsum(t)[last_of_tie]
-    fp = np.cumsum(1.0 - t)[last_of_tie]
-    fpr = np.concatenate(([0.0], fp / n_neg))
-    tpr = np.concatenate(([0.0], tp / n_pos))
+    return roc_from_counts(np.cumsum(1.0 - t)[last_of_tie], np.cumsum(t)[last_of_tie], max_points)
+
+
+def roc_from_counts(fp, tp, max_points=MAX_ROC_POINTS):
+    """ROC points from cumulative false and true positives at decreasing thresholds (the last
+    entries are the class totals); None when a class is absent."""
+    if len(fp) == 0 or fp[-1] == 0 or tp[-1] == 0:
+        return None
+    fpr = np.concatenate(([0.0], fp / fp[-1]))
+    tpr = np.concatenate(([0.0], tp / tp[-1]))
     if len(fpr) > max_points:
         keep = np.unique(np.round(np.linspace(0, len(fpr) - 1, max_points)).astype(int))
         fpr, tpr = fpr[keep], tpr[keep]
@@ -36,11 +42,16 @@ def calibration_curve(y, score, bins=CALIBRATION_BINS):
     y = np.asarray(y, dtype="float64")
     score = np.clip(np.asarray(score, dtype="float64"), 0.0, 1.0)
     index = np.minimum((score * bins).astype(int), bins - 1)
-    count = np.bincount(index, minlength=bins)
-    mean_score = np.bincount(index, weights=score, minlength=bins)
-    positives = np.bincount(index, weights=y, minlength=bins)
+    return calibration_from_sums(np.bincount(index, minlength=bins), np.bincount(index, weights=score, minlength=bins),
+                                 np.bincount(index, weights=y, minlength=bins))
+
+
+def calibration_from_sums(count, score_sums, positives):
+    """The reliability diagram from per-bin counts, score sums and positives (mergeable)."""
+    bins = len(count)
+    count, score_sums, positives = (np.asarray(a, dtype="float64") for a in (count, score_sums, positives))
     filled = count > 0
-    return {"mean_score": (mean_score[filled] / count[filled]).round(6).tolist(),
+    return {"mean_score": (score_sums[filled] / count[filled]).round(6).tolist(),
             "observed_rate": (positives[filled] / count[filled]).round(6).tolist(),
             "count": count[filled].astype(int).tolist(), "bins": bins}
 

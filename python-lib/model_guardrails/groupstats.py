@@ -248,11 +248,15 @@ class Outcomes:
         if self.prediction_column:
             binary.prediction_indicator(pd.Series(list(self.prediction_values.values()), dtype=object), positive,
                                         self.prediction_column, keys)
-        notes = ["{} rows with missing '{}'".format(n, c) for c, n in self.missing.items() if n]
-        if self.invalid == self.rows:
-            raise InputError("No usable row in the {} dataset: {}.".format(self.dataset, "; ".join(notes)))
-        return ("{} of {} rows excluded ({})".format(self.invalid, self.rows, "; ".join(notes))
-                if self.invalid else "")
+        return excluded_note(self.rows, self.invalid, self.missing, self.dataset)
+
+
+def excluded_note(rows, invalid, missing, dataset):
+    """binary.usable_rows's note (and error when no row is usable) from counts."""
+    notes = ["{} rows with missing '{}'".format(n, c) for c, n in missing.items() if n]
+    if invalid == rows:
+        raise InputError("No usable row in the {} dataset: {}.".format(dataset, "; ".join(notes)))
+    return "{} of {} rows excluded ({})".format(invalid, rows, "; ".join(notes)) if invalid else ""
 
 
 # -- binary statistics -----------------------------------------------------------------------

@@ -14,16 +14,16 @@ intervals: ``docs/performance.md``.
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
-from . import binary, intervals
+from . import binary, groupstats, intervals
 from .errors import ConfigError, InputError
 from .params import get_choice, get_float, get_list, get_str
 from .bounds import parse_bounds
-from .curves import performance_curves
+from .curves import CALIBRATION_BINS, calibration_from_sums, performance_curves, predicted_vs_actual, roc_from_counts
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 
 log = logging.getLogger(__name__)
@@ -175,13 +175,10 @@ def _prepare(frame, params):
         score=None if score is None else score[valid], windows=windows, window_labels=labels, notes=notes)
 
 
-def _windows(series, params):
-    """Window code per row (−1 when the time is missing) and the window labels, in time order."""
+def _window_labels(series, params):
+    """Window label per row (NaN where the time is missing or unparseable) and the unparseable rows."""
     times = pd.to_datetime(series, errors="coerce", utc=True)
     bad = times.isna() & series.notna()
-    if bad.all() and series.notna().any():
-        raise InputError("Time column '{}' has no parseable date (e.g. {!r}): expected dates or "
-                         "timestamps.".format(params.time_column, series[bad].iloc[0]))
     naive = times.dt.tz_convert(None)
     if params.time_granularity == "day":
         labels = naive.dt.strftime("%Y-%m-%d")
@@ -189,22 +186,77 @@ def _windows(series, params):
         labels = (naive.dt.normalize() - pd.to_timedelta(naive.dt.dayofweek, unit="D")).dt.strftime("%Y-%m-%d")
     else:
         labels = naive.dt.strftime("%Y-%m")
+    return labels, bad
+
+
+def _no_parseable_time(params, example):
+    return InputError("Time column '{}' has no parseable date (e.g. {!r}): expected dates or "
+                      "timestamps.".format(params.time_column, example))
+
+
+def _missing_time_note(missing, params):
+    note = "{} rows without a usable '{}' are in {} only".format(missing, params.time_column, ALL_WINDOWS)
+    log.warning(note)
+    return note
+
+
+def _windows(series, params):
+    """Window code per row (−1 when the time is missing) and the window labels, in time order."""
+    labels, bad = _window_labels(series, params)
+    if bad.all() and series.notna().any():
+        raise _no_parseable_time(params, series[bad].iloc[0])
     codes, uniques = pd.factorize(labels, sort=True)
     missing = int((codes == -1).sum())
-    note = ""
-    if missing:
-        note = "{} rows without a usable '{}' are in {} only".format(missing, params.time_column, ALL_WINDOWS)
-        log.warning(note)
+    note = _missing_time_note(missing, params) if missing else ""
     return codes.astype("int64"), [str(u) for u in uniques], note
 
 
 # -- metrics per window ----------------------------------------------------------------------
 
-def _binary_metrics(codes, n_groups, data, params, level):
-    """metric -> (values, ci_low, ci_high, reasons) arrays over the groups."""
+@dataclass
+class BinarySums:
+    """Sufficient statistics of a binary model per group: confusion counts, ROC AUC and average
+    precision (values, DeLong variance or positives, notes on approximate values), sums and sums of
+    squares of the per-row log loss and Brier terms. Every engine produces these."""
+    cells: tuple
+    auc: Optional[tuple] = None
+    ap: Optional[tuple] = None
+    log_loss: Optional[tuple] = None
+    brier: Optional[tuple] = None
+
+
+@dataclass
+class RegressionSums:
+    n: np.ndarray
+    abs_error: tuple      # Σ|e|, Σe²
+    squared_error: tuple  # Σe², Σe⁴
+    r2: tuple             # Σe², Σd, Σe⁴, Σd², Σe²d with d = (y − ȳ)²
+
+
+def _binary_sums(codes, n_groups, data):
     y, prediction, score = data.y, data.prediction, data.score
-    tn, fp, fn, tp = binary.confusion_counts(codes, n_groups, y, prediction)
+    sums = BinarySums(cells=binary.confusion_counts(codes, n_groups, y, prediction))
+    if score is None:
+        return sums
+    sums.auc = binary.roc_auc_by_group(codes, n_groups, y, score) + (None,)
+    sums.ap = binary.average_precision_by_group(codes, n_groups, y, score) + (None,)
+    eps = np.finfo("float64").eps
+    loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
+    sums.log_loss = _sums(codes, n_groups, loss)
+    sums.brier = _sums(codes, n_groups, (score - y) ** 2)
+    return sums
+
+
+def _sums(codes, n_groups, per_row):
+    return (np.bincount(codes, weights=per_row, minlength=n_groups),
+            np.bincount(codes, weights=per_row * per_row, minlength=n_groups))
+
+
+def _binary_metrics(sums, level):
+    """metric -> (values, ci_low, ci_high, reasons) arrays over the groups."""
+    tn, fp, fn, tp = sums.cells
     n = tn + fp + fn + tp
+    n_groups = len(n)
     out = {}
 
     def rate(metric, numerator, denominator, reason):
@@ -220,52 +272,61 @@ def _binary_metrics(codes, n_groups, data, params, level):
     defined = (2 * tp + fp + fn) > 0
     out["f1"] = (np.where(defined, f1, np.nan), low, high,
                  np.where(defined, "", "no actual or predicted positives, F1 is undefined"))
-    if score is None:
+    if sums.auc is None:
         reason = "needs a score column (probability of the positive class)"
         for metric in SCORE_METRICS:
             out[metric] = (np.full(n_groups, np.nan), None, None, np.full(n_groups, reason, dtype=object))
         return out
-    positives, negatives = tp + fn, tn + fp
+    positives = tp + fn
     one_class = np.where(positives == 0, "no actual positives", "no actual negatives")
-    auc, variance = binary.roc_auc_by_group(codes, n_groups, y, score)
+    auc, variance, notes = sums.auc
     low, high = intervals.normal(auc, np.sqrt(variance), level, 0.0, 1.0)
-    out["roc_auc"] = (auc, low, high, np.where(np.isnan(auc), np.char.add(one_class, ", ROC AUC is undefined"), ""))
-    ap, n_pos = binary.average_precision_by_group(codes, n_groups, y, score)
+    out["roc_auc"] = (auc, low, high, _with_notes(np.where(np.isnan(auc), np.char.add(one_class, ", ROC AUC is "
+                                                                                                   "undefined"), ""), notes))
+    ap, n_pos, notes = sums.ap
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = intervals.logit(ap, 1.0 / np.sqrt(n_pos * ap * (1.0 - ap)), level)
-    out["average_precision"] = (ap, low, high, np.where(np.isnan(ap), "no actual positives, average "
-                                                                      "precision is undefined", ""))
-    eps = np.finfo("float64").eps
-    loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
-    out["log_loss"] = _mean_metric(codes, n_groups, loss, n, level, lower=0.0)
-    out["brier_score"] = _mean_metric(codes, n_groups, (score - y) ** 2, n, level, lower=0.0)
+    out["average_precision"] = (ap, low, high, _with_notes(np.where(np.isnan(ap), "no actual positives, average "
+                                                                                  "precision is undefined", ""), notes))
+    out["log_loss"] = _mean_metric(*sums.log_loss, n, level, lower=0.0)
+    out["brier_score"] = _mean_metric(*sums.brier, n, level, lower=0.0)
     return out
 
 
-def _mean_metric(codes, n_groups, per_row, n, level, lower=None):
-    total = np.bincount(codes, weights=per_row, minlength=n_groups)
-    squares = np.bincount(codes, weights=per_row * per_row, minlength=n_groups)
+def _with_notes(reasons, notes):
+    """Undefined values keep their reason; defined ones get the note on their approximation."""
+    if notes is None:
+        return reasons
+    return np.array([r or note for r, note in zip(reasons, notes)], dtype=object)
+
+
+def _mean_metric(total, squares, n, level, lower=None):
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = total / n
     low, high = intervals.normal(mean, intervals.mean_standard_error(total, squares, n), level, lower)
     return mean, low, high, np.where(n > 0, "", "no rows")
 
 
-def _regression_metrics(codes, n_groups, data, params, level):
+def _regression_sums(codes, n_groups, data):
     y, prediction = data.y, data.prediction
     n = np.bincount(codes, minlength=n_groups).astype("float64")
     error = prediction - y
-    out = {"mae": _mean_metric(codes, n_groups, np.abs(error), n, level, lower=0.0)}
-    mse, low, high, reason = _mean_metric(codes, n_groups, error * error, n, level, lower=0.0)
-    out["rmse"] = (np.sqrt(mse), np.sqrt(low), np.sqrt(high), reason)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_y = np.bincount(codes, weights=y, minlength=n_groups) / n
     deviation = (y - mean_y[codes]) ** 2
     squared = error * error
-    sums = [np.bincount(codes, weights=w, minlength=n_groups)
-            for w in (squared, deviation, squared * squared, deviation * deviation, squared * deviation)]
-    ratio, low, high = intervals.ratio_of_means(*sums, n, level)
-    constant = sums[1] == 0
+    r2 = tuple(np.bincount(codes, weights=w, minlength=n_groups)
+               for w in (squared, deviation, squared * squared, deviation * deviation, squared * deviation))
+    return RegressionSums(n, _sums(codes, n_groups, np.abs(error)), _sums(codes, n_groups, squared), r2)
+
+
+def _regression_metrics(sums, level):
+    n = sums.n
+    out = {"mae": _mean_metric(*sums.abs_error, n, level, lower=0.0)}
+    mse, low, high, reason = _mean_metric(*sums.squared_error, n, level, lower=0.0)
+    out["rmse"] = (np.sqrt(mse), np.sqrt(low), np.sqrt(high), reason)
+    ratio, low, high = intervals.ratio_of_means(*sums.r2, n, level)
+    constant = sums.r2[1] == 0
     out["r2"] = (np.where(constant, np.nan, 1.0 - ratio), 1.0 - high, 1.0 - low,
                  np.where(constant, "target is constant, R² is undefined", ""))
     return out
@@ -293,31 +354,51 @@ def baseline_from_metrics(frame):
 
 # -- entry point -----------------------------------------------------------------------------
 
+@dataclass
+class PerformanceStats:
+    """What every engine hands to the table: the labels (``__all__`` then the windows) and, per part
+    (``__all__``; the windows), the sufficient statistics and the row counts of its groups."""
+    labels: List[str]
+    parts: list   # [(BinarySums | RegressionSums, n per group)]
+    notes: List[str]
+
+
 def evaluate_model(scored, params, baseline=None, run=None, curves=None):
     """The performance metrics table of ``scored``: window ``__all__`` then one set of rows per
     time window; ``baseline`` is an earlier run's metrics frame (overridden by baseline_value).
     ``curves``: a dict that receives the ROC and calibration curves (:mod:`.curves`) for the report."""
-    run = run or RunInfo.new()
     data = _prepare(scored, params)
     if curves is not None:
         curves.update(performance_curves(params.task, data.y, data.score, data.prediction))
-    baselines = dict(baseline_from_metrics(baseline))
-    baselines.update(params.baseline_values)
-    # Group 0 is __all__; windows are groups 1.. (rows without a time only in group 0).
-    labels = [ALL_WINDOWS] + data.window_labels
-    compute = _binary_metrics if params.task == "binary" else _regression_metrics
-    results = [compute(np.zeros(len(data.y), dtype="int64"), 1, data, params, params.confidence_level)]
-    counts = [np.array([len(data.y)], dtype="float64")]
+    return performance_table(stats_from_prepared(data, params), params, baseline, run)
+
+
+def stats_from_prepared(data, params):
+    """The exact statistics of in-memory data: group 0 is __all__, the windows are the groups 1.."""
+    sums = _binary_sums if params.task == "binary" else _regression_sums
+    parts = [(sums(np.zeros(len(data.y), dtype="int64"), 1, data), np.array([len(data.y)], dtype="float64"))]
     if data.window_labels:
         in_window = data.windows >= 0
-        windowed = _Prepared(*(None if a is None else a[in_window]
-                               for a in (data.y, data.prediction, data.score)),
+        windowed = _Prepared(*(None if a is None else a[in_window] for a in (data.y, data.prediction, data.score)),
                              windows=None, window_labels=None, notes=None)
         codes = data.windows[in_window]
-        results.append(compute(codes, len(data.window_labels), windowed, params, params.confidence_level))
-        counts.append(np.bincount(codes, minlength=len(data.window_labels)).astype("float64"))
+        n_windows = len(data.window_labels)
+        parts.append((sums(codes, n_windows, windowed),
+                      np.bincount(codes, minlength=n_windows).astype("float64")))
+    return PerformanceStats([ALL_WINDOWS] + data.window_labels, parts, data.notes)
+
+
+def performance_table(stats, params, baseline=None, run=None):
+    """The metrics table from :class:`PerformanceStats`: the finish every engine shares."""
+    run = run or RunInfo.new()
+    baselines = dict(baseline_from_metrics(baseline))
+    baselines.update(params.baseline_values)
+    compute = _binary_metrics if params.task == "binary" else _regression_metrics
+    results = [compute(sums, params.confidence_level) for sums, _ in stats.parts]
+    counts = [n for _, n in stats.parts]
+    labels = stats.labels
     rows = []
-    note = "; ".join(data.notes)
+    note = "; ".join(stats.notes)
     for metric in params.metrics:
         bound = params.bounds.get(metric)
         base = baselines.get(metric)
@@ -327,7 +408,7 @@ def evaluate_model(scored, params, baseline=None, run=None, curves=None):
             for i in range(len(values)):
                 window = labels[offset + i]
                 value = values[i]
-                reason = reasons[i] if np.isnan(value) else ""
+                reason = reasons[i] if np.isnan(value) or reasons[i].startswith("streaming") else ""
                 if window == ALL_WINDOWS and note:
                     reason = "; ".join(r for r in (reason, note) if r)
                 row = metric_row(metric, value, bound, reason=reason, window=window)
@@ -347,5 +428,130 @@ def evaluate_model(scored, params, baseline=None, run=None, curves=None):
     return frame
 
 
-__all__ = ["BINARY_METRICS", "PerformanceParams", "REGRESSION_METRICS", "baseline_from_metrics",
-           "evaluate_model"]
+# -- streaming -------------------------------------------------------------------------------
+
+def stats_from_chunks(chunks, params, curves=None):
+    """:class:`PerformanceStats` from an iterable of DataFrame chunks, in memory bounded by the number
+    of windows (docs/scale.md). ``curves`` receives the report's curves (ROC at the score grid's
+    points, exact calibration bins; regression: predicted vs actual of the first chunk)."""
+    is_binary = params.task == "binary"
+    outcomes = groupstats.Outcomes(params.target_column, params.positive_class, params.score_column,
+                                   params.prediction_column, params.threshold, "scored")
+    make = groupstats.BinaryGroups if is_binary else groupstats.RegressionGroups
+    overall, windowed = make(), make()
+    windows = {}                 # window label -> first-seen code
+    time_rows = time_bad = 0
+    time_example = None
+    calibration = np.zeros((3, CALIBRATION_BINS)) if is_binary and params.score_column else None
+    first = None
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        binary.require_columns(chunk, params.columns)
+        if is_binary:
+            y, score, prediction, valid = outcomes.read(chunk)
+        else:
+            y, prediction, score = (_chunk_numbers(chunk, params.target_column, "Target"),
+                                    _chunk_numbers(chunk, params.prediction_column, "Prediction"), None)
+            missing = {c: int(np.isnan(v).sum()) for c, v in ((params.target_column, y),
+                                                               (params.prediction_column, prediction))}
+            valid = ~(np.isnan(y) | np.isnan(prediction))
+            outcomes.add_counts(len(chunk), int((~valid).sum()), missing)
+        y, prediction = y[valid], prediction[valid]
+        score = None if score is None else score[valid]
+        zeros = np.zeros(len(y), dtype="int64")
+        if is_binary:
+            overall.add(zeros, y, prediction, score)
+            if calibration is not None:
+                index = np.minimum((score * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+                for row, weights in enumerate((None, score, y)):
+                    calibration[row] += np.bincount(index, weights=weights, minlength=CALIBRATION_BINS)
+        else:
+            overall.add(zeros, y, prediction)
+            first = first if first is not None else (y, prediction)
+        if params.time_column:
+            series = chunk[params.time_column][valid]
+            labels, bad = _window_labels(series, params)
+            time_rows, time_bad = time_rows + len(series), time_bad + int(bad.sum())
+            if time_example is None and bad.any():
+                time_example = series[bad].iloc[0]
+            codes, uniques = pd.factorize(labels)
+            mapping = np.array([windows.setdefault(str(u), len(windows)) for u in uniques] + [-1], dtype="int64")
+            codes = mapping[codes]
+            kept = codes >= 0
+            windowed.add(codes[kept], y[kept], prediction[kept], *(() if not is_binary else (score[kept],)
+                                                                  if score is not None else ()))
+    excluded = outcomes.finish() if is_binary else _regression_note(outcomes)
+    notes = [excluded] if excluded else []
+    if excluded:
+        log.warning(excluded)
+    if params.time_column and time_rows and time_bad == time_rows:
+        raise _no_parseable_time(params, time_example)
+    finish = _binary_from_groups if is_binary else _regression_from_groups
+    parts = [finish(overall, np.zeros(1, dtype="int64"), 1)]
+    labels = sorted(windows)
+    if labels:
+        rank = np.empty(len(labels), dtype="int64")
+        rank[[windows[label] for label in labels]] = np.arange(len(labels))
+        parts.append(finish(windowed, rank, len(labels)))
+    missing_time = int(parts[0][1][0] - (parts[1][1].sum() if labels else 0)) if params.time_column else 0
+    if missing_time:
+        notes.append(_missing_time_note(missing_time, params))
+    if curves is not None:
+        curves.update(_streamed_curves(params, overall, calibration, first))
+    return PerformanceStats([ALL_WINDOWS] + labels, parts, notes)
+
+
+def _chunk_numbers(chunk, column, field):
+    try:
+        return binary.numbers(chunk[column], column, field)
+    except InputError as exc:
+        raise InputError("{} (in a chunk of the scored dataset)".format(exc)) from None
+
+
+def _regression_note(outcomes):
+    if outcomes.rows == 0:
+        raise InputError("The scored dataset is empty: nothing to evaluate.")
+    return groupstats.excluded_note(outcomes.rows, outcomes.invalid, outcomes.missing, "scored")
+
+
+def _binary_from_groups(groups, rank, n_groups):
+    tn, fp, fn, tp = groups.confusion(rank, n_groups)
+    sums = BinarySums(cells=(tn, fp, fn, tp))
+    if groups.has_score:
+        exact = groups.single_valued
+        auc, variance, low, high = groups.roc_auc(rank, n_groups)
+        sums.auc = (auc, variance, None if exact else _grid_notes("ROC AUC", auc, low, high))
+        ap, n_pos, low, high = groups.average_precision(rank, n_groups)
+        sums.ap = (ap, n_pos, None if exact else _grid_notes("average precision", ap, low, high))
+        sums.log_loss = groups.loss_sums("log_loss", rank, n_groups)
+        sums.brier = groups.loss_sums("brier", rank, n_groups)
+    return sums, tn + fp + fn + tp
+
+
+def _grid_notes(metric, values, low, high):
+    return np.array([groupstats.grid_reason(metric, lo, hi) if not np.isnan(v) else ""
+                     for v, lo, hi in zip(values, low, high)], dtype=object)
+
+
+def _regression_from_groups(groups, rank, n_groups):
+    n, abs_error, squared_error, r2 = groups.finish(rank, n_groups)
+    return RegressionSums(n, abs_error, squared_error, r2), n
+
+
+def _streamed_curves(params, overall, calibration, first):
+    if params.task == "regression":
+        if first is None:
+            return {"predicted_vs_actual": None}
+        return {"predicted_vs_actual": predicted_vs_actual(*first),
+                "note": "predicted vs actual of the first {} rows (the data were streamed)".format(len(first[0]))}
+    if calibration is None:
+        return performance_curves("binary", None)
+    fp, tp = overall.roc_points()
+    return {"roc": roc_from_counts(fp, tp), "calibration": calibration_from_sums(*calibration),
+            "note": "ROC curve at the points of the {}-bin score grid (the data were streamed)".format(
+                groupstats.SCORE_BINS)}
+
+
+__all__ = ["BINARY_METRICS", "PerformanceParams", "PerformanceStats", "REGRESSION_METRICS", "baseline_from_metrics",
+           "evaluate_model", "performance_table", "stats_from_chunks"]
