@@ -1,21 +1,18 @@
-"""evaluate-model: performance metrics of a scored dataset, per time window, against a baseline."""
+"""evaluate-model: performance metrics of a scored dataset, per time window, against a baseline.
+
+Exact in memory up to max_rows_in_memory rows, streamed in chunks beyond (docs/scale.md)."""
 from dataiku.customrecipe import get_recipe_config
 
-from dku_guardrails.recipe_io import input_dataset, output_dataset, read_frame, setup_logging, write_metrics
+from dku_guardrails import outcomes_io
+from dku_guardrails.recipe_io import input_dataset, output_dataset, setup_logging, write_metrics
 from dku_guardrails.report_output import write_report
-from model_guardrails.binary import require_columns
-from model_guardrails.performance import PerformanceParams, evaluate_model
+from model_guardrails.performance import PerformanceParams
 
 setup_logging()
-params = PerformanceParams.from_config(get_recipe_config())
-
-scored_dataset = input_dataset("scored")
-require_columns([c["name"] for c in scored_dataset.read_schema()], params.columns)
-scored = read_frame(scored_dataset, columns=params.columns)
-baseline_dataset = input_dataset("baseline", required=False)
-baseline = read_frame(baseline_dataset) if baseline_dataset else None
-
+config = get_recipe_config()
+params = PerformanceParams.from_config(config)
 curves = {}  # ROC and calibration, for the optional HTML report
-metrics = evaluate_model(scored, params, baseline=baseline, curves=curves)
+metrics = outcomes_io.evaluate_model(params, config, input_dataset("scored"), input_dataset("baseline", required=False),
+                                     curves=curves)
 write_metrics(output_dataset("metrics"), metrics)
 write_report("performance", metrics, curves=curves)
