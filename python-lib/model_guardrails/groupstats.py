@@ -369,8 +369,10 @@ class BinaryGroups:
 
 
 def grid_reason(metric, low, high):
+    """The reason of a grid estimate; the bounds rounded outwards to 6 decimals."""
     return ("streaming estimate: scores binned on a {}-bin grid of [0, 1], scores of one bin counted as ties; the "
-            "exact {} is in [{:.6g}, {:.6g}]".format(SCORE_BINS, metric, low, high))
+            "exact {} is in [{:.6f}, {:.6f}]".format(SCORE_BINS, metric, np.floor(low * 1e6) / 1e6,
+                                                      np.ceil(high * 1e6) / 1e6))
 
 
 # -- regression statistics -------------------------------------------------------------------
