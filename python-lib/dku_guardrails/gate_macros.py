@@ -253,15 +253,35 @@ def prune_bundles(project_key, config, dss=None, progress=None):
                     _progress(progress))
 
 
-def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambda to=None: None):
+@dataclasses.dataclass
+class _Bundles:
+    """Every copy of the project's bundles (exported, published, deployed) and their approvals."""
+    actor: str
+    node_id: str
+    gc: object
+    project: object
+    exported: list
+    published: list
+    deployed: list
+    approvals: dict
+
+
+def _bundles(project_key, source, step, dss, secrets, strict, advance):
     actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
     advance(1)
     project = dss.get_project(project_key)
     exported = dss_side.list_exported(project, secrets)
     published, deployed = dss_side.deployer_state(dss, project_key, secrets)
     all_ids = sorted({b.bundle_id for b in exported + published})
-    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=True)
+    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=strict)
     advance(2)
+    return _Bundles(actor, node_id, gc, project, exported, published, deployed, approvals)
+
+
+def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambda to=None: None):
+    found = _bundles(project_key, source, step, dss, secrets, True, advance)
+    actor, gc, project, exported, published, deployed, approvals = (
+        found.actor, found.gc, found.project, found.exported, found.published, found.deployed, found.approvals)
     approved = {b for b, a in approvals.items() if a.status == gate.APPROVED}
     approved |= {b.bundle_id for b in exported if b.gate_approved}
     plan = core_bundles.plan_prune(exported, published, deployed, approved, keep)
@@ -310,14 +330,9 @@ def governance_status(project_key, config, dss=None, progress=None):
 
 
 def _status(project_key, source, step, dss, secrets, advance=lambda to=None: None):
-    actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
-    advance(1)
-    project = dss.get_project(project_key)
-    exported = dss_side.list_exported(project, secrets)
-    published, deployed = dss_side.deployer_state(dss, project_key, secrets)
-    all_ids = sorted({b.bundle_id for b in exported + published})
-    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=False)
-    advance(2)
+    found = _bundles(project_key, source, step, dss, secrets, False, advance)
+    actor, node_id, gc, exported, published, deployed, approvals = (
+        found.actor, found.node_id, found.gc, found.exported, found.published, found.deployed, found.approvals)
     rows = core_bundles.status_rows(exported, published, deployed, approvals)
     # The project's own sign-off, as create-approved-bundle would read it.
     params = gate.GateParams(source=source, signoff_step=step)
