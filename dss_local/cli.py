@@ -55,7 +55,8 @@ def cmd_macro(args):
     from . import macro
 
     result = macro.run_macro(args.macro_id, args.project_key, config=_config(args),
-                             dss_url=args.dss_url, dss_api_key=args.dss_api_key)
+                             dss_url=args.dss_url, dss_api_key=args.dss_api_key,
+                             datasets=dict(_pairs(args.dataset, "--dataset")))
     if result is not None:
         print(result if isinstance(result, str) else json.dumps(result, indent=2))
     return 0
@@ -103,6 +104,7 @@ def build_parser():
     p.add_argument("--project-key", required=True)
     p.add_argument("--dss-url")
     p.add_argument("--dss-api-key")
+    p.add_argument("--dataset", action="append", metavar="NAME=PATH", help="a project dataset the macro reads")
     with_config(p)
     p.set_defaults(func=cmd_macro)
 

@@ -35,14 +35,17 @@ def _subclass(module, base, path):
 
 
 def run_macro(macro_id, project_key, config=None, dss_url=None, dss_api_key=None, plugin_config=None,
-              plugin_dir=None, progress=None):
+              plugin_dir=None, progress=None, datasets=None):
     """Instantiate the Runnable of python-runnables/<macro_id>/runnable.py and return run()'s
-    result (a ResultTable is returned as the public API's JSON form)."""
+    result (a ResultTable is returned as the public API's JSON form). ``datasets`` ({name: path})
+    are the project's datasets the macro may read with ``dataiku.Dataset(name)``."""
     plugin_dir = plugin_dir or runtime.find_plugin_dir()
     folder, descriptor = runtime.load_descriptor(plugin_dir, "python-runnables", macro_id)
     merged = runtime.with_defaults(descriptor, config or {})
     with runtime.component_context(plugin_dir) as flow:
         flow.state["api_client"] = _client_factory(dss_url, dss_api_key)
+        for name, path in (datasets or {}).items():
+            flow.state["paths"][flow.full_name(name)] = os.path.abspath(path)
         from dataiku.runnables import ResultTable, Runnable
 
         path = os.path.join(folder, "runnable.py")

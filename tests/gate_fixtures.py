@@ -27,11 +27,11 @@ def connection(emu, **extra):
     return conn
 
 
-def run(emu, macro="create-approved-bundle", key=DSS_KEY, **config):
+def run(emu, macro="create-approved-bundle", key=DSS_KEY, datasets=None, **config):
     config.setdefault("govern_connection", connection(emu))
     if macro == "create-approved-bundle":
         config.setdefault("version", "1.0")
-    return run_macro(macro, PROJECT, config=config, dss_url=emu.url, dss_api_key=key)
+    return run_macro(macro, PROJECT, config=config, dss_url=emu.url, dss_api_key=key, datasets=datasets)
 
 
 def bundles(emu):

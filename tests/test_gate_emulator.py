@@ -7,6 +7,7 @@ import json
 import socket
 
 import dataikuapi
+import pandas as pd
 import pytest
 from dataikuapi.utils import DataikuException
 
@@ -182,6 +183,35 @@ def test_evidence_dataset_in_error_refuses(emu, all_logs):
     assert "3/25 features drifted" in message
     run(emu, evidence_datasets=["fairness_metrics"])
     assert len(bundles(emu)) == 1
+
+
+def test_approval_report_shows_model_health_of_the_evidence(emu, all_logs, tmp_path, frames):
+    from dss_local.runtime import run_recipe
+
+    reference, current = frames
+    for name, frame in (("reference", reference), ("current", current)):
+        frame.to_csv(tmp_path / (name + ".csv"), index=False)
+    drift_path = str(tmp_path / "drift_metrics.csv")
+    run_recipe("compute-drift", [("reference", str(tmp_path / "reference.csv")),
+                                 ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
+    approve(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
+        "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "WARNING",
+                                                  "message": "1/3 features drifted"}]}}))
+    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path})
+    assert "Model health" in html and "drift-check" in html and "1/3 features drifted" in html
+    drift = pd.read_csv(drift_path)
+    share = drift[drift.metric == "drift_share"].value.iloc[0]
+    assert "{:.1%}".format(share) in html  # the drift share of the evidence dataset's latest run
+    assert len(bundles(emu)) == 1
+
+
+def test_unreadable_evidence_dataset_does_not_change_the_decision(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
+        "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "OK"}]}}))
+    html = run(emu, evidence_datasets=["drift_metrics"])  # not readable through the internal API here
+    assert "Model health" not in html and len(bundles(emu)) == 1
 
 
 # -- audit ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from model_guardrails import bundles as core_bundles, gate, ids, params as p, report
 from model_guardrails.errors import ConfigError, GuardrailsError
 
-from . import bundles as dss_side, govern
+from . import bundles as dss_side, govern, model_health
 from .http import Deadline, harden, redacted_logs, scrub
 
 log = logging.getLogger("model_guardrails.gate")
@@ -68,7 +68,7 @@ def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
     deadline = Deadline(params.source.deadline_seconds)
     harden(dss, params.source.timeout_seconds, deadline)
     project = dss.get_project(project_key)
-    actor, item, gc, bundle_id, chain, evidence = "", None, None, "", [], []
+    actor, item, gc, bundle_id, chain, evidence, health = "", None, None, "", [], [], None
     decision = None
     try:
         actor, node_id = dss_side.identity(dss, secrets)
@@ -92,7 +92,8 @@ def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
             params.signoff_step, decision.signoff_status,
             ", final approval by " + decision.approver if decision.approver else ""))
         if decision.approved:
-            decision, bundle_id, evidence = _pre_export_checks(project, project_key, params, decision, secrets, now)
+            decision, bundle_id, evidence, health = _pre_export_checks(project, project_key, params, decision,
+                                                                       secrets, now)
     except gate.GateError as err:
         decision = _refusal(decision, err.code, str(err), params.signoff_step)
     except ConfigError as err:  # an id from DSS or Govern that cannot go into a URL
@@ -141,7 +142,8 @@ def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
                                     "published" if params.publish else "exported", " ".join(outcome), secrets, now)
         outcome.append("Outcome audit entry: " + (where2 if ok else "not written ({})".format(where2)) + ".")
     step(CREATE_STEPS)
-    return _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now)
+    return _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now,
+                            health)
 
 
 def _refusal(previous, code, reason, step):
@@ -151,24 +153,29 @@ def _refusal(previous, code, reason, step):
 
 
 def _pre_export_checks(project, project_key, params, decision, secrets, now):
-    """Bundle id (template, validity, no collision) and evidence datasets."""
+    """Bundle id (template, validity, no collision) and evidence datasets (with their model-health
+    section for the report)."""
     try:
         bundle_id = core_bundles.render_bundle_id(params.bundle_id_template, project_key, params.version,
                                                   decision.signoff_status, now)
     except ConfigError as err:
-        return _refusal(decision, gate.REFUSE_BUNDLE_ID, str(err), params.signoff_step), "", []
+        return _refusal(decision, gate.REFUSE_BUNDLE_ID, str(err), params.signoff_step), "", [], None
     existing = {b.bundle_id for b in dss_side.list_exported(project, secrets)}
     if bundle_id in existing:
         return _refusal(decision, gate.REFUSE_BUNDLE_ID, "Bundle {} already exists in project {}: raise 'version' or "
                         "change 'bundle_id_template' (for instance add {{date}}).".format(bundle_id, project_key),
-                        params.signoff_step), bundle_id, []
-    evidence = []
+                        params.signoff_step), bundle_id, [], None
+    evidence, health = [], None
     if params.evidence_datasets:
-        ok, evidence = gate.evaluate_evidence(dss_side.evidence_results(project, params.evidence_datasets, secrets))
+        results = dss_side.evidence_results(project, params.evidence_datasets, secrets)
+        ok, evidence = gate.evaluate_evidence(results)
         if not ok:
             return _refusal(decision, gate.REFUSE_EVIDENCE, "The sign-off is approved but the evidence fails: " +
-                            "; ".join(evidence) + ".", params.signoff_step), bundle_id, evidence
-    return decision, bundle_id, evidence
+                            "; ".join(evidence) + ".", params.signoff_step), bundle_id, evidence, None
+        approval = {"status": decision.signoff_status, "approver": decision.approver, "step": decision.step,
+                    "approved_on": decision.approved_on}
+        health = model_health.section(params.evidence_datasets, results, approval, bundle_id, project_key)
+    return decision, bundle_id, evidence, health
 
 
 def _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, action, detail, secrets, now):
@@ -176,7 +183,8 @@ def _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, actio
                                                            action=action, detail=detail, now=now), secrets)
 
 
-def _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now):
+def _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now,
+                     health=None):
     status = report.badge("DRY RUN: WOULD APPROVE" if params.dry_run else "APPROVED", "info" if params.dry_run else "ok")
     signoff = [("Govern item", item.govern_label), ("Workflow step", decision.step),
                ("Sign-off status", decision.signoff_status),
@@ -196,6 +204,8 @@ def _approval_report(project_key, params, decision, item, bundle_id, chain, evid
     if outcome:
         sections.append(("Outcome", report.ordered(outcome)))
     sections.append(("Audit", report.key_values([("Decision record", audit_note)])))
+    if health:
+        sections.append(health)
     return report.page("Govern-gated bundle for {}".format(project_key), status, sections)
 
 
@@ -243,15 +253,35 @@ def prune_bundles(project_key, config, dss=None, progress=None):
                     _progress(progress))
 
 
-def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambda to=None: None):
+@dataclasses.dataclass
+class _Bundles:
+    """Every copy of the project's bundles (exported, published, deployed) and their approvals."""
+    actor: str
+    node_id: str
+    gc: object
+    project: object
+    exported: list
+    published: list
+    deployed: list
+    approvals: dict
+
+
+def _bundles(project_key, source, step, dss, secrets, strict, advance):
     actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
     advance(1)
     project = dss.get_project(project_key)
     exported = dss_side.list_exported(project, secrets)
     published, deployed = dss_side.deployer_state(dss, project_key, secrets)
     all_ids = sorted({b.bundle_id for b in exported + published})
-    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=True)
+    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=strict)
     advance(2)
+    return _Bundles(actor, node_id, gc, project, exported, published, deployed, approvals)
+
+
+def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambda to=None: None):
+    found = _bundles(project_key, source, step, dss, secrets, True, advance)
+    actor, gc, project, exported, published, deployed, approvals = (
+        found.actor, found.gc, found.project, found.exported, found.published, found.deployed, found.approvals)
     approved = {b for b, a in approvals.items() if a.status == gate.APPROVED}
     approved |= {b.bundle_id for b in exported if b.gate_approved}
     plan = core_bundles.plan_prune(exported, published, deployed, approved, keep)
@@ -300,14 +330,9 @@ def governance_status(project_key, config, dss=None, progress=None):
 
 
 def _status(project_key, source, step, dss, secrets, advance=lambda to=None: None):
-    actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
-    advance(1)
-    project = dss.get_project(project_key)
-    exported = dss_side.list_exported(project, secrets)
-    published, deployed = dss_side.deployer_state(dss, project_key, secrets)
-    all_ids = sorted({b.bundle_id for b in exported + published})
-    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=False)
-    advance(2)
+    found = _bundles(project_key, source, step, dss, secrets, False, advance)
+    actor, node_id, gc, exported, published, deployed, approvals = (
+        found.actor, found.node_id, found.gc, found.exported, found.published, found.deployed, found.approvals)
     rows = core_bundles.status_rows(exported, published, deployed, approvals)
     # The project's own sign-off, as create-approved-bundle would read it.
     params = gate.GateParams(source=source, signoff_step=step)

@@ -200,6 +200,15 @@ PERFORMANCE = Kind("evaluate-model", "performance-check", ("window",), ("window"
 KINDS = (DRIFT, FAIRNESS, PERFORMANCE)
 
 
+def kind_of(frame):
+    """The Kind whose metrics dataset ``frame`` is (by its columns), or None."""
+    present = {str(c) for c in frame.columns}
+    for kind in KINDS:
+        if all(k in present for k in kind.keys) and {"metric", "value"} <= present:
+            return kind
+    return None
+
+
 def recognise(frame, kind, extra_required=()):
     """Normalised copy of ``frame`` if it is ``kind``'s output, else InputError saying what was
     expected (or which check fits the dataset instead)."""
