@@ -12,7 +12,7 @@ import numpy as np
 from . import binary, groupstats
 from .drift.spark import _quoted
 from .errors import InputError
-from .fairness import MAX_GROUPS, FairnessCounts, _skipped_intersection, _streamed_attribute, _too_many, log
+from .fairness import MAX_GROUPS, FairnessCounts, GroupCounts, _skipped_intersection, _streamed_attribute, _too_many, log
 
 
 def _missing(df, name, F):
@@ -113,30 +113,21 @@ def counts_from_spark(df, params, dataset="scored"):
     excluded = outcomes.finish()
     if excluded:
         log.warning("%s dataset: %s", dataset, excluded)
-    attributes = []
-    for name in names:
-        if name in skipped:
-            attributes.append(_streamed_attribute(name, _Overflow(), None, overall))
-        else:
-            attributes.append(_streamed_attribute(name, indexes[name], stats[name], overall))
+    too_many = "more than {}".format(MAX_GROUPS)
+    attributes = [GroupCounts(name, [], skipped=_too_many(name, too_many)) if name in skipped else
+                  _streamed_attribute(name, indexes[name], stats[name], overall) for name in names]
     if intersect:
         name = " & ".join(names)
         if skipped:
             attributes.append(_skipped_intersection(name, skipped))
         elif combos > MAX_GROUPS:
-            from .fairness import GroupCounts
-
-            attributes.append(GroupCounts(name, [], skipped=_too_many(name, "more than {}".format(MAX_GROUPS))))
+            attributes.append(GroupCounts(name, [], skipped=_too_many(name, too_many)))
         else:
             attributes.append(_streamed_attribute(name, combo, combo_stats, overall, [indexes[n] for n in names]))
     if all(a.skipped for a in attributes):
         raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
             dataset, " ".join(a.skipped for a in attributes)))
     return FairnessCounts(attributes, excluded)
-
-
-class _Overflow:
-    overflow = True
 
 
 def _usable_columns(df, names, valid, F):
