@@ -223,6 +223,8 @@ def files(tmp_path):
     for name, n, seed in (("scored", 6000, 8), ("reference", 5000, 9)):
         frame = scored(n, seed)
         frame["time"] = frame["time"].astype("datetime64[us]")  # Spark reads no nanosecond Parquet timestamps
+        frame["predicted"] = np.where(frame.score.isna(), np.nan, (frame.score >= 0.4).astype(float))
+        frame["customer"] = np.arange(n) % 700                 # too many groups for a sensitive attribute
         frame.to_parquet(tmp_path / (name + ".parquet"), index=False)
     return tmp_path
 
@@ -261,4 +263,11 @@ def test_spark_and_pandas_engines_give_the_same_fairness_rows(files):
     assert list(spark.index) == list(streamed.index)
     assert (spark.index.get_level_values("metric") == "disparate_impact_shift").any()
     for column in TABLE_COLUMNS + ("convention",):
+        assert same(streamed, spark, column).all(), column
+    config = dict(sensitive_columns=["gender", "customer"], prediction_column="predicted")
+    streamed = _fairness(files, "pandas2", max_rows_in_memory=0, chunk_size=1000, **config)
+    spark = _fairness(files, "spark2", recipe="compute-fairness-spark", **config)
+    assert streamed.reason.str.contains("Column 'customer' has more than 500 distinct values").any()
+    assert list(spark.index) == list(streamed.index)
+    for column in TABLE_COLUMNS:
         assert same(streamed, spark, column).all(), column

@@ -31,6 +31,7 @@ SCORE_BINS = 10_000
 GRID_SIZE = SCORE_BINS + 1                       # bin 0 holds score 0; bin k the scores in (k-1, k] / SCORE_BINS
 EDGES = np.arange(GRID_SIZE) / SCORE_BINS        # correctly rounded k / SCORE_BINS: 4-decimal scores sit on edges
 MAX_GROUPS = 500
+_DENSE_LIMIT = 1 << 21   # SparseCounts adds by a dense bincount below this many keys
 _COMBO_BASE = 1 << 10   # attribute codes stay below MAX_GROUPS + 1 < 1024 while an intersection is kept
 
 
@@ -48,6 +49,14 @@ class SparseCounts:
 
     def add(self, keys, weights=None):
         if len(keys) == 0:
+            return
+        top = int(max(keys.max(), self.keys[-1] if len(self.keys) else 0)) + 1
+        if top <= _DENSE_LIMIT:  # small key space: dense bincount, no sort
+            counts = np.bincount(keys, weights=weights, minlength=top).astype("float64")
+            if len(self.keys):
+                counts[self.keys] += self.counts
+            self.keys = np.flatnonzero(counts)
+            self.counts = counts[self.keys]
             return
         keys, inverse = np.unique(keys, return_inverse=True)
         counts = np.bincount(inverse, weights=weights, minlength=len(keys)).astype("float64")

@@ -181,12 +181,14 @@ def _window_labels(series, params):
     bad = times.isna() & series.notna()
     naive = times.dt.tz_convert(None)
     if params.time_granularity == "day":
-        labels = naive.dt.strftime("%Y-%m-%d")
+        start, form = naive.dt.normalize(), "%Y-%m-%d"
     elif params.time_granularity == "week":
-        labels = (naive.dt.normalize() - pd.to_timedelta(naive.dt.dayofweek, unit="D")).dt.strftime("%Y-%m-%d")
+        start, form = naive.dt.normalize() - pd.to_timedelta(naive.dt.dayofweek, unit="D"), "%Y-%m-%d"
     else:
-        labels = naive.dt.strftime("%Y-%m")
-    return labels, bad
+        start, form = naive.dt.normalize() - pd.to_timedelta(naive.dt.day - 1, unit="D"), "%Y-%m"
+    codes, uniques = pd.factorize(start)  # format each window once, not each row
+    text = np.append(np.asarray(pd.DatetimeIndex(uniques).strftime(form), dtype=object), np.nan)
+    return pd.Series(text[codes], index=series.index, dtype=object), bad
 
 
 def _no_parseable_time(params, example):
