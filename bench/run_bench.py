@@ -1,7 +1,7 @@
 """`make bench`: our recipes through the local runtime against the peers, on the same seeded Parquet
 files, in one session. A benchmark, run on demand; never part of the tests.
 
-Every workload is a fresh subprocess; the parent measures its wall time and peak RSS (os.wait4).
+Every workload is a fresh subprocess; bench/timed.py measures its wall time and peak RSS (os.wait4).
 Ours and the peers alternate within each repetition (the order flips every repetition). The peers
 run in their own environment (build/peers, made by `make bench` from bench/peers-requirements.txt)
 and write their numbers to JSON; the parent compares them with our rows in the matching convention.
@@ -44,17 +44,13 @@ EVIDENTLY_METHODS = {"Wasserstein distance (normed)": "wasserstein_norm", "Jense
 # measuring
 # ------------------------------------------------------------------------------------------------
 def measure(command):
-    """Run ``command``; wall seconds and peak RSS (MiB) of that process (and its waited children)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    stderr = proc.stderr.read().decode(errors="replace")  # drain before waiting: logs can be long
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stderr.close()
-    if proc.returncode != 0:
-        raise RuntimeError("{} failed:\n{}".format(" ".join(command), stderr[-3000:]))
-    return wall, usage.ru_maxrss / 1024.0
+    """Run ``command`` under bench/timed.py; wall seconds and peak RSS (MiB) of that process."""
+    done = subprocess.run([sys.executable, os.path.join(HERE, "timed.py")] + command,
+                          capture_output=True, text=True, cwd=ROOT)
+    result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"exit": done.returncode}
+    if done.returncode != 0 or result["exit"] != 0:
+        raise RuntimeError("{} failed:\n{}".format(" ".join(command), done.stderr[-3000:]))
+    return result["wall"], result["peak_rss_mib"]
 
 
 def recipe(recipe_id, inputs, output, params):
