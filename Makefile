@@ -6,6 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.spark-installed
+# the peers (Evidently, fairlearn, AIF360) for `make bench` only: their own venv, never the plugin's
+PEERS := build/peers
+PEER_STAMP := $(PEERS)/.installed
+BENCH_ARGS ?=
 
 .PHONY: install test demo plugin bench clean
 
@@ -28,8 +32,15 @@ test: install $(SPARK_STAMP)
 demo: install
 	$(VENV)/bin/python demo/run_demo.py
 
-bench: install
-	$(VENV)/bin/python bench/run_bench.py
+$(PEER_STAMP): bench/peers-requirements.txt
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install -q --upgrade pip
+	$(PEERS)/bin/python -m pip install -q -r bench/peers-requirements.txt
+	touch $(PEER_STAMP)
+
+# on demand, never part of `make test`; e.g. make bench BENCH_ARGS="--rows 100000 --reps 1 --stream-rows 0 --no-doc"
+bench: install $(PEER_STAMP)
+	$(VENV)/bin/python bench/run_bench.py --peer-python $(PEERS)/bin/python $(BENCH_ARGS)
 
 # The upload zip: plugin.json at the root, only the files DSS uses (no tests, no dev tooling).
 SHIPPED := ^(plugin\.json|README\.md|CHANGELOG\.md|LICENSE|code-env|custom-recipes|python-checks|python-runnables|python-probes|parameter-sets|python-project-standards-check-specs|python-lib|resource)$$
