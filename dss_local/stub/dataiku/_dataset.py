@@ -53,7 +53,7 @@ class Dataset:
             if not limit or pq.read_metadata(self.path).num_rows <= limit:
                 return pd.read_parquet(self.path, columns=columns)
             batches, rows = [], 0  # stop reading at the limit, as DSS's stream does
-            parquet = pq.ParquetFile(self.path)
+            parquet = pq.ParquetFile(self.path, pre_buffer=False)  # no whole-row-group buffers
             for batch in parquet.iter_batches(batch_size=min(int(limit), 65536), columns=columns):
                 batches.append(batch.slice(0, int(limit) - rows))
                 rows += len(batches[-1])
@@ -74,7 +74,7 @@ class Dataset:
         if self._is_parquet:
             import pyarrow.parquet as pq
 
-            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=chunksize, columns=columns):
+            for batch in pq.ParquetFile(self.path, pre_buffer=False).iter_batches(batch_size=chunksize, columns=columns):
                 yield batch.to_pandas()
             return
         for chunk in pd.read_csv(self.path, usecols=columns, chunksize=chunksize, nrows=limit,

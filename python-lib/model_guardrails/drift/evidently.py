@@ -51,8 +51,9 @@ def hellinger(ref, cur, numeric):
         p, q = binned(ref, cur, numeric=False)
         bc = float(np.clip(np.sum(np.sqrt(p * q)), 0, 1))
         return float(np.sqrt(1 - bc))
-    keys = list(set(ref.unique()) | set(cur.unique()))
-    edges = np.histogram_bin_edges(keys, bins="sturges")  # Sturges over distinct values, not data
+    # Sturges over the distinct values, not the data (Evidently passes a list of the union of
+    # both sides' values; only their count, range and dtype matter, which union1d keeps)
+    edges = np.histogram_bin_edges(np.union1d(ref.to_numpy(), cur.to_numpy()), bins="sturges")
     h_ref = np.histogram(ref, edges, density=True)[0]
     h_cur = np.histogram(cur, edges, density=True)[0]
     width = (edges.max() - edges.min()) / (len(edges) - 1)
