@@ -79,11 +79,9 @@ def _load_profile(folder, settings, params):
     return profile
 
 
-def compute(params, config, reference_dataset, current_dataset, profile_folder, run, distributions=None):
-    """The drift metrics table, by the engine the data sizes call for. ``distributions``: a list
-    that receives each feature's binned counts, for the report."""
-    settings = EngineSettings(config)
-    warm_imports()
+def _plan(settings, params, reference_dataset, current_dataset, profile_folder):
+    """The saved profile (or None), both sides' columns and the columns to compare (checked
+    against the profile)."""
     current_columns = _names(current_dataset)
     profile = _load_profile(profile_folder, settings, params)
     reference_columns = profile.columns if profile else _names(reference_dataset)
@@ -92,6 +90,16 @@ def compute(params, config, reference_dataset, current_dataset, profile_folder, 
         log.info("Columns present on one side only, not compared: %s", ", ".join(one_sided))
     if profile:
         profile.check_features([n for n in names if n in reference_columns and n in current_columns])
+    return profile, reference_columns, current_columns, names
+
+
+def compute(params, config, reference_dataset, current_dataset, profile_folder, run, distributions=None):
+    """The drift metrics table, by the engine the data sizes call for. ``distributions``: a list
+    that receives each feature's binned counts, for the report."""
+    settings = EngineSettings(config)
+    warm_imports()
+    profile, reference_columns, current_columns, names = _plan(settings, params, reference_dataset, current_dataset,
+                                                               profile_folder)
     current = ChunkedInput(current_dataset, [n for n in names if n in current_columns], settings)
     reference = None
     if profile is None:
@@ -132,12 +140,8 @@ def compute_spark(spark, params, config, reference_dataset, current_dataset, pro
 
     settings = EngineSettings(dict({"max_rows_in_memory": 0}, **config))
     warm_imports()
-    current_columns = _names(current_dataset)
-    profile = _load_profile(profile_folder, settings, params)
-    reference_columns = profile.columns if profile else _names(reference_dataset)
-    names, one_sided = select_columns(reference_columns, current_columns, params)
-    if profile:
-        profile.check_features([n for n in names if n in reference_columns and n in current_columns])
+    profile, reference_columns, current_columns, names = _plan(settings, params, reference_dataset, current_dataset,
+                                                               profile_folder)
     current = dataframe(spark, current_dataset, [n for n in names if n in current_columns])
     reference = None if profile else dataframe(spark, reference_dataset, [n for n in names if n in reference_columns])
     limit = settings.max_rows_in_memory
