@@ -104,9 +104,10 @@ def compute(params, config, reference_dataset, current_dataset, profile_folder, 
     reference = None
     if profile is None:
         reference = ChunkedInput(reference_dataset, [n for n in names if n in reference_columns], settings)
-    if reference is not None and reference.frame is not None and current.frame is not None and profile_folder is None:
+    both_fit = reference is not None and reference.frame is not None and current.frame is not None
+    if both_fit and profile_folder is None:
         return compute_drift(reference.frame, current.frame, params, run, distributions)  # exact, in memory
-    if params.convention == "evidently":
+    if params.convention == "evidently" and not both_fit:
         raise ConfigError("max_rows_in_memory", settings.max_rows_in_memory,
                           "at least the row count of both datasets with convention 'evidently' (Evidently bins "
                           "over the pooled reference and current values, which needs them in memory)" if profile is None
@@ -124,8 +125,8 @@ def compute(params, config, reference_dataset, current_dataset, profile_folder, 
         if profile_folder is not None:
             profile_folder.upload_data(PROFILE_FILE, profile.to_json().encode("utf-8"))
             log.info("Saved the reference profile to %s/%s", profile_folder.get_name(), PROFILE_FILE)
-    if current.frame is not None and reference is not None and reference.frame is not None:
-        return compute_drift(reference.frame, current.frame, params, run, distributions)  # both fit: exact path
+    if both_fit:  # the profile is saved for later runs; this one is computed exactly
+        return compute_drift(reference.frame, current.frame, params, run, distributions)
     side = streaming.stream_current(profile, names, current.chunks())
     if not side.columns:
         side.columns = [n for n in current_columns]
