@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 PROFILE_FORMAT = 1
 GRID_SUB_BINS = 200       # equal-width sub-bins per PSI bin: the grid KS and Wasserstein are bracketed on
 SELECT_BINS = 4096        # histogram resolution of one order-statistic search pass
-SELECT_COLLECT = 200_000  # collect the values of a search interval once it holds at most this many
+SELECT_COLLECT = 20_000   # collect the values of a search interval once it holds at most this many
 SELECT_MAX_PASSES = 6     # after this many narrowing passes, collect distinct values with counts
 
 
@@ -442,8 +442,8 @@ def _search_pass(read_chunks, targets):
     for key, t in targets.items():
         collect = t.get("count", np.inf) <= SELECT_COLLECT or t["passes"] >= SELECT_MAX_PASSES
         cuts = None if collect else np.linspace(t["lo"], t["hi"], SELECT_BINS + 1)[1:-1]
-        work[key] = dict(collect=collect, cuts=cuts, counts=np.zeros(SELECT_BINS, dtype="int64"), values={},
-                         lo=np.inf, hi=-np.inf)
+        work[key] = dict(collect=collect, cuts=cuts, counts=np.zeros(SELECT_BINS, dtype="int64"), values=[],
+                         weights=[], lo=np.inf, hi=-np.inf)
     names = sorted({k[0] for k in targets})
     for chunk in read_chunks():
         if len(chunk) == 0:
@@ -461,10 +461,10 @@ def _search_pass(read_chunks, targets):
             x = x[(x > t["low"]) & (x <= t["high"])]
             if len(x) == 0:
                 continue
-            if w["collect"]:
+            if w["collect"]:  # distinct values with counts, as numpy arrays (16 bytes each)
                 uniques, counts = np.unique(x, return_counts=True)
-                for u, c in zip(uniques.tolist(), counts.tolist()):
-                    w["values"][u] = w["values"].get(u, 0) + c
+                w["values"].append(uniques)
+                w["weights"].append(counts)
             else:
                 w["counts"] += np.bincount(np.searchsorted(w["cuts"], x, side="left"), minlength=SELECT_BINS)
     for key, w in work.items():
@@ -472,12 +472,10 @@ def _search_pass(read_chunks, targets):
         t["passes"] += 1
         offset = key[1] - t["start"]
         if w["collect"]:
-            seen = 0
-            for value in sorted(w["values"]):
-                seen += w["values"][value]
-                if seen > offset:
-                    t["value"] = value
-                    break
+            if w["values"]:
+                values, where = np.unique(np.concatenate(w["values"]), return_inverse=True)
+                seen = np.cumsum(np.bincount(where.ravel(), weights=np.concatenate(w["weights"])))
+                t["value"] = float(values[int(np.searchsorted(seen, offset, side="right"))])
             continue
         cumulative = np.cumsum(w["counts"])
         b = int(np.searchsorted(cumulative, offset, side="right"))
