@@ -71,32 +71,58 @@ def _parse_uniques(series, counts=None):
     return int(counts.to_numpy()[bad].sum()), [str(v) for v in counts.index[bad][:3]], int(counts.to_numpy()[~bad].sum())
 
 
-def type_feature(name, reference, current, forced=None):
-    """Decide the feature type of one column and convert both sides accordingly."""
+def value_kind(series):
+    """How a column's values are stored: "bool", "number" or "text"."""
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    return "number" if pd.api.types.is_numeric_dtype(series) else "text"
+
+
+def decide_type(name, kinds, forced, scan):
+    """The feature-type rule every engine applies (in memory, streaming, Spark).
+
+    ``kinds``: the value kinds seen in the column (see value_kind); ``forced``: NUMERIC,
+    CATEGORICAL or None; ``scan()``: (count of values that are not numbers, a few of them, count
+    of values that are numbers), called only for text columns. Returns (type, notes, error)."""
     if forced == CATEGORICAL:
-        return Feature(name, CATEGORICAL, _text(reference), _text(current), ["forced categorical"])
-    numeric_dtypes = all(pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
-                         for s in (reference, current))
-    if numeric_dtypes:
-        return Feature(name, NUMERIC, reference, current)  # original dtype: Evidently's bins depend on it
-    if any(pd.api.types.is_bool_dtype(s) for s in (reference, current)) and forced != NUMERIC:
-        return Feature(name, CATEGORICAL, _text(reference), _text(current), ["boolean values"])
-    counts = [s.value_counts(dropna=True) for s in (reference, current)]
-    scans = [_parse_uniques(s, c) for s, c in zip((reference, current), counts)]
-    n_bad = scans[0][0] + scans[1][0]
+        return CATEGORICAL, ["forced categorical"], ""
+    if kinds <= {"number"}:
+        return NUMERIC, [], ""
+    if "bool" in kinds and forced != NUMERIC:
+        return CATEGORICAL, ["boolean values"], ""
+    n_bad, examples, n_numbers = scan()
     if n_bad == 0:
-        note = "forced numeric" if forced == NUMERIC else "numbers stored as text were parsed as numbers"
-        parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in (reference, current)]
-        return Feature(name, NUMERIC, parsed[0], parsed[1], [note])
-    examples = ", ".join(repr(v) for v in (scans[0][1] + scans[1][1])[:3])
+        return NUMERIC, ["forced numeric" if forced == NUMERIC else "numbers stored as text were parsed as numbers"], ""
+    shown = ", ".join(repr(v) for v in list(examples)[:3])
     if forced == NUMERIC:
-        return Feature(name, NUMERIC, error="column '{}' is listed in numeric_columns but {} values are not "
-                       "numbers (e.g. {})".format(name, n_bad, examples))
-    n_numbers = scans[0][2] + scans[1][2]
+        return NUMERIC, [], ("column '{}' is listed in numeric_columns but {} values are not numbers (e.g. {})"
+                             .format(name, n_bad, shown))
     notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
-        n_numbers, n_bad, examples)] if n_numbers else []
+        n_numbers, n_bad, shown)] if n_numbers else []
+    return CATEGORICAL, notes, ""
+
+
+def type_feature(name, reference, current, forced=None):
+    """Decide the feature type of one column (decide_type) and convert both sides accordingly."""
+    sides = (reference, current)
+    kinds = {value_kind(s) for s in sides}
+    counts = []
+
+    def scan():
+        counts.extend(s.value_counts(dropna=True) for s in sides)
+        scans = [_parse_uniques(s, c) for s, c in zip(sides, counts)]
+        return scans[0][0] + scans[1][0], scans[0][1] + scans[1][1], scans[0][2] + scans[1][2]
+
+    feature_type, notes, error = decide_type(name, kinds, forced, scan)
+    if error:
+        return Feature(name, feature_type, error=error)
+    if feature_type == NUMERIC:
+        if kinds <= {"number"}:
+            return Feature(name, NUMERIC, reference, current, notes)  # original dtype: Evidently's bins depend on it
+        parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in sides]
+        return Feature(name, NUMERIC, parsed[0], parsed[1], notes)
     texts = (_text(reference), _text(current))
-    reuse = tuple(counts) if all(t is s for t, s in zip(texts, (reference, current))) else None
+    reuse = tuple(counts) if counts and all(t is s for t, s in zip(texts, sides)) else None
     return Feature(name, CATEGORICAL, texts[0], texts[1], notes, counts=reuse)
 
 

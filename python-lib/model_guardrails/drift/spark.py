@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import CATEGORICAL, NUMERIC
-from .prepare import _text
+from .prepare import _text, decide_type
 from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, _forced, make_grid,
                         profile_settings)
 
@@ -33,31 +33,21 @@ def _kind(data_type):
 
 
 def _type(df, name, params):
+    """decide_type on the Spark schema; text columns are scanned with one aggregation."""
     from pyspark.sql import functions as F
 
-    kind, forced = _kind(df.schema[name].dataType), _forced(name, params)
-    if forced == CATEGORICAL:
-        return FeatureProfile(name, CATEGORICAL, ["forced categorical"])
-    if kind == "number":
-        return FeatureProfile(name, NUMERIC)
-    if kind == "bool" and forced != NUMERIC:
-        return FeatureProfile(name, CATEGORICAL, ["boolean values"])
-    col = F.col(_quoted(name)).cast("string")
-    parsed = F.expr("try_cast({} AS double)".format(_quoted(name)))
-    row = df.agg(F.sum(F.when(col.isNotNull() & parsed.isNull(), 1).otherwise(0)).alias("bad"),
-                 F.sum(F.when(parsed.isNotNull(), 1).otherwise(0)).alias("numbers")).first()
-    bad, numbers = int(row["bad"] or 0), int(row["numbers"] or 0)
-    if bad == 0:
-        return FeatureProfile(name, NUMERIC, ["forced numeric" if forced == NUMERIC else
-                                              "numbers stored as text were parsed as numbers"])
-    examples = [r[0] for r in df.where(col.isNotNull() & parsed.isNull()).select(col).distinct().limit(3).collect()]
-    shown = ", ".join(repr(v) for v in examples)
-    if forced == NUMERIC:
-        return FeatureProfile(name, NUMERIC, error="column '{}' is listed in numeric_columns but {} values are not "
-                              "numbers (e.g. {})".format(name, bad, shown))
-    notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
-        numbers, bad, shown)] if numbers else []
-    return FeatureProfile(name, CATEGORICAL, notes)
+    def scan():
+        col = F.col(_quoted(name)).cast("string")
+        parsed = F.expr("try_cast({} AS double)".format(_quoted(name)))
+        row = df.agg(F.sum(F.when(col.isNotNull() & parsed.isNull(), 1).otherwise(0)).alias("bad"),
+                     F.sum(F.when(parsed.isNotNull(), 1).otherwise(0)).alias("numbers")).first()
+        bad = int(row["bad"] or 0)
+        examples = ([r[0] for r in df.where(col.isNotNull() & parsed.isNull()).select(col).distinct().limit(3).collect()]
+                    if bad else [])
+        return bad, examples, int(row["numbers"] or 0)
+
+    feature_type, notes, error = decide_type(name, {_kind(df.schema[name].dataType)}, _forced(name, params), scan)
+    return FeatureProfile(name, feature_type, notes, error)
 
 
 def _as_double(name):

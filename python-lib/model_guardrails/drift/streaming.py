@@ -26,9 +26,9 @@ import pandas as pd
 from ..errors import InputError
 from .categorical import aligned_counts, metrics_from_counts
 from .metrics import CATEGORICAL, NUMERIC
-from .numeric import (KS_EXACT_MAX_N, binned_metrics, bin_counts, ks_pvalue_asymptotic, no_values, normalised,
+from .numeric import (KS_EXACT_MAX_N, binned_metrics, ks_pvalue_asymptotic, no_values, normalised,
                       quantile_edges, Sample)
-from .prepare import Feature, _parse_uniques, _text, missing_side_error, type_feature
+from .prepare import Feature, _parse_uniques, _text, decide_type, missing_side_error, type_feature, value_kind
 
 log = logging.getLogger(__name__)
 
@@ -335,8 +335,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
             if name not in chunk.columns or len(chunk) == 0:
                 continue
             series = chunk[name]
-            kind = ("bool" if pd.api.types.is_bool_dtype(series) else
-                    "number" if pd.api.types.is_numeric_dtype(series) else "text")
+            kind = value_kind(series)
             kinds.setdefault(name, set()).add(kind)
             if kind == "text" and series.notna().any():
                 n_bad, ex, n_num = _parse_uniques(series)
@@ -383,23 +382,9 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
 
 
 def _type_from_scan(name, kinds, n_bad, n_numbers, examples, forced):
-    """type_feature's rule, from what pass 1 saw of the whole column."""
-    if forced == CATEGORICAL:
-        return FeatureProfile(name, CATEGORICAL, ["forced categorical"])
-    if kinds <= {"number"}:
-        return FeatureProfile(name, NUMERIC)
-    if "bool" in kinds and forced != NUMERIC:
-        return FeatureProfile(name, CATEGORICAL, ["boolean values"])
-    if n_bad == 0:
-        return FeatureProfile(name, NUMERIC, ["forced numeric" if forced == NUMERIC else
-                                              "numbers stored as text were parsed as numbers"])
-    shown = ", ".join(repr(v) for v in examples[:3])
-    if forced == NUMERIC:
-        return FeatureProfile(name, NUMERIC, error="column '{}' is listed in numeric_columns but {} values are not "
-                              "numbers (e.g. {})".format(name, n_bad, shown))
-    notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
-        n_numbers, n_bad, shown)] if n_numbers else []
-    return FeatureProfile(name, CATEGORICAL, notes)
+    """decide_type from what pass 1 saw of the whole column."""
+    feature_type, notes, error = decide_type(name, kinds, forced, lambda: (n_bad, examples, n_numbers))
+    return FeatureProfile(name, feature_type, notes, error)
 
 
 def _exact_edges(read_chunks, numeric, psi_bins):
