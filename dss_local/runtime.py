@@ -135,23 +135,36 @@ def _checked_object(flow, on_path):
     return (dataiku.Folder if os.path.isdir(on_path) else dataiku.Dataset)(flow.state["inputs"][0]["fullName"])
 
 
+@contextlib.contextmanager
+def _attached(kind, code_file, component_id, on_path, role, config, plugin_config, plugin_dir):
+    """Inside the stand-in flow, a loader of (process, checked object) for a check or probe
+    attached to the dataset (file) or managed folder (directory) at ``on_path``; DSS injects the
+    module globals ``config`` (defaults filled) and ``plugin_config``."""
+    plugin_dir = plugin_dir or find_plugin_dir()
+    folder, descriptor = load_descriptor(plugin_dir, kind, component_id)
+    if not os.path.exists(on_path):
+        raise IOError("--on {}: no such file or folder.".format(on_path))
+    with component_context(plugin_dir) as flow:
+        _register(flow, [(role, on_path)], "inputs")
+
+        def load():
+            module = runpy.run_path(os.path.join(folder, code_file), init_globals={
+                "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
+            return module["process"], _checked_object(flow, on_path)
+        yield load
+
+
 def run_check(check_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None):
     """Run python-checks/<check_id>/check.py's process() on the dataset (file) or managed folder
     (directory) at ``on_path``; returns (outcome, message).
 
     As DSS does for data-quality rules, an exception in check.py is an ERROR outcome whose message
     names it; so is a return value that is not OK / WARNING / ERROR (or such a pair)."""
-    plugin_dir = plugin_dir or find_plugin_dir()
-    folder, descriptor = load_descriptor(plugin_dir, "python-checks", check_id)
-    if not os.path.exists(on_path):
-        raise IOError("--on {}: no such file or folder.".format(on_path))
-    with component_context(plugin_dir) as flow:
-        _register(flow, [("checked", on_path)], "inputs")
+    with _attached("python-checks", "check.py", check_id, on_path, "checked", config, plugin_config,
+                   plugin_dir) as load:
         try:
-            target = _checked_object(flow, on_path)
-            module = runpy.run_path(os.path.join(folder, "check.py"), init_globals={
-                "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
-            result = module["process"]({}, target, partition_id)
+            process, target = load()
+            result = process({}, target, partition_id)
         except Exception as exc:
             log.debug("check %s raised", check_id, exc_info=True)
             return "ERROR", "{} raised {}: {}".format(check_id, type(exc).__name__, exc)
@@ -173,16 +186,10 @@ def _as_outcome(check_id, result):
 def run_probe(probe_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None):
     """Run python-probes/<probe_id>/probe.py's process() on the dataset at ``on_path``; returns
     {metric name: (value, type)} as DSS would store it (the type inferred when not given)."""
-    plugin_dir = plugin_dir or find_plugin_dir()
-    folder, descriptor = load_descriptor(plugin_dir, "python-probes", probe_id)
-    if not os.path.exists(on_path):
-        raise IOError("--on {}: no such file or folder.".format(on_path))
-    with component_context(plugin_dir) as flow:
-        _register(flow, [("probed", on_path)], "inputs")
-        target = _checked_object(flow, on_path)
-        module = runpy.run_path(os.path.join(folder, "probe.py"), init_globals={
-            "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
-        result = module["process"](target, partition_id)
+    with _attached("python-probes", "probe.py", probe_id, on_path, "probed", config, plugin_config,
+                   plugin_dir) as load:
+        process, target = load()
+        result = process(target, partition_id)
         from dataiku.metric import infer_type
 
         values = result if isinstance(result, dict) else {"value": result}
