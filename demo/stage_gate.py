@@ -2,11 +2,13 @@
 
     python demo/stage_gate.py [OUTPUT_DIR]
 
-Starts the emulator on a free loopback port with project FRAUD_DETECTION governed by a Govern
-project whose sign-off on step 'review' is WAITING_FOR_APPROVAL; runs create-approved-bundle (it
-refuses), approves the sign-off in the emulator state, runs it again (bundle created and
-published), prunes (dry run, then for real) and writes the governance status. The HTML results go
-to OUTPUT_DIR; the returned lines summarise what happened.
+Starts the emulator on a free loopback port with project FRAUD_DETECTION laid out as Govern's
+standard templates lay it out: the Govern model version governing saved model fraud_model's active
+version has its sign-off on step 'review' WAITING_FOR_APPROVAL. Runs create-approved-bundle (it
+refuses), approves that sign-off in the emulator state, runs it again (bundle created; publication
+waits for the review of the Govern bundle governing it), approves that review, publishes with
+publish-approved-bundle, prunes (dry run, then for real) and writes the governance status. The HTML
+results go to OUTPUT_DIR; the returned lines summarise what happened.
 """
 import json
 import os
@@ -18,6 +20,7 @@ for path in (os.path.join(ROOT, "python-lib"), ROOT):
         sys.path.insert(0, path)
 
 from dss_local.emulator import Emulator, demo_state  # noqa: E402
+from dss_local.emulator.state import MODEL_VERSION_ARTIFACT, sync_bundle  # noqa: E402
 from dss_local.macro import run_macro  # noqa: E402
 from model_guardrails.errors import GuardrailsError  # noqa: E402
 
@@ -27,7 +30,8 @@ GOVERN_KEY = "govern-demo-key"
 
 
 def _old_bundles(state):
-    """Three earlier, manually created bundles; the oldest is deployed to production."""
+    """Three earlier, manually created bundles, synced to Govern whose reviews never started; the
+    oldest is deployed to production."""
     project = state["dss"]["projects"][PROJECT]
     deployer = state["dss"]["deployer"]
     deployer["projects"][PROJECT] = {"packages": []}
@@ -39,6 +43,7 @@ def _old_bundles(state):
             "exportUserInfo": {"exportedBy": "data.scientist", "exportedOn": base + i * day, "releaseNotes": ""}}})
         deployer["projects"][PROJECT]["packages"].append(
             {"id": bundle_id, "publishedOn": base + i * day + 3600000, "publishedBy": "data.scientist"})
+        sync_bundle(state, PROJECT, bundle_id)
     deployer["deployments"]["fraud-detection-prod"] = {
         "publishedProjectKey": PROJECT, "infraId": "production", "bundleId": "v0.1"}
     deployer["infras"]["production"] = {"stage": "production", "governCheckPolicy": "PREVENT"}
@@ -70,18 +75,24 @@ def run(output_dir):
         except GuardrailsError as refusal:
             lines.append("gate refused (sign-off waiting): {}".format(refusal))
 
-        emu.state.set_signoff("ar.2", "review", "APPROVED", approver="risk.officer",
+        emu.state.set_signoff(MODEL_VERSION_ARTIFACT, "review", "APPROVED", approver="risk.officer",
                               comment="Drift and fairness evidence reviewed.")
-        lines.append("Govern: sign-off on step 'review' approved by risk.officer (emulator state)")
+        lines.append("Govern: model version sign-off on step 'review' approved by risk.officer (emulator state)")
         path = write("gate_approved.html", macro("create-approved-bundle", **gate_config))
         state = emu.state.snapshot()
         created = state["dss"]["projects"][PROJECT]["bundles"][-1]["bundleId"]
-        published = [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]]
-        lines.append("gate approved: bundle {} created and {} -> {}".format(
-            created, "published to the Project Deployer" if created in published else "NOT published", path))
+        lines.append("gate approved: bundle {} created, waiting for its Govern bundle review before "
+                     "publication -> {}".format(created, path))
+        governed = [a for a in state["govern"]["artifacts"].values() if a["fields"].get("bundle_id") == created]
+        emu.state.set_signoff(governed[0]["fields"]["governed_by"], "review", "APPROVED", approver="deploy.manager")
+        path = write("publish.html", macro("publish-approved-bundle"))
+        published = [p["id"] for p in emu.state.snapshot()["dss"]["deployer"]["projects"][PROJECT]["packages"]]
+        lines.append("Govern bundle review approved by deploy.manager; publish-approved-bundle: {} -> {}".format(
+            "published to the Project Deployer" if created in published else "NOT published", path))
         with open(os.path.join(output_dir, "gate.json"), "w") as f:  # for the model-health report
             json.dump({"bundle_id": created, "approval": {"status": "APPROVED", "approver": "risk.officer",
-                                                          "step": "review", "item": "Govern project ar.2"}}, f)
+                                                          "step": "review",
+                                                          "item": "Govern model version " + MODEL_VERSION_ARTIFACT}}, f)
 
         path = write("prune_dry_run.html", macro("prune-bundles", keep=2))
         lines.append("prune (dry run, keep 2): nothing deleted -> {}".format(path))

@@ -97,38 +97,117 @@ def _bundle(bundle_id, day, location="design", notes=""):
     return b.BundleInfo(bundle_id, location, created_ms=day * 86400000.0, release_notes=notes)
 
 
+def _approvals(approved=(), not_approved=(), unknown=()):
+    out = {i: b.BundleApproval(gate.APPROVED, "APPROVED") for i in approved}
+    out.update({i: b.BundleApproval(b.NOT_APPROVED, "NOT_STARTED") for i in not_approved})
+    out.update({i: b.BundleApproval(b.UNKNOWN, note="Govern has no item for bundle " + i) for i in unknown})
+    return out
+
+
 def test_prune_keeps_newest_deployed_and_newest_approved():
     exported = [_bundle("v{}".format(i), i) for i in range(1, 8)]
     published = [_bundle("v{}".format(i), i, "deployer") for i in (1, 2, 6, 7)]
-    plan = b.plan_prune(exported, published, deployed={"v1": ["prod"]}, approved_ids={"v2", "v3"}, keep=2)
+    approvals = _approvals(approved={"v2"}, not_approved={"v1", "v4", "v5", "v6", "v7"})
+    plan = b.plan_prune(exported, published, {"v1": ["prod"]}, approvals, {"v3"}, keep=2)
     deleted = {(i.location, i.bundle_id) for i in plan if i.action == "delete"}
     assert deleted == {("design", "v2"), ("design", "v4"), ("design", "v5"), ("deployer", "v2")}
     reasons = {(i.location, i.bundle_id): i.reason for i in plan}
     assert reasons[("design", "v1")] == "used by deployment prod"
     assert reasons[("deployer", "v1")] == "used by deployment prod"
-    assert reasons[("design", "v3")] == "newest approved bundle"  # v3 is newer than v2
+    assert reasons[("design", "v3")] == "newest approved bundle"  # gate record; v3 is newer than v2
+
+
+def test_prune_keeps_every_bundle_whose_approval_is_unknown():
+    """Issue 11 item 1: 'not found' or an unreadable answer is never 'not approved'."""
+    exported = [_bundle("v{}".format(i), i) for i in range(1, 6)]
+    approvals = _approvals(not_approved={"v1", "v2"}, unknown={"v3", "v4", "v5"})
+    plan = b.plan_prune(exported, [], {}, approvals, set(), keep=1)
+    assert {i.bundle_id for i in plan if i.action == "delete"} == {"v1", "v2"}
+    reasons = {i.bundle_id: i.reason for i in plan}
+    assert reasons["v4"].startswith("approval could not be established (Govern has no item for bundle v4)")
+    plan = b.plan_prune(exported, [], {}, {}, set(), keep=1)  # nothing looked up: nothing deleted
+    assert {i.action for i in plan} == {"keep"}
 
 
 def test_prune_never_deletes_undated_or_unsafe_ids():
     exported = [_bundle("new", 9), b.BundleInfo("undated", "design", None), _bundle("bad/id", 1)]
-    plan = b.plan_prune(exported, [], {}, set(), keep=1)
+    plan = b.plan_prune(exported, [], {}, _approvals(not_approved={"new", "undated", "bad/id"}), set(), keep=1)
     assert [i.action for i in plan] == ["keep", "keep", "keep"]
 
 
 def test_status_flags_published_or_deployed_without_approval():
-    exported = [_bundle("gated", 3, notes=gate.GATE_MARKER + " on ..."), _bundle("manual", 2), _bundle("draft", 1)]
+    exported = [_bundle("gated", 3), _bundle("manual", 2), _bundle("draft", 1)]
     published = [_bundle("gated", 3, "deployer"), _bundle("manual", 2, "deployer")]
-    rows = b.status_rows(exported, published, {"manual": ["prod"]}, {})
+    rows = b.status_rows(exported, published, {"manual": ["prod"]}, {}, {"gated"})
     flags = {r.bundle_id: r.flag for r in rows}
     assert flags == {"gated": "", "manual": "DEPLOYED WITHOUT APPROVAL", "draft": ""}
-    rows = b.status_rows(exported, published, {}, {"manual": b.BundleApproval(status="APPROVED")})
-    assert {r.bundle_id: r.flag for r in rows}["manual"] == ""
+    rows = b.status_rows(exported, published, {}, _approvals(approved={"manual"}), set())
+    assert {r.bundle_id: r.flag for r in rows} == {"gated": "PUBLISHED WITHOUT APPROVAL", "manual": "", "draft": ""}
 
 
 def test_evidence():
     ok, lines = gate.evaluate_evidence({"drift": [{"name": "drift", "outcome": "WARNING"}]})
     assert ok
+    ok, lines = gate.evaluate_evidence({"drift": [{"name": "drift", "outcome": "WARNING"}]}, allow_warning=False)
+    assert not ok and "outcome WARNING" in lines[0]
     ok, lines = gate.evaluate_evidence({"drift": [{"name": "psi", "outcome": "ERROR", "message": "psi=0.4"}]})
     assert not ok and "ERROR" in lines[0] and "psi=0.4" in lines[0]
     ok, lines = gate.evaluate_evidence({"drift": []})
     assert not ok and "no check" in lines[0]
+
+
+@pytest.mark.parametrize("outcome", ["EMPTY", "FAILED", "SKIPPED", "", None, "SOMETHING_NEW"])
+def test_evidence_refuses_every_outcome_it_cannot_read_as_passing(outcome):
+    """Issue 11 item 2: only OK and WARNING pass; the refusal names the dataset, rule and outcome."""
+    ok, lines = gate.evaluate_evidence({"drift_metrics": [{"name": "drift-check", "outcome": "OK"},
+                                                          {"name": "psi-rule", "outcome": outcome}]})
+    assert not ok
+    assert lines[0].startswith("dataset drift_metrics: rule 'psi-rule' outcome {}".format(outcome or "missing"))
+
+
+def test_signoff_steps_read_both_shapes():
+    assert gate.signoff_steps([{"signoffId": {"artifactId": "ar.6", "stepId": "review"}, "status": "APPROVED"},
+                               {"stepId": "approval"}]) == ["review", "approval"]
+    for bad in ({"signoffs": []}, [{"status": "APPROVED"}], ["review"]):
+        with pytest.raises(ValueError):
+            gate.signoff_steps(bad)
+
+
+def test_every_signoff_of_the_item_must_approve():
+    approved = signoff("APPROVED", "APPROVED")
+    assert gate.decide_signoffs([("review", approved), ("approval", approved)], ITEM).approved
+    decision = gate.decide_signoffs([("review", approved), ("approval", signoff("WAITING_FOR_APPROVAL"))], ITEM)
+    assert not decision.approved and decision.reason.startswith("1 of the 2 sign-offs")
+    decision = gate.decide_signoffs([], ITEM)
+    assert not decision.approved and decision.code == gate.REFUSE_NO_SIGNOFF and "no sign-off" in decision.reason
+
+
+def test_release_notes_fit_the_url_and_say_where_they_were_cut():
+    from urllib.parse import quote_plus
+
+    short, cut = gate.fit_release_notes("Quarterly retrain")
+    assert (short, cut) == ("Quarterly retrain", False)
+    text = "Änderung & Größe: " * 2000  # encodes to ~3x its length
+    notes, cut = gate.fit_release_notes(text)
+    assert cut and len(quote_plus(notes)) <= gate.RELEASE_NOTES_MAX_ENCODED
+    assert text.startswith(notes[:notes.index("\n[Cut here")]) and "36000 characters" in notes
+
+
+def test_a_query_in_the_govern_url_is_never_echoed():
+    with pytest.raises(ConfigError) as err:
+        gate.parse_govern_connection({"govern_url": "https://govern.example.com/?apiKey=s3cr3t", "api_key": "k"})
+    assert "s3cr3t" not in str(err.value) and "<hidden>" in str(err.value)
+
+
+def test_approval_record():
+    from model_guardrails import ledger
+
+    approved = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
+    record = ledger.entry("FRAUD_DETECTION", "b1", approved, ITEM, "ds", NOW)
+    variables = ledger.written({"standard": {"x": 1}, "local": {}}, record)
+    assert variables["standard"] == {"x": 1} and ledger.gate_approved(ledger.read(variables)["b1"])
+    variables = ledger.written(variables, ledger.with_state(record, ledger.EXPORT_FAILED))
+    assert not ledger.gate_approved(ledger.read(variables)["b1"])
+    with pytest.raises(ValueError, match="unreadable entry"):
+        ledger.read({"standard": {}, "local": {ledger.VARIABLE: {"b1": {"bundleId": "other"}}}})
+    assert ledger.read({"standard": {}, "local": {}}) == {}

@@ -12,11 +12,14 @@ import pytest
 from dataikuapi.utils import DataikuException
 
 from dss_local.emulator import signoff
+from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
 from dss_local.macro import run_project_standards_check
 from gate_fixtures import (DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, bundles, connection, emu,  # noqa: F401
                            run)
-from model_guardrails import gate
+from model_guardrails import gate, ledger
 from model_guardrails.errors import GuardrailsError
+
+pytestmark = pytest.mark.client_matrix
 
 ERROR_500_HTML = "<html><body><h1>HTTP ERROR 500</h1></body></html>"
 
@@ -39,28 +42,77 @@ def refused(emu, logs, code, **config):
     return str(err.value)
 
 
+MODEL_VERSION = "saved model version FRAUD_DETECTION.fraud_model/v2"
+
+
 def approve(emu, final="APPROVED"):
-    emu.state.set_signoff("ar.2", "review", "APPROVED", approver="risk.officer", comment="fine",
+    emu.state.set_signoff(MODEL_VERSION_ARTIFACT, "review", "APPROVED", approver="risk.officer", comment="fine",
                           final_status=final)
+
+
+def records(emu):
+    local = emu.state.snapshot()["dss"]["projects"][PROJECT]["variables"]["local"]
+    return local.get(ledger.VARIABLE, {})
+
+
+def govern_bundle(emu, bundle_id):
+    """The Govern bundle the emulator's sync created for ``bundle_id``."""
+    artifacts = emu.state.snapshot()["govern"]["artifacts"].values()
+    (item,) = [a for a in artifacts if a["fields"].get(gate.FIELD_BUNDLE_ID) == bundle_id]
+    return item["fields"]["governed_by"]
 
 
 # -- approve --------------------------------------------------------------------------------
 
-def test_approved_creates_and_publishes_the_bundle(emu, all_logs):
+def test_standard_templates_model_version_approves_bundle_review_publishes(emu, all_logs):
+    """Issue 10: creation gated on the Govern model version, publication on the Govern bundle."""
     approve(emu)
     html = run(emu, publish=True, release_notes="Quarterly retrain")
     state = emu.state.snapshot()
     (bundle,) = state["dss"]["projects"][PROJECT]["bundles"]
-    assert bundle["bundleId"].startswith("FRAUD_DETECTION-v1.0-approved-")
-    notes = bundle["exportManifest"]["exportUserInfo"]["releaseNotes"]
-    assert notes.startswith("Quarterly retrain") and "risk.officer" in notes and gate.GATE_MARKER in notes
-    assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == [bundle["bundleId"]]
+    bundle_id = bundle["bundleId"]
+    assert bundle_id.startswith("FRAUD_DETECTION-v1.0-approved-")
+    assert "CREATED, WAITING FOR GOVERN REVIEW" in html and "NOT_STARTED" in html
+    assert PROJECT not in state["dss"]["deployer"]["projects"]  # nothing published while the review waits
+    record = records(emu)[bundle_id]
+    assert (record["state"], record["approver"], record["governArtifactId"]) == ("exported", "risk.officer", "ar.6")
+    assert record["publication"]["status"] == ledger.WAITING_FOR_REVIEW
     decision, outcome = audit(emu)
-    assert (decision["decision"], decision["approver"], decision["bundleId"]) == ("APPROVE", "risk.officer",
-                                                                                bundle["bundleId"])
-    assert outcome["action"] == "published"
+    assert (decision["decision"], decision["approver"], decision["bundleId"]) == ("APPROVE", "risk.officer", bundle_id)
+    assert outcome["action"] == "exported"
+    with pytest.raises(GuardrailsError, match="Publication of bundle .* refused: .*NOT_STARTED"):
+        run(emu, "publish-approved-bundle")
+    emu.state.set_signoff(govern_bundle(emu, bundle_id), "review", "APPROVED", approver="deploy.manager")
+    html = run(emu, "publish-approved-bundle")
+    state = emu.state.snapshot()
+    assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == [bundle_id]
+    assert "PUBLISHED" in html and records(emu)[bundle_id]["publication"]["status"] == ledger.PUBLISHED
+    assert audit(emu)[-1]["action"] == "published"
+    with pytest.raises(GuardrailsError, match="no bundle created by create-approved-bundle waits"):
+        run(emu, "publish-approved-bundle")
+    assert_no_secret(emu, all_logs, html)
+
+
+def test_bundle_approved_at_sync_is_published_at_once(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["govern"].__setitem__("new_bundle_signoff", "APPROVED"))
+    html = run(emu, publish=True, release_notes="Quarterly retrain")
+    state = emu.state.snapshot()
+    (bundle,) = state["dss"]["projects"][PROJECT]["bundles"]
+    notes = bundle["exportManifest"]["exportUserInfo"]["releaseNotes"]
+    assert notes.startswith("Quarterly retrain") and "risk.officer" in notes
+    assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == [bundle["bundleId"]]
+    assert audit(emu)[-1]["action"] == "published"
     assert 'class="mg-gate"' in html and "APPROVED" in html and bundle["bundleId"] in html
     assert_no_secret(emu, all_logs, html)
+
+
+def test_publish_refuses_a_bundle_the_gate_did_not_create(emu, all_logs):
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["bundles"].append(
+        {"bundleId": "manual", "exportManifest": {"exportUserInfo": {"exportedOn": 1}}}))
+    with pytest.raises(GuardrailsError, match="was not created by create-approved-bundle"):
+        run(emu, "publish-approved-bundle", bundle_id="manual")
+    assert PROJECT not in emu.state.snapshot()["dss"]["deployer"]["projects"]
 
 
 def test_dry_run_decides_and_audits_without_creating(emu, all_logs):
@@ -80,7 +132,7 @@ def test_collision_with_an_existing_bundle_refuses(emu, all_logs):
 
 
 def test_final_approval_can_be_waived(emu, all_logs):
-    emu.state.update(lambda d: d["govern"]["signoffs"]["ar.2"].__setitem__("review", signoff("APPROVED")))
+    emu.state.update(lambda d: d["govern"]["signoffs"]["ar.6"].__setitem__("review", signoff("APPROVED")))
     refused(emu, all_logs, gate.REFUSE_FINAL)
     run(emu, require_final_approval=False)
     assert len(bundles(emu)) == 1
@@ -91,9 +143,9 @@ def test_final_approval_can_be_waived(emu, all_logs):
 @pytest.mark.parametrize("status", ["NOT_STARTED", "WAITING_FOR_FEEDBACK", "WAITING_FOR_APPROVAL", "REJECTED",
                                     "ABANDONED"])
 def test_each_non_approved_status_refuses(emu, all_logs, status):
-    emu.state.set_signoff("ar.2", "review", status, approver="risk.officer" if status == "REJECTED" else None)
+    emu.state.set_signoff("ar.6", "review", status, approver="risk.officer" if status == "REJECTED" else None)
     message = refused(emu, all_logs, gate.REFUSE_STATUS)
-    assert "step 'review' of project FRAUD_DETECTION is {}".format(status) in message
+    assert "step 'review' of {} is {}".format(MODEL_VERSION, status) in message
 
 
 def test_final_approval_missing(emu, all_logs):
@@ -102,23 +154,59 @@ def test_final_approval_missing(emu, all_logs):
 
 
 def test_not_governed(emu, all_logs):
-    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.1"]["fields"].pop("governed_by"))
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.5"]["fields"].pop("governed_by"))
     assert "is not governed" in refused(emu, all_logs, gate.REFUSE_NOT_GOVERNED)
 
 
-def test_project_not_in_govern(emu, all_logs):
-    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.1"].__setitem__("archived", True))
+def test_model_version_not_in_govern(emu, all_logs):
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.5"].__setitem__("archived", True))
     assert "not synced" in refused(emu, all_logs, gate.REFUSE_NOT_FOUND)
 
 
 def test_govern_artifact_missing(emu, all_logs):
-    emu.state.update(lambda d: d["govern"]["artifacts"].pop("ar.2"))
-    assert "Artifact not found: ar.2" in refused(emu, all_logs, gate.REFUSE_NOT_FOUND)
+    emu.state.update(lambda d: d["govern"]["artifacts"].pop("ar.6"))
+    assert "Artifact not found: ar.6" in refused(emu, all_logs, gate.REFUSE_NOT_FOUND)
 
 
 def test_no_signoff_on_the_step(emu, all_logs):
-    assert "no sign-off on step 'qualification'" in refused(emu, all_logs, gate.REFUSE_NO_SIGNOFF,
-                                                            signoff_step="qualification")
+    message = refused(emu, all_logs, gate.REFUSE_NO_SIGNOFF, signoff_step="qualification")
+    assert "no sign-off on step 'qualification'" in message and "its sign-offs are on step(s) review" in message
+
+
+def test_a_standard_govern_project_has_no_signoff_and_refuses(emu, all_logs):
+    """Issue 10: a Govern project of the standard template has steps but no sign-off."""
+    message = refused(emu, all_logs, gate.REFUSE_NO_SIGNOFF, governed_item="project")
+    assert "Govern project 'Fraud detection' (ar.2) has no sign-off in its Govern template" in message
+
+
+def test_a_custom_project_template_with_a_signoff_is_used_when_asked(emu, all_logs):
+    emu.state.set_signoff("ar.2", "validation", "APPROVED", approver="risk.officer")
+    html = run(emu, governed_item="project")
+    assert len(bundles(emu)) == 1 and "validation" in html
+
+
+def test_signoff_steps_are_discovered_in_both_shapes(emu, all_logs):
+    """Before Govern 12.2, sign-off list items carried stepId; after, signoffId.stepId."""
+    approve(emu)
+    emu.state.update(lambda d: d["govern"].__setitem__("signoff_shape", "before-12.2"))
+    run(emu)
+    assert len(bundles(emu)) == 1
+
+
+def test_every_signoff_of_a_template_with_two_must_approve(emu, all_logs):
+    approve(emu)
+    emu.state.set_signoff("ar.6", "compliance", "WAITING_FOR_APPROVAL")
+    message = refused(emu, all_logs, gate.REFUSE_STATUS)
+    assert "1 of the 2 sign-offs" in message and "compliance" in message
+
+
+def test_the_only_saved_model_is_found_and_several_must_be_chosen(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["saved_models"].__setitem__(
+        "churn_model", {"versions": [{"id": "v1", "active": True}]}))
+    assert "choose the one whose version is governed" in refused(emu, all_logs, gate.REFUSE_AMBIGUOUS)
+    run(emu, saved_model_id="fraud_model")
+    assert len(bundles(emu)) == 1
 
 
 def test_bad_govern_key_401(emu, all_logs):
@@ -171,6 +259,16 @@ def test_malformed_json(emu, all_logs, body):
 def test_signoff_answer_without_status(emu, all_logs):
     emu.state.add_fault(node="govern", path="/signoff$", status=200, body={"approverResponse": {"status": "APPROVED"}})
     refused(emu, all_logs, gate.REFUSE_MALFORMED)
+
+
+@pytest.mark.parametrize("outcome", ["EMPTY", "FAILED", "SKIPPED"])
+def test_evidence_outcome_that_is_not_ok_or_warning_refuses(emu, all_logs, outcome):
+    """Issue 11 item 2: before the fix only ERROR, empty or null refused."""
+    approve(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
+        "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": outcome}]}}))
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"])
+    assert "dataset drift_metrics: rule 'drift-check' outcome " + outcome in message
 
 
 def test_evidence_dataset_in_error_refuses(emu, all_logs):
@@ -233,6 +331,7 @@ def test_audit_falls_back_to_govern_then_blocks_when_nowhere(emu, all_logs):
 
 def test_publish_failure_after_export_is_reported_and_audited(emu, all_logs):
     approve(emu)
+    emu.state.update(lambda d: d["govern"].__setitem__("new_bundle_signoff", "APPROVED"))
     emu.state.add_fault(node="dss", path="/publish$", status=500, body=ERROR_500_HTML)
     with pytest.raises(GuardrailsError, match="was exported, but publishing it to the Project Deployer failed"):
         run(emu, publish=True)
@@ -259,51 +358,46 @@ def test_dss_govern_node_for_admins(emu, all_logs):
 
 
 def test_saved_model_version_active_version(emu, all_logs):
-    def setup(d):
-        d["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"] = {
-            "versions": [{"id": "v1", "active": False}, {"id": "v2", "active": True}]}
-        d["govern"]["artifacts"]["ar.10"] = {
-            "id": "ar.10", "name": "v2", "archived": False, "workflow": {"steps": {}},
-            "blueprintVersionId": {"blueprintId": gate.BP_DATAIKU_MODEL_VERSION, "versionId": "bv.system.default"},
-            "fields": {"node_id": d["dss"]["node_id"], "project_key": PROJECT, "saved_model_id": "fraud_model",
-                       "version_id": "v2", "governed_by": "ar.11"}}
-        d["govern"]["artifacts"]["ar.11"] = {
-            "id": "ar.11", "name": "Fraud model v2", "archived": False, "workflow": {"steps": {}},
-            "blueprintVersionId": {"blueprintId": "bp.system.govern_model_version", "versionId": "bv.system.default"},
-            "fields": {"dataiku_item": ["ar.10"]}}
-        d["govern"]["signoffs"]["ar.11"] = {"review": signoff("APPROVED", approver="model.validator")}
-    emu.state.update(setup)
-    message = refused(emu, all_logs, gate.REFUSE_NOT_FOUND, governed_item="saved_model_version",
-                      saved_model_id="fraud_model", saved_model_version="v1")
+    emu.state.set_signoff("ar.6", "review", "APPROVED", approver="model.validator")
+    message = refused(emu, all_logs, gate.REFUSE_NOT_FOUND, saved_model_id="fraud_model", saved_model_version="v1")
     assert "fraud_model/v1" in message  # v1 is not in Govern
-    html = run(emu, governed_item="saved_model_version", saved_model_id="fraud_model")
+    html = run(emu, saved_model_id="fraud_model")
     assert "saved model version FRAUD_DETECTION.fraud_model/v2" in html and "model.validator" in html
 
 
 # -- prune and status -------------------------------------------------------------------------
 
 def _history(emu):
-    """Five bundles v1..v5 (v5 newest), all published; v1 deployed; v2 approved in Govern."""
+    """Five bundles v1..v5 (v5 newest), all published, each synced to Govern (Dataiku bundle ar.2i0
+    governed by Govern bundle ar.2i1); v1 deployed; v2's Govern bundle approved, the others NOT_STARTED."""
     def setup(d):
         project = d["dss"]["projects"][PROJECT]
         deployer = d["dss"]["deployer"]
         deployer["projects"][PROJECT] = {"packages": []}
-        for i in range(1, 6):
-            project["bundles"].append({"bundleId": "v{}".format(i), "exportManifest": {"exportUserInfo": {
-                "exportedBy": "ds", "exportedOn": 1700000000000 + i * 86400000, "releaseNotes": ""}}})
-            deployer["projects"][PROJECT]["packages"].append(
-                {"id": "v{}".format(i), "publishedOn": 1700000000000 + i * 86400000, "publishedBy": "ds"})
-        deployer["deployments"]["fraud-prod"] = {"publishedProjectKey": PROJECT, "infraId": "prod", "bundleId": "v1"}
         g = d["govern"]
-        g["artifacts"]["ar.20"] = {"id": "ar.20", "name": "v2", "archived": False, "workflow": {"steps": {}},
-                                   "blueprintVersionId": {"blueprintId": gate.BP_DATAIKU_BUNDLE, "versionId": "x"},
-                                   "fields": {"node_id": d["dss"]["node_id"], "project_key": PROJECT,
-                                              "bundle_id": "v2", "governed_by": "ar.21"}}
-        g["artifacts"]["ar.21"] = {"id": "ar.21", "name": "v2", "archived": False, "workflow": {"steps": {}},
-                                   "blueprintVersionId": {"blueprintId": "bp.system.govern_bundle", "versionId": "x"},
-                                   "fields": {}}
-        g["signoffs"]["ar.21"] = {"review": signoff("APPROVED", approver="risk.officer")}
+        for i in range(1, 6):
+            bundle_id, when = "v{}".format(i), 1700000000000 + i * 86400000
+            project["bundles"].append({"bundleId": bundle_id, "exportManifest": {"exportUserInfo": {
+                "exportedBy": "ds", "exportedOn": when, "releaseNotes": ""}}, "publishedBundleState": {
+                "publishedOn": when, "publishedBy": "ds"}})
+            deployer["projects"][PROJECT]["packages"].append({"id": bundle_id, "publishedOn": when, "publishedBy": "ds"})
+            item, governed = "ar.{}0".format(i + 1), "ar.{}1".format(i + 1)
+            g["artifacts"][item] = {"id": item, "name": bundle_id, "archived": False, "workflow": {"steps": {}},
+                                    "blueprintVersionId": {"blueprintId": gate.BP_DATAIKU_BUNDLE, "versionId": "x"},
+                                    "fields": {"node_id": d["dss"]["node_id"], "project_key": PROJECT,
+                                               "bundle_id": bundle_id, "governed_by": governed}}
+            g["artifacts"][governed] = {"id": governed, "name": bundle_id, "archived": False,
+                                        "workflow": {"steps": {"review": {"status": "ONGOING"}}},
+                                        "blueprintVersionId": {"blueprintId": "bp.system.govern_bundle",
+                                                               "versionId": "x"}, "fields": {}}
+            g["signoffs"][governed] = {"review": signoff("APPROVED", approver="risk.officer") if i == 2
+                                       else signoff("NOT_STARTED")}
+        deployer["deployments"]["fraud-prod"] = {"publishedProjectKey": PROJECT, "infraId": "prod", "bundleId": "v1"}
     emu.state.update(setup)
+
+
+def _packages(emu):
+    return [p["id"] for p in emu.state.snapshot()["dss"]["deployer"]["projects"][PROJECT]["packages"]]
 
 
 def test_prune_dry_run_then_real_never_deletes_deployed_or_newest_approved(emu, all_logs):
@@ -311,16 +405,84 @@ def test_prune_dry_run_then_real_never_deletes_deployed_or_newest_approved(emu, 
     html = run(emu, "prune-bundles", keep=2)
     assert bundles(emu) == ["v1", "v2", "v3", "v4", "v5"] and "would delete" in html
     run(emu, "prune-bundles", keep=2, dry_run=False)
-    state = emu.state.snapshot()
-    assert bundles(emu) == ["v1", "v2", "v4", "v5"]
-    assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == ["v1", "v2", "v4", "v5"]
+    assert bundles(emu) == ["v1", "v2", "v4", "v5"] and _packages(emu) == ["v1", "v2", "v4", "v5"]
     assert audit(emu)[-1]["deleted"] == "v3, v3"
+
+
+@pytest.mark.parametrize("fault", [
+    dict(path=r"^/artifact/ar\.31/workflow/step/review/signoff$", status=404,
+         body={"errorType": "com.dataiku.dip.exceptions.NotFoundException", "message": "Sign-off not found"}),
+    dict(path=r"^/artifact/ar\.31$", status=404,
+         body={"errorType": "com.dataiku.dip.exceptions.NotFoundException", "message": "Artifact not found"}),
+    dict(path=r"^/artifacts/search$", status=200, body={"uiArtifacts": [], "hasNextPage": False}),
+    dict(path=r"^/artifacts/search$", status=200, body={"hits": []}),
+    dict(path=r"^/artifact/ar\.31/signoffs$", status=200, body=[{"status": "APPROVED"}]),
+])
+def test_prune_keeps_the_newest_approved_bundle_when_govern_cannot_say(emu, all_logs, fault):
+    """Issue 11 item 1: a 404 for the sign-off or item of the newest approved bundle (v2), an empty or
+    malformed search, an unreadable sign-off list: before the fix, v2 was deleted ("not found" read as
+    "not approved")."""
+    _history(emu)  # v2's Govern bundle is ar.31
+    emu.state.add_fault(node="govern", **fault)
+    html = run(emu, "prune-bundles", keep=2, dry_run=False)
+    assert "v2" in bundles(emu) and "v2" in _packages(emu)
+    assert "approval could not be established" in html
+
+
+def test_prune_deletes_a_bundle_only_on_a_readable_not_approved_answer(emu, all_logs):
+    _history(emu)
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.40"].__setitem__("archived", True))  # v3 not synced
+    run(emu, "prune-bundles", keep=2, dry_run=False)
+    assert bundles(emu) == ["v1", "v2", "v3", "v4", "v5"]  # v3's approval is unknown: kept
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.1"]["fields"].pop("governed_by"))  # project ungoverned
+    run(emu, "prune-bundles", keep=2, dry_run=False)
+    assert bundles(emu) == ["v1", "v2", "v4", "v5"]
+
+
+def test_prune_keeps_gate_created_bundles_waiting_for_review(emu, all_logs):
+    """The gate's approval record protects a bundle whose Govern bundle still waits (NOT_STARTED)."""
+    _history(emu)
+    emu.state.set_signoff("ar.31", "review", "NOT_STARTED")  # no bundle approved in Govern
+    approve(emu)
+    run(emu, version="2.0")
+    created = bundles(emu)[-1]
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["bundles"][-1]["exportManifest"][
+        "exportUserInfo"].__setitem__("exportedOn", 1700000000000 + 2 * 86400000 + 1))  # between v2 and v3
+    run(emu, "prune-bundles", keep=1, dry_run=False)
+    assert bundles(emu) == ["v1", "v5", created]  # deployed, newest, newest approved (the gate's record)
+
+
+@pytest.mark.parametrize("status", [500, 403, 404])
+def test_prune_deletes_nothing_when_the_deployer_cannot_be_read(emu, all_logs, status):
+    """Issue 11 item 4: a Project Deployer error must never read as "nothing is deployed" (v1 is
+    deployed; treating the error as empty deletes it). 404 is refused because bundles say they were
+    published."""
+    _history(emu)
+    emu.state.add_fault(node="dss", method="GET", path=r"^/project-deployer/projects/FRAUD_DETECTION$",
+                        status=status, body={"errorType": "com.dataiku.dip.exceptions.CodedException",
+                                             "message": "deployer unavailable"})
+    with pytest.raises(GuardrailsError):
+        run(emu, "prune-bundles", keep=1, dry_run=False)
+    assert len(bundles(emu)) == 5 and len(_packages(emu)) == 5
 
 
 def test_prune_deletes_nothing_when_govern_is_down(emu, all_logs):
     _history(emu)
     emu.state.add_fault(node="govern", status=500, body=ERROR_500_HTML)
+    html = run(emu, "prune-bundles", keep=1, dry_run=False)
+    assert len(bundles(emu)) == 5 and "approval could not be established" in html
+    emu.state.clear_faults()
+    emu.state.add_fault(node="govern", delay=3)
     with pytest.raises(GuardrailsError, match="nothing is deleted"):
+        run(emu, "prune-bundles", keep=1, dry_run=False, govern_connection=connection(emu, timeout_seconds=0.3))
+    assert len(bundles(emu)) == 5
+
+
+def test_prune_deletes_nothing_when_the_approval_record_is_unreadable(emu, all_logs):
+    _history(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["variables"]["local"].__setitem__(
+        ledger.VARIABLE, "corrupted"))
+    with pytest.raises(GuardrailsError, match="approval record cannot be read"):
         run(emu, "prune-bundles", keep=1, dry_run=False)
     assert len(bundles(emu)) == 5
 
@@ -355,8 +517,8 @@ def test_emulator_speaks_the_real_client(emu):
     with pytest.raises(DataikuException, match="NotAuthenticatedException: Unknown API Key"):
         dataikuapi.DSSClient(emu.url, "nope").get_auth_info()
     gov = dataikuapi.GovernClient(emu.url, GOVERN_KEY)
-    art = gov.get_artifact("ar.2")
-    assert art.get_definition().get_raw()["name"] == "Fraud detection"
+    art = gov.get_artifact("ar.6")
+    assert art.get_definition().get_raw()["name"] == "Fraud model v2"
     art.get_signoff("review").add_approval("APPROVED", comment="ok")
     assert art.get_signoff("review").get_approval().get_definition().get_raw()["status"] == "APPROVED"
     assert [s.get_raw()["status"] for s in art.list_signoffs()] == ["APPROVED"]

@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from .state import now_ms, signoff
+from .state import now_ms, signoff, sync_bundle
 
 PREFIX = "/dip/publicapi"
 log = logging.getLogger("dss-local.emulator")
@@ -127,29 +127,11 @@ def export_bundle(req, key, bundle_id):
 
 
 def _sync_bundle_to_govern(doc, key, bundle_id, login):
-    """What the DSS→Govern sync does for a governed project: a Dataiku bundle item governed by a
-    new Govern bundle whose 'review' sign-off is NOT_STARTED. Off with govern.auto_sync_bundles=false."""
+    """What the DSS→Govern sync does for a governed project (off with govern.auto_sync_bundles=false);
+    a Govern policy may approve new bundles at once: govern.new_bundle_signoff sets their status."""
     gov = doc["govern"]
-    if not gov.get("auto_sync_bundles", True):
-        return
-    projects = [a for a in gov["artifacts"].values()
-                if a["blueprintVersionId"]["blueprintId"] == "bp.system.dataiku_project"
-                and a["fields"].get("project_key") == key and a["fields"].get("governed_by")]
-    if not projects:
-        return
-    n = 1 + max([int(i.split(".")[1]) for i in gov["artifacts"] if re.match(r"^ar\.\d+$", i)] or [0])
-    item, governed = "ar.{}".format(n), "ar.{}".format(n + 1)
-    gov["artifacts"][item] = {
-        "id": item, "name": bundle_id, "archived": False, "workflow": {"steps": {}},
-        "blueprintVersionId": {"blueprintId": "bp.system.dataiku_bundle", "versionId": "bv.system.default"},
-        "fields": {"node_id": doc["dss"]["node_id"], "project_key": key, "bundle_id": bundle_id,
-                   "createdBy": login, "dataiku_project": projects[0]["id"], "governed_by": governed}}
-    gov["artifacts"][governed] = {
-        "id": governed, "name": bundle_id, "archived": False,
-        "workflow": {"steps": {"review": {"status": "ONGOING"}}},
-        "blueprintVersionId": {"blueprintId": "bp.system.govern_bundle", "versionId": "bv.system.default"},
-        "fields": {"dataiku_item": [item], "govern_project": projects[0]["fields"]["governed_by"]}}
-    gov["signoffs"][governed] = {"review": signoff("NOT_STARTED")}
+    if gov.get("auto_sync_bundles", True):
+        sync_bundle(doc, key, bundle_id, login, gov.get("new_bundle_signoff", "NOT_STARTED"))
 
 
 @route("dss", "DELETE", r"/projects/([^/]+)/bundles/exported/([^/]+)")
@@ -176,6 +158,28 @@ def publish_bundle(req, key, bundle_id):
     target["packages"].append(dict(state, id=bundle_id, designNodeInfo={"projectKey": key}))
     bundle["publishedBundleState"] = state
     return dict(state, publishedProjectKey=published_key)
+
+
+@route("dss", "GET", r"/projects/([^/]+)/savedmodels/?")
+def saved_models(req, key):
+    return [{"id": sm_id, "name": sm.get("name", sm_id), "projectKey": key}
+            for sm_id, sm in _project(req, key).get("saved_models", {}).items()]
+
+
+@route("dss", "GET", r"/projects/([^/]+)/variables/?")
+def get_variables(req, key):
+    variables = _project(req, key).setdefault("variables", {"standard": {}, "local": {}})
+    return {"standard": variables.get("standard", {}), "local": variables.get("local", {})}
+
+
+@route("dss", "PUT", r"/projects/([^/]+)/variables/?")
+def set_variables(req, key):
+    project = _project(req, key)
+    body = req.body
+    if not isinstance(body, dict) or not isinstance(body.get("standard"), dict) or not isinstance(body.get("local"), dict):
+        raise ApiError(400, CODED, "Project variables must be an object with 'standard' and 'local' objects")
+    project["variables"] = {"standard": body["standard"], "local": body["local"]}
+    return None
 
 
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/([^/]+)/versions")
@@ -329,8 +333,10 @@ def get_artifact(req, artifact_id):
 @route("govern", "GET", r"/artifact/([^/]+)/signoffs")
 def list_signoffs(req, artifact_id):
     _artifact(req, artifact_id)
-    return [{"signoffId": {"artifactId": artifact_id, "stepId": s}, "status": v.get("status")}
-            for s, v in req.doc["govern"]["signoffs"].get(artifact_id, {}).items()]
+    signoffs = req.doc["govern"]["signoffs"].get(artifact_id, {}).items()
+    if req.doc["govern"].get("signoff_shape") == "before-12.2":  # list items carried stepId directly
+        return [{"stepId": s, "status": v.get("status")} for s, v in signoffs]
+    return [{"signoffId": {"artifactId": artifact_id, "stepId": s}, "status": v.get("status")} for s, v in signoffs]
 
 
 def _signoff(req, artifact_id, step):

@@ -7,6 +7,7 @@ artifacts, sign-offs, audit) and ``faults`` (failures injected on demand). Reada
 import copy
 import json
 import os
+import re
 import threading
 import time
 
@@ -28,29 +29,59 @@ def empty_state():
 
 def demo_state(project_key="FRAUD_DETECTION", dss_key="dss-demo-key", govern_key="govern-demo-key",
                signoff_status="WAITING_FOR_APPROVAL"):
-    """A governed DSS project whose Govern project's sign-off on step ``review`` has ``signoff_status``."""
+    """A governed DSS project laid out as Dataiku Govern's standard templates lay it out
+    (``reference/dataiku-api.md``, "Where sign-offs live"): the Govern project has workflow steps
+    but no sign-off; the Govern model version governing the active version ``v2`` of saved model
+    ``fraud_model`` has one sign-off, on step ``review``, with status ``signoff_status``. Bundles
+    exported later are synced as Dataiku bundles governed by Govern bundles whose ``review``
+    sign-off starts NOT_STARTED.
+
+    Artifacts: ar.1 Dataiku project -> ar.2 Govern project; ar.3 Dataiku saved model -> ar.4 Govern
+    model; ar.5 Dataiku saved model version -> ar.6 Govern model version."""
     state = empty_state()
     dss, gov = state["dss"], state["govern"]
     dss["api_keys"][dss_key] = {"login": "data.scientist", "admin": False}
     dss["projects"][project_key] = {
         "name": project_key.replace("_", " ").title(),
-        "bundles": [], "saved_models": {}, "datasets": {},
+        "bundles": [], "datasets": {}, "variables": {"standard": {}, "local": {}},
+        "saved_models": {MODEL_ID: {"name": "Fraud model", "versions": [
+            {"id": "v1", "active": False}, {"id": MODEL_VERSION, "active": True}]}},
     }
     gov["api_keys"][govern_key] = {"login": "gate-bot", "admin": False}
+    node = dss["node_id"]
     gov["artifacts"] = {
-        "ar.1": {"id": "ar.1", "name": project_key,
-                 "blueprintVersionId": {"blueprintId": "bp.system.dataiku_project", "versionId": "bv.system.default"},
-                 "fields": {"node_id": dss["node_id"], "project_key": project_key, "governed_by": "ar.2"},
-                 "workflow": {"steps": {}}, "archived": False},
-        "ar.2": {"id": "ar.2", "name": "Fraud detection",
-                 "blueprintVersionId": {"blueprintId": "bp.system.govern_project", "versionId": "bv.system.default"},
-                 "fields": {"dataiku_item": ["ar.1"], "govern_bundles": [], "govern_models": []},
-                 "workflow": {"steps": {"exploration": {"status": "FINISHED"},
-                                        "qualification": {"status": "FINISHED"},
-                                        "review": {"status": "ONGOING"}}}, "archived": False},
+        "ar.1": _artifact("ar.1", project_key, BP_DATAIKU_PROJECT,
+                          {"node_id": node, "project_key": project_key, "governed_by": "ar.2"}),
+        "ar.2": _artifact("ar.2", "Fraud detection", "bp.system.govern_project",
+                          {"dataiku_item": ["ar.1"], "govern_bundles": [], "govern_models": ["ar.4"]},
+                          {"exploration": "FINISHED", "qualification": "FINISHED", "progress": "ONGOING"}),
+        "ar.3": _artifact("ar.3", "Fraud model", BP_DATAIKU_MODEL,
+                          {"node_id": node, "project_key": project_key, "saved_model_id": MODEL_ID,
+                           "governed_by": "ar.4"}),
+        "ar.4": _artifact("ar.4", "Fraud model", "bp.system.govern_model",
+                          {"dataiku_item": ["ar.3"], "govern_project": "ar.2", "govern_model_versions": ["ar.6"]},
+                          {"review": "ONGOING"}),
+        "ar.5": _artifact("ar.5", MODEL_VERSION, BP_DATAIKU_MODEL_VERSION,
+                          {"node_id": node, "project_key": project_key, "saved_model_id": MODEL_ID,
+                           "version_id": MODEL_VERSION, "governed_by": "ar.6"}),
+        "ar.6": _artifact("ar.6", "Fraud model " + MODEL_VERSION, "bp.system.govern_model_version",
+                          {"dataiku_item": ["ar.5"], "govern_model": "ar.4"}, {"review": "ONGOING"}),
     }
-    gov["signoffs"] = {"ar.2": {"review": signoff(signoff_status)}}
+    gov["signoffs"] = {"ar.6": {"review": signoff(signoff_status)}}
     return state
+
+
+MODEL_ID, MODEL_VERSION = "fraud_model", "v2"
+MODEL_VERSION_ARTIFACT = "ar.6"
+BP_DATAIKU_PROJECT = "bp.system.dataiku_project"
+BP_DATAIKU_MODEL = "bp.system.dataiku_saved_model"
+BP_DATAIKU_MODEL_VERSION = "bp.system.dataiku_saved_model_version"
+
+
+def _artifact(artifact_id, name, blueprint, fields, steps=None):
+    return {"id": artifact_id, "name": name, "archived": False, "fields": fields,
+            "blueprintVersionId": {"blueprintId": blueprint, "versionId": "bv.system.default"},
+            "workflow": {"steps": {step: {"status": status} for step, status in (steps or {}).items()}}}
 
 
 def signoff(status, approver=None, comment=None, feedback=()):
@@ -63,6 +94,30 @@ def signoff(status, approver=None, comment=None, feedback=()):
         if comment:
             body["approverResponse"]["comment"] = comment
     return body
+
+
+def sync_bundle(doc, project_key, bundle_id, login="data.scientist", status="NOT_STARTED"):
+    """A bundle of a governed project as the DSS→Govern sync lays it out: a Dataiku bundle item
+    governed by a new Govern bundle whose 'review' sign-off has ``status``. Returns the Govern
+    bundle's id, or None when the project is not governed."""
+    gov = doc["govern"]
+    projects = [a for a in gov["artifacts"].values()
+                if a["blueprintVersionId"]["blueprintId"] == BP_DATAIKU_PROJECT
+                and a["fields"].get("project_key") == project_key and a["fields"].get("governed_by")]
+    if not projects:
+        return None
+    n = 1 + max([int(i.split(".")[1]) for i in gov["artifacts"] if re.match(r"^ar\.\d+$", i)] or [0])
+    item, governed = "ar.{}".format(n), "ar.{}".format(n + 1)
+    gov["artifacts"][item] = _artifact(item, bundle_id, "bp.system.dataiku_bundle", {
+        "node_id": doc["dss"]["node_id"], "project_key": project_key, "bundle_id": bundle_id, "createdBy": login,
+        "dataiku_project": projects[0]["id"], "governed_by": governed})
+    govern_project = projects[0]["fields"]["governed_by"]
+    gov["artifacts"][governed] = _artifact(governed, bundle_id, "bp.system.govern_bundle", {
+        "dataiku_item": [item], "govern_project": govern_project}, {"review": "ONGOING"})
+    gov["signoffs"][governed] = {"review": signoff(status, approver="risk.officer" if status == "APPROVED" else None)}
+    if govern_project in gov["artifacts"]:
+        gov["artifacts"][govern_project]["fields"].setdefault("govern_bundles", []).append(governed)
+    return governed
 
 
 class State:

@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from datetime import datetime, timezone
 
-from model_guardrails import bundles as core_bundles, gate, ids, params as p, report
+from model_guardrails import bundles as core_bundles, gate, ids, ledger, params as p, report
 from model_guardrails.errors import ConfigError, GuardrailsError
 
 from . import bundles as dss_side, govern, model_health
@@ -16,7 +16,7 @@ from .http import Deadline, harden, redacted_logs, scrub
 log = logging.getLogger("model_guardrails.gate")
 
 # Progress steps reported through the macro's progress_callback (get_progress_target: (STEPS, "NONE")).
-CREATE_STEPS, PRUNE_STEPS, STATUS_STEPS = 6, 4, 4
+CREATE_STEPS, PRUNE_STEPS, STATUS_STEPS, PUBLISH_STEPS = 6, 4, 4, 4
 
 
 def _progress(callback):
@@ -46,29 +46,51 @@ def _guarded(secrets, fn, *args):
     a secret is replaced by a scrubbed one."""
     with redacted_logs(secrets):
         try:
-            return fn(*args)
+            result = fn(*args)
         except Exception as exc:  # re-raised below; only its text may change
             text = str(exc)
-            if any(s and s in text for s in secrets):
-                raise gate.GateError(gate.REFUSE_SERVER, scrub(text, secrets)) from None
+            clean = scrub(text, secrets)
+            if clean != text:
+                raise gate.GateError(getattr(exc, "code", gate.REFUSE_SERVER), clean) from None
             raise
+    return scrub(result, secrets) if isinstance(result, str) else result
 
 
 # -- create-approved-bundle --------------------------------------------------------------------
 
+def secrets_of(config):
+    """The Govern key of the raw config, before parsing: a parameter error must not echo it either."""
+    conn = config.get("govern_connection") if isinstance(config, dict) else None
+    key = conn.get("api_key") if isinstance(conn, dict) else None
+    return [key.strip()] if isinstance(key, str) and key.strip() else []
+
+
 def create_approved_bundle(project_key, config, dss=None, now=None, progress=None):
-    params = gate.parse_gate_params(config)
-    ids.check(ids.PROJECT_KEY, project_key, "project key")
-    secrets = [params.source.connection.api_key] if params.source.connection else []
-    now = now or datetime.now(timezone.utc)
-    return _guarded(secrets, _create, project_key, params, _api_client(dss), secrets, now, _progress(progress))
+    secrets = secrets_of(config)
+
+    def run():
+        params = gate.parse_gate_params(config)
+        ids.check(ids.PROJECT_KEY, project_key, "project key")
+        return _create(project_key, params, _api_client(dss), secrets, now or datetime.now(timezone.utc),
+                       _progress(progress))
+    return _guarded(secrets, run)
+
+
+def governed_item(project, gc, params, project_key, node_id, secrets):
+    """The Govern item whose sign-offs decide bundle creation: the Govern model version governing
+    the chosen (or only) saved model's chosen (or active) version, or the Govern project."""
+    if params.governed_item != "saved_model_version":
+        return govern.resolve_item(gc, "project", project_key, node_id, secrets)
+    model_id = params.saved_model_id or dss_side.only_saved_model(project, secrets)
+    version = params.saved_model_version or dss_side.active_model_version(project, model_id, secrets)
+    return govern.resolve_item(gc, "saved_model_version", project_key, node_id, secrets, model_id, version)
 
 
 def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
     deadline = Deadline(params.source.deadline_seconds)
     harden(dss, params.source.timeout_seconds, deadline)
     project = dss.get_project(project_key)
-    actor, item, gc, bundle_id, chain, evidence, health = "", None, None, "", [], [], None
+    actor, node_id, item, gc, bundle_id, chain, evidence, health = "", "", None, None, "", [], [], None
     decision = None
     try:
         actor, node_id = dss_side.identity(dss, secrets)
@@ -77,19 +99,14 @@ def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
         gc = govern.connect(params.source, dss, deadline, secrets)
         chain.append("Govern reached through " + params.source.label)
         step(2)
-        version = params.saved_model_version
-        if params.governed_item == "saved_model_version" and not version:
-            version = dss_side.active_model_version(project, params.saved_model_id, secrets)
-        item = govern.resolve_item(gc, params, project_key, node_id, version, secrets)
-        chain.append("{} is synced to Govern as {} ({})".format(
-            item.dss_label, item.dataiku_artifact_id, gate.BP_DATAIKU_PROJECT if item.kind == "project"
-            else gate.BP_DATAIKU_MODEL_VERSION))
+        item = governed_item(project, gc, params, project_key, node_id, secrets)
+        chain.append("{} is synced to Govern as {}".format(item.dss_label, item.dataiku_artifact_id))
         chain.append("{} is governed by {}".format(item.dataiku_artifact_id, item.govern_label))
-        raw = govern.read_signoff(gc, item, params.signoff_step, secrets)
+        signoffs = govern.read_signoffs(gc, item, params.signoff_step, secrets)
         step(3)
-        decision = gate.decide_signoff(raw, item, params.signoff_step, params.require_final_approval)
+        decision = gate.decide_signoffs(signoffs, item, params.require_final_approval)
         chain.append("sign-off on step '{}': {}{}".format(
-            params.signoff_step, decision.signoff_status,
+            decision.step, decision.signoff_status,
             ", final approval by " + decision.approver if decision.approver else ""))
         if decision.approved:
             decision, bundle_id, evidence, health = _pre_export_checks(project, project_key, params, decision,
@@ -111,39 +128,119 @@ def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
     if not written and params.audit_required:
         refused = gate.refuse(gate.REFUSE_AUDIT, "the sign-off is approved but the audit entry could not be written "
                               "({}); set 'audit_required' to false to proceed without it, or run the macro as a user "
-                              "allowed to write audit entries.".format(where), params.signoff_step,
+                              "allowed to write audit entries.".format(where), decision.step,
                               decision.signoff_status)
         raise gate.GateRefused(refused)
 
     outcome = []
     if not params.dry_run:
-        notes = gate.release_notes(decision, item, params.release_notes, now)
-        try:
-            dss_side.export_bundle(project, bundle_id, notes, secrets)
-        except gate.GateError as err:
-            _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, "export failed", str(err), secrets, now)
-            raise gate.GateError(err.code, "Approved, but exporting bundle {} failed: {} Check the project's bundle "
-                                 "list: a timed-out export may still have completed. Nothing was published."
-                                 .format(bundle_id, err)) from None
-        outcome.append("Bundle {} exported on the Design node.".format(bundle_id))
-        step(5)
-        if params.publish:
-            try:
-                result = dss_side.publish_bundle(project, bundle_id, secrets)
-            except gate.GateError as err:
-                _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, "exported, publish failed",
-                               str(err), secrets, now)
-                raise gate.GateError(err.code, "Bundle {} was exported, but publishing it to the Project Deployer "
-                                     "failed: {} Publish it from the project's Bundles page once the cause is "
-                                     "fixed.".format(bundle_id, err)) from None
-            key = result.get("publishedProjectKey", project_key) if isinstance(result, dict) else project_key
-            outcome.append("Published to the Project Deployer as project {}.".format(key))
-        ok, where2 = _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id,
-                                    "published" if params.publish else "exported", " ".join(outcome), secrets, now)
-        outcome.append("Outcome audit entry: " + (where2 if ok else "not written ({})".format(where2)) + ".")
+        outcome = _export(dss, gc, project, project_key, node_id, params, decision, item, bundle_id, actor, secrets,
+                          now, step)
     step(CREATE_STEPS)
     return _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now,
                             health)
+
+
+def _export(dss, gc, project, project_key, node_id, params, decision, item, bundle_id, actor, secrets, now, step):
+    """Record the approval, export, record the outcome, then publish if the Govern bundle is approved."""
+    def audit(action, detail):
+        return _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, action, detail, secrets, now)
+
+    record = ledger.entry(project_key, bundle_id, decision, item, actor, now)
+    try:
+        dss_side.write_record(project, record, secrets)
+    except gate.GateError as err:
+        audit("approval record not written", str(err))
+        raise gate.GateRefused(gate.refuse(gate.REFUSE_RECORD, "the sign-off is approved but the gate's approval "
+                                           "record could not be written ({}); nothing was created.".format(err),
+                                           decision.step, decision.signoff_status)) from None
+    notes, cut = gate.fit_release_notes(scrub(gate.release_notes(decision, item, params.release_notes, now), secrets))
+    try:
+        limits = dss_side.export_bundle(project, dss, bundle_id, notes, params.bundle_timeout_seconds, secrets)
+    except gate.GateError as err:
+        _after_failed_export(dss, gc, project, bundle_id, record, err, audit, secrets)
+    dss_side.write_record(project, ledger.with_state(record, ledger.EXPORTED), secrets)
+    outcome = ["Bundle {} exported on the Design node.".format(bundle_id)] + limits
+    if cut:
+        outcome.append("Release notes cut to fit the export call's URL; the full text is in this result's sign-off "
+                       "section and the approval record.")
+    step(5)
+    if params.publish:
+        outcome.append(_publish_when_approved(dss, gc, project, project_key, node_id, bundle_id,
+                                              params.publish_signoff_step, params.require_final_approval,
+                                              params.bundle_timeout_seconds, secrets, now,
+                                              lambda action, detail: audit(action, detail)))
+    ok, where = audit("published" if any(o.startswith("Published") for o in outcome) else "exported",
+                      " ".join(outcome))
+    outcome.append("Outcome audit entry: " + (where if ok else "not written ({})".format(where)) + ".")
+    return outcome
+
+
+def _after_failed_export(dss, gc, project, bundle_id, record, err, audit, secrets):
+    """Say whether the bundle exists after a failed or timed-out export; keep the record safe."""
+    exists = dss_side.bundle_exists(project, bundle_id, secrets)
+    if err.code == gate.REFUSE_TIMEOUT and exists is not False:
+        state, said = ledger.EXPORTED if exists else ledger.EXPORTING, (
+            "the bundle exists now: it completed after the timeout" if exists
+            else "whether the bundle exists could not be read: check the project's bundle list")
+    elif exists:
+        state, said = ledger.EXPORTED, "the bundle exists despite the error"
+    else:
+        state, said = (ledger.EXPORTING, "the bundle may still appear: check the project's bundle list") \
+            if err.code == gate.REFUSE_TIMEOUT else (ledger.EXPORT_FAILED, "no bundle was created")
+    try:
+        dss_side.write_record(project, ledger.with_state(record, state, str(err)), secrets)
+    except gate.GateError:
+        log.warning("The approval record of %s could not be updated after the failed export", bundle_id)
+    audit("export failed", "{} ({})".format(err, said))
+    raise gate.GateError(err.code, "Approved, but exporting bundle {} failed: {} After the failure {}. Nothing was "
+                         "published; publish-approved-bundle publishes it once it exists and its Govern review "
+                         "approves it.".format(bundle_id, err, said)) from None
+
+
+def _publish_when_approved(dss, gc, project, project_key, node_id, bundle_id, step, require_final, timeout, secrets,
+                           now, audit):
+    """Publish ``bundle_id`` when the sign-offs of the Govern bundle governing it approve; otherwise
+    say it waits for its Govern review (the Project Deployer checks that same sign-off). A failed
+    publish call raises; a Govern answer that does not approve publishes nothing."""
+    decision, label = _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets)
+    records = dss_side.read_records(project, secrets)
+    record = records.get(bundle_id)
+    if not decision.approved:
+        if record is not None:
+            dss_side.write_record(project, ledger.with_publication(record, ledger.WAITING_FOR_REVIEW, decision.reason,
+                                                                   govern_item=label, now=now), secrets)
+        return ("Created, waiting for its Govern review: not published, because {} Once the Govern bundle is "
+                "approved, run publish-approved-bundle (or this macro again with a new version).".format(
+                    decision.reason))
+    try:
+        result = dss_side.publish_bundle(project, dss, bundle_id, timeout, secrets)
+    except gate.GateError as err:
+        if record is not None:
+            dss_side.write_record(project, ledger.with_publication(record, ledger.PUBLISH_FAILED, str(err),
+                                                                   govern_item=label, now=now), secrets)
+        audit("exported, publish failed", str(err))
+        raise gate.GateError(err.code, "Bundle {} was exported, but publishing it to the Project Deployer failed: {} "
+                             "Run publish-approved-bundle once the cause is fixed.".format(bundle_id, err)) from None
+    key = result.get("publishedProjectKey", project_key) if isinstance(result, dict) else project_key
+    if record is not None:
+        dss_side.write_record(project, ledger.with_publication(record, ledger.PUBLISHED, decision.reason,
+                                                               decision.approver, label, now), secrets)
+    return "Published to the Project Deployer as project {}: {}".format(key, decision.reason)
+
+
+def _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets):
+    """(Decision, Govern item label) of the Govern bundle governing ``bundle_id``."""
+    try:
+        item = govern.resolve_bundle(gc, node_id, project_key, bundle_id, secrets)
+        return gate.decide_signoffs(govern.read_signoffs(gc, item, step, secrets), item, require_final), \
+            item.govern_label
+    except gate.GateError as err:
+        reason = str(err)
+        if err.code == gate.REFUSE_NOT_FOUND:
+            reason = ("bundle {} is not in Govern yet (DSS syncs new bundles to Govern shortly after their export; "
+                      "a DSS administrator can force the sync): {}".format(bundle_id, err))
+        return gate.refuse(err.code, reason, step), ""
 
 
 def _refusal(previous, code, reason, step):
@@ -168,7 +265,7 @@ def _pre_export_checks(project, project_key, params, decision, secrets, now):
     evidence, health = [], None
     if params.evidence_datasets:
         results = dss_side.evidence_results(project, params.evidence_datasets, secrets)
-        ok, evidence = gate.evaluate_evidence(results)
+        ok, evidence = gate.evaluate_evidence(results, params.evidence_allow_warning)
         if not ok:
             return _refusal(decision, gate.REFUSE_EVIDENCE, "The sign-off is approved but the evidence fails: " +
                             "; ".join(evidence) + ".", params.signoff_step), bundle_id, evidence, None
@@ -185,15 +282,21 @@ def _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, actio
 
 def _approval_report(project_key, params, decision, item, bundle_id, chain, evidence, outcome, audit_note, now,
                      health=None):
-    status = report.badge("DRY RUN: WOULD APPROVE" if params.dry_run else "APPROVED", "info" if params.dry_run else "ok")
+    waiting = any(o.startswith("Created, waiting") for o in outcome)
+    status = report.badge("DRY RUN: WOULD APPROVE" if params.dry_run else
+                          ("CREATED, WAITING FOR GOVERN REVIEW" if waiting else "APPROVED"),
+                          "info" if params.dry_run or waiting else "ok")
     signoff = [("Govern item", item.govern_label), ("Workflow step", decision.step),
                ("Sign-off status", decision.signoff_status),
                ("Final approval", decision.approver or "(approver not reported by Govern)"),
                ("Approved on", decision.approved_on or "(not reported)")]
     if decision.approver_comment:
         signoff.append(("Approver's comment", decision.approver_comment))
+    if params.release_notes:
+        signoff.append(("Release notes", params.release_notes))
     bundle = [("Bundle id", bundle_id), ("Template", params.bundle_id_template),
-              ("Action", "none (dry run)" if params.dry_run else ("export and publish" if params.publish else "export"))]
+              ("Action", "none (dry run)" if params.dry_run else
+               ("export, then publish once its Govern bundle is approved" if params.publish else "export"))]
     sections = [("Decision", report.key_values([("Project", project_key), ("Reason", decision.reason),
                                                 ("Decided at", now.strftime("%Y-%m-%d %H:%M:%S UTC"))])),
                 ("Evidence chain", report.ordered(chain)),
@@ -209,6 +312,72 @@ def _approval_report(project_key, params, decision, item, bundle_id, chain, evid
     return report.page("Govern-gated bundle for {}".format(project_key), status, sections)
 
 
+# -- publish-approved-bundle -------------------------------------------------------------------
+
+def publish_approved_bundle(project_key, config, dss=None, now=None, progress=None):
+    """Publish a bundle create-approved-bundle created, once the Govern bundle governing it is approved."""
+    secrets = secrets_of(config)
+
+    def run():
+        source = gate.parse_govern_source(config)
+        bundle_id = p.get_str(config, "bundle_id", "").strip()
+        if bundle_id:
+            ids.check(ids.BUNDLE_ID, bundle_id, "bundle_id")
+        return _publish(project_key, source, bundle_id, gate.parse_step(config),
+                        p.get_bool(config, "require_final_approval", True),
+                        gate.parse_long_call_seconds(config, "bundle_timeout_seconds"), _api_client(dss), secrets,
+                        now or datetime.now(timezone.utc), _progress(progress))
+    return _guarded(secrets, run)
+
+
+def _publish(project_key, source, bundle_id, step, require_final, timeout, dss, secrets, now, advance):
+    actor, node_id, gc = _connect_both(project_key, source, dss, secrets)
+    advance(1)
+    project = dss.get_project(project_key)
+    records = dss_side.read_records(project, secrets)
+    if not bundle_id:
+        waiting = ledger.waiting_for_publication(records)
+        if not waiting:
+            raise gate.GateRefused(gate.refuse(gate.REFUSE_NOT_FOUND, "no bundle created by create-approved-bundle "
+                                               "waits for publication in project {}.".format(project_key), step),
+                                   what="Publication")
+        bundle_id = waiting[0]["bundleId"]
+    record = records.get(bundle_id)
+    exists = bundle_id in {b.bundle_id for b in dss_side.list_exported(project, secrets)}
+    if not ledger.gate_approved(record) or not exists:
+        why = ("bundle {} does not exist in project {}".format(bundle_id, project_key) if not exists else
+               "bundle {} was not created by create-approved-bundle on an approval (the gate's approval record of "
+               "project {} has no approval for it)".format(bundle_id, project_key))
+        decision = gate.refuse(gate.REFUSE_NOT_FOUND, why + ".", step)
+    else:
+        decision, _ = _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets)
+    advance(2)
+    written, where = dss_side.write_audit(dss, gc, gate.audit_params(actor, project_key, decision, None, bundle_id,
+                                                                     action="publication decision", now=now), secrets)
+    audit_note = "Audit entry written to the {}.".format(where) if written else \
+        "The audit entry could not be written ({}).".format(where)
+    if not decision.approved:
+        if record is not None and exists:
+            dss_side.write_record(project, ledger.with_publication(record, ledger.WAITING_FOR_REVIEW, decision.reason,
+                                                                   now=now), secrets)
+        raise gate.GateRefused(decision, audit_note, what="Publication of bundle " + bundle_id)
+    advance(3)
+    message = _publish_when_approved(dss, gc, project, project_key, node_id, bundle_id, step, require_final, timeout,
+                                     secrets, now, lambda action, detail: _audit_outcome(
+                                         dss, gc, actor, project_key, decision, None, bundle_id, action, detail,
+                                         secrets, now))
+    _audit_outcome(dss, gc, actor, project_key, decision, None, bundle_id, "published", message, secrets, now)
+    advance(PUBLISH_STEPS)
+    published = message.startswith("Published")
+    return report.page("Publish approved bundle {}".format(bundle_id),
+                       report.badge("PUBLISHED" if published else "WAITING FOR GOVERN REVIEW",
+                                    "ok" if published else "info"),
+                       [("Decision", report.key_values([("Project", project_key), ("Bundle", bundle_id),
+                                                        ("Reason", decision.reason), ("Outcome", message),
+                                                        ("Decided at", now.strftime("%Y-%m-%d %H:%M:%S UTC"))])),
+                        ("Audit", report.key_values([("Decision record", audit_note)]))])
+
+
 # -- prune-bundles and governance-status -------------------------------------------------------
 
 def _connect_both(project_key, source, dss, secrets):
@@ -221,49 +390,50 @@ def _connect_both(project_key, source, dss, secrets):
 
 
 def _approvals(gc, node_id, project_key, bundle_ids, step, secrets, strict):
-    """{bundle_id: BundleApproval}. ``strict``: a transport/auth error aborts (prune must know)."""
-    out = {}
-    for bundle_id in bundle_ids:
-        try:
-            decision = govern.bundle_approval(gc, node_id, project_key, bundle_id, step, secrets)
-            out[bundle_id] = core_bundles.BundleApproval(decision.signoff_status, decision.approver,
-                                                         "" if decision.code in (gate.APPROVE, gate.REFUSE_STATUS)
-                                                         else decision.reason)
-        except gate.GateError as err:
-            if err.code in (gate.REFUSE_NOT_FOUND, gate.REFUSE_NOT_GOVERNED, gate.REFUSE_NO_SIGNOFF):
-                note = {gate.REFUSE_NOT_FOUND: "not in Govern (not synced yet?)",
-                        gate.REFUSE_NOT_GOVERNED: "not governed in Govern",
-                        gate.REFUSE_NO_SIGNOFF: "no sign-off on step '{}'".format(step)}[err.code]
-                out[bundle_id] = core_bundles.BundleApproval("", "", note)
-            elif strict:
-                raise gate.GateError(err.code, "Cannot tell which bundles are approved, so nothing is deleted: " +
-                                     str(err)) from None
-            else:
-                out[bundle_id] = core_bundles.BundleApproval("", "", "lookup failed: " + str(err))
-    return out
+    """{bundle_id: BundleApproval}. ``strict`` (prune): an error reaching Govern aborts, so that
+    nothing is deleted on a guess; otherwise it is noted per bundle."""
+    try:
+        governed = govern.project_governed(gc, node_id, project_key, secrets)
+        out = {}
+        for bundle_id in bundle_ids:
+            out[bundle_id] = govern.bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, governed)
+        return out
+    except gate.GateError as err:
+        if strict:
+            raise gate.GateError(err.code, "Cannot tell which bundles are approved, so nothing is deleted: " +
+                                 str(err)) from None
+        return {b: core_bundles.BundleApproval(note="lookup failed: " + str(err)) for b in bundle_ids}
 
 
 def prune_bundles(project_key, config, dss=None, progress=None):
-    source = gate.parse_govern_source(config)
-    keep = p.get_int(config, "keep", 3, minimum=1, maximum=1000)
-    dry_run = p.get_bool(config, "dry_run", True)
-    step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", gate.DEFAULT_STEP), "signoff_step")
-    secrets = [source.connection.api_key] if source.connection else []
-    return _guarded(secrets, _prune, project_key, source, keep, dry_run, step, _api_client(dss), secrets,
-                    _progress(progress))
+    secrets = secrets_of(config)
+
+    def run():
+        source = gate.parse_govern_source(config)
+        keep = p.get_int(config, "keep", 3, minimum=1, maximum=1000)
+        dry_run = p.get_bool(config, "dry_run", True)
+        return _prune(project_key, source, keep, dry_run, gate.parse_step(config), _api_client(dss), secrets,
+                      _progress(progress))
+    return _guarded(secrets, run)
 
 
 @dataclasses.dataclass
 class _Bundles:
-    """Every copy of the project's bundles (exported, published, deployed) and their approvals."""
+    """Every copy of the project's bundles (exported, published, deployed), their Govern approvals
+    and the gate's approval record."""
     actor: str
     node_id: str
     gc: object
     project: object
     exported: list
     published: list
-    deployed: list
+    deployed: dict
     approvals: dict
+    records: dict
+
+    @property
+    def gate_approved(self):
+        return {b for b, r in self.records.items() if ledger.gate_approved(r)}
 
 
 def _bundles(project_key, source, step, dss, secrets, strict, advance):
@@ -271,20 +441,19 @@ def _bundles(project_key, source, step, dss, secrets, strict, advance):
     advance(1)
     project = dss.get_project(project_key)
     exported = dss_side.list_exported(project, secrets)
-    published, deployed = dss_side.deployer_state(dss, project_key, secrets)
+    published, deployed = dss_side.deployer_state(dss, project_key, secrets,
+                                                  expect_published=any(b.published_on for b in exported))
+    records = dss_side.read_records(project, secrets)
     all_ids = sorted({b.bundle_id for b in exported + published})
     approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=strict)
     advance(2)
-    return _Bundles(actor, node_id, gc, project, exported, published, deployed, approvals)
+    return _Bundles(actor, node_id, gc, project, exported, published, deployed, approvals, records)
 
 
 def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambda to=None: None):
     found = _bundles(project_key, source, step, dss, secrets, True, advance)
-    actor, gc, project, exported, published, deployed, approvals = (
-        found.actor, found.gc, found.project, found.exported, found.published, found.deployed, found.approvals)
-    approved = {b for b, a in approvals.items() if a.status == gate.APPROVED}
-    approved |= {b.bundle_id for b in exported if b.gate_approved}
-    plan = core_bundles.plan_prune(exported, published, deployed, approved, keep)
+    plan = core_bundles.plan_prune(found.exported, found.published, found.deployed, found.approvals,
+                                   found.gate_approved, keep)
     done = []
     for item in plan:
         if item.action != "delete" or dry_run:
@@ -292,7 +461,7 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambd
             continue
         try:
             if item.location == "design":
-                dss_side.delete_exported(project, item.bundle_id, secrets)
+                dss_side.delete_exported(found.project, item.bundle_id, secrets)
             else:
                 dss_side.delete_published(dss, project_key, item.bundle_id, secrets)
             done.append((item, "deleted"))
@@ -302,8 +471,8 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambd
     deleted = [i.bundle_id for i, r in done if r == "deleted"]
     detail = "{} bundle copies {}".format(sum(1 for _, r in done if r in ("deleted", "would delete")),
                                           "would be deleted (dry run)" if dry_run else "deleted")
-    written, where = dss_side.write_audit(dss, gc, {
-        "actor": actor, "projectKey": project_key, "action": "prune" + (" (dry run)" if dry_run else ""),
+    written, where = dss_side.write_audit(dss, found.gc, {
+        "actor": found.actor, "projectKey": project_key, "action": "prune" + (" (dry run)" if dry_run else ""),
         "deleted": ", ".join(deleted), "keep": keep,
         "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}, secrets)
     rows = [(i.bundle_id, "Design node (exported)" if i.location == "design" else "Project Deployer (published)",
@@ -323,58 +492,54 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambd
 
 
 def governance_status(project_key, config, dss=None, progress=None):
-    source = gate.parse_govern_source(config)
-    step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", gate.DEFAULT_STEP), "signoff_step")
-    secrets = [source.connection.api_key] if source.connection else []
-    return _guarded(secrets, _status, project_key, source, step, _api_client(dss), secrets, _progress(progress))
+    secrets = secrets_of(config)
+
+    def run():
+        source = gate.parse_govern_source(config)
+        return _status(project_key, source, gate.parse_step(config), _api_client(dss), secrets, _progress(progress))
+    return _guarded(secrets, run)
 
 
 def _status(project_key, source, step, dss, secrets, advance=lambda to=None: None):
     found = _bundles(project_key, source, step, dss, secrets, False, advance)
-    actor, node_id, gc, exported, published, deployed, approvals = (
-        found.actor, found.node_id, found.gc, found.exported, found.published, found.deployed, found.approvals)
-    rows = core_bundles.status_rows(exported, published, deployed, approvals)
-    # The project's own sign-off, as create-approved-bundle would read it.
-    params = gate.GateParams(source=source, signoff_step=step)
-    try:
-        item = govern.resolve_item(gc, params, project_key, node_id, "", secrets)
-        project_decision = gate.decide_signoff(govern.read_signoff(gc, item, step, secrets), item, step)
-    except gate.GateError as err:
-        project_decision = gate.refuse(err.code, str(err), step)
+    rows = core_bundles.status_rows(found.exported, found.published, found.deployed, found.approvals,
+                                    found.gate_approved)
+    waiting = [r["bundleId"] for r in ledger.waiting_for_publication(found.records)]
     advance(STATUS_STEPS)
     flagged = [r for r in rows if r.flag]
     status = report.badge("{} FLAGGED".format(len(flagged)) if flagged else "NO FLAG", "err" if flagged else "ok")
     table_rows = [(r.bundle_id, r.exported, r.exported_by, r.govern_status, r.approver,
                    "yes" if r.gate_record else "", r.published, r.deployments, r.flag, r.note) for r in rows]
     return report.page("Governance status of {}".format(project_key), status, [
-        ("Project sign-off", report.key_values([
-            ("Step", step), ("Status", project_decision.signoff_status or "UNKNOWN"),
-            ("Gate would", "approve" if project_decision.approved else "refuse"),
-            ("Reason", project_decision.reason)])),
-        ("Bundles", report.table(["Bundle", "Exported", "By", "Govern sign-off", "Approver", "Gate record",
+        ("Bundles", report.table(["Bundle", "Exported", "By", "Govern bundle sign-off", "Approver", "Gate record",
                                   "Published", "Deployments", "Flag", "Note"], table_rows, flag_column=8)),
+        ("Gate's approval record", report.key_values([
+            ("Bundles created on an approval", len(found.gate_approved)),
+            ("Waiting for their Govern review before publication", ", ".join(waiting) or "none")])),
         ("How to read", report.ordered([
-            "A bundle counts as approved when its own Govern sign-off is APPROVED, or when it was created by "
-            "create-approved-bundle (its release notes carry the gate's approval record).",
+            "A bundle counts as approved when the sign-off of the Govern bundle governing it is APPROVED, or when "
+            "create-approved-bundle created it on an approved Govern item (the gate's approval record, kept in the "
+            "project's local variable '{}').".format(ledger.VARIABLE),
             "Flags: published or deployed bundles without either approval.",
-            "Checked by {} on {}.".format(actor, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]))])
+            "Checked by {} on {}.".format(found.actor, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]))])
 
 
 # -- Project Standards check -------------------------------------------------------------------
 
 def project_signoff_decision(project, config, dss):
-    """(approved, message) for the Project Standards check: the project's Govern sign-off."""
-    source = gate.parse_govern_source(config)
-    step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", gate.DEFAULT_STEP), "signoff_step")
-    require_final = p.get_bool(config, "require_final_approval", True)
-    secrets = [source.connection.api_key] if source.connection else []
+    """(approved, message) for the Project Standards check: the same Govern item and sign-offs the
+    gate's bundle creation uses (by default the Govern model version of the project's saved model)."""
+    secrets = secrets_of(config)
+
+    params = gate.parse_gate_params(dict(config, version="0"))  # ConfigError: the check is misconfigured
 
     def decide():
+        step = params.signoff_step
         try:
-            _, node_id, gc = _connect_both(project.project_key, source, dss, secrets)
-            params = gate.GateParams(source=source, signoff_step=step)
-            item = govern.resolve_item(gc, params, project.project_key, node_id, "", secrets)
-            decision = gate.decide_signoff(govern.read_signoff(gc, item, step, secrets), item, step, require_final)
+            _, node_id, gc = _connect_both(project.project_key, params.source, dss, secrets)
+            item = governed_item(project, gc, params, project.project_key, node_id, secrets)
+            decision = gate.decide_signoffs(govern.read_signoffs(gc, item, step, secrets), item,
+                                            params.require_final_approval)
         except (gate.GateError, ConfigError) as err:
             decision = gate.refuse(getattr(err, "code", gate.REFUSE_MALFORMED), str(err), step)
         return decision.approved, decision.reason
@@ -382,5 +547,5 @@ def project_signoff_decision(project, config, dss):
     return _guarded(secrets, decide)
 
 
-__all__ = ["create_approved_bundle", "prune_bundles", "governance_status", "project_signoff_decision",
-           "GuardrailsError"]
+__all__ = ["create_approved_bundle", "publish_approved_bundle", "prune_bundles", "governance_status",
+           "project_signoff_decision", "GuardrailsError"]

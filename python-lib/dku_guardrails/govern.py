@@ -5,7 +5,7 @@ from dataikuapi.govern.artifact_search import (
     GovernArtifactFilterArchivedStatus, GovernArtifactFilterBlueprints, GovernArtifactFilterFieldValue,
     GovernArtifactSearchQuery)
 
-from model_guardrails import gate, ids
+from model_guardrails import bundles as core, gate, ids
 
 from .http import call, harden
 
@@ -17,6 +17,10 @@ def connect(source, dss, deadline, secrets):
     Adds the key in use to ``secrets`` so it is scrubbed from everything the macro emits."""
     timeout = source.timeout_seconds
     if source.use_dss_govern_node:
+        if not hasattr(dss, "get_govern_client"):
+            raise gate.GateError(gate.REFUSE_UNSUPPORTED, "Using the Govern node configured in DSS needs DSS 13.3.2 or "
+                                 "later (this DSS's client has no get_govern_client): choose a govern-connection "
+                                 "preset instead.")
         client = call("DSS", "reading the Govern node configured in DSS (needs DSS administrator rights)",
                       secrets, dss.get_govern_client)
         if client is None:
@@ -87,12 +91,12 @@ def get_artifact(gc, artifact_id, secrets):
     return raw
 
 
-def resolve_item(gc, params, project_key, node_id, model_version, secrets):
-    """The GovernedItem of this project or of a saved-model version."""
-    if params.governed_item == "saved_model_version":
-        label = "saved model version {}.{}/{}".format(project_key, params.saved_model_id, model_version)
+def resolve_item(gc, kind, project_key, node_id, secrets, saved_model_id="", model_version=""):
+    """The GovernedItem of this project (``kind`` "project") or of a saved-model version."""
+    if kind == "saved_model_version":
+        label = "saved model version {}.{}/{}".format(project_key, saved_model_id, model_version)
         fields = {gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key,
-                  gate.FIELD_SAVED_MODEL_ID: params.saved_model_id, gate.FIELD_VERSION_ID: model_version}
+                  gate.FIELD_SAVED_MODEL_ID: saved_model_id, gate.FIELD_VERSION_ID: model_version}
         blueprint = gate.BP_DATAIKU_MODEL_VERSION
     else:
         label = "project " + project_key
@@ -102,9 +106,44 @@ def resolve_item(gc, params, project_key, node_id, model_version, secrets):
     target = governed_by(dataiku_item, label)
     govern_item = get_artifact(gc, target, secrets)
     bpv = govern_item.get("blueprintVersionId") if isinstance(govern_item.get("blueprintVersionId"), dict) else {}
-    return gate.GovernedItem(kind=params.governed_item, dss_label=label, dataiku_artifact_id=dataiku_item["id"],
+    return gate.GovernedItem(kind=kind, dss_label=label, dataiku_artifact_id=dataiku_item["id"],
                              govern_artifact_id=target, govern_name=str(govern_item.get("name") or ""),
                              govern_blueprint=str(bpv.get("blueprintId") or ""))
+
+
+def resolve_bundle(gc, node_id, project_key, bundle_id, secrets):
+    """The GovernedItem of a bundle: Dataiku bundle → ``governed_by`` → Govern bundle (the item the
+    Project Deployer's Govern check policy looks at)."""
+    label = "bundle {} of project {}".format(bundle_id, project_key)
+    artifact = search_dataiku_item(gc, gate.BP_DATAIKU_BUNDLE, {
+        gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key, gate.FIELD_BUNDLE_ID: bundle_id},
+        label, secrets)
+    target = governed_by(artifact, label)
+    govern_item = get_artifact(gc, target, secrets)
+    return gate.GovernedItem(kind="bundle", dss_label=label, dataiku_artifact_id=artifact["id"],
+                             govern_artifact_id=target, govern_name=str(govern_item.get("name") or ""))
+
+
+def read_signoffs(gc, item, step, secrets):
+    """``[(step, raw sign-off)]`` that decide for ``item``: the named step's, or — ``step`` empty —
+    every sign-off the item has (Govern creates the sign-offs of all steps with the artifact, from
+    its template), discovered with list_signoffs."""
+    if step:
+        return [(step, read_signoff(gc, item, step, secrets))]
+    return [(s, read_signoff(gc, item, s, secrets)) for s in signoff_steps(gc, item, secrets)]
+
+
+def signoff_steps(gc, item, secrets):
+    listed = call("Govern", "listing the sign-offs of " + item.govern_label, secrets,
+                  gc.get_artifact(item.govern_artifact_id).list_signoffs)
+    try:
+        steps = gate.signoff_steps([entry.get_raw() for entry in listed])
+    except (ValueError, AttributeError, TypeError) as err:
+        raise gate.GateError(gate.REFUSE_MALFORMED, "Govern listed the sign-offs of {} in a shape the gate cannot "
+                             "read ({}).".format(item.govern_label, err)) from None
+    for step in steps:
+        ids.check(ids.STEP_ID, step, "sign-off step of " + item.govern_label)
+    return steps
 
 
 def read_signoff(gc, item, step, secrets):
@@ -116,20 +155,60 @@ def read_signoff(gc, item, step, secrets):
                           secrets, signoff.get_definition)
     except gate.GateError as err:
         if err.code == gate.REFUSE_NOT_FOUND:
-            raise gate.GateError(gate.REFUSE_NO_SIGNOFF, "{} has no sign-off on step '{}' ({}): check 'signoff_step' "
-                                 "against the Govern blueprint's workflow.".format(item.govern_label, step, err)) from None
+            raise gate.GateError(gate.REFUSE_NO_SIGNOFF, "{} has no sign-off on step '{}' ({}){}: check the sign-off "
+                                 "step parameter, or leave it empty to use the sign-offs the item has.".format(
+                                     item.govern_label, step, err, _steps_hint(gc, item, secrets))) from None
         raise
     return definition.get_raw()
 
 
-def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets):
-    """Sign-off status and approver of a bundle's own Govern item, via its synced Dataiku bundle."""
-    label = "bundle {} of project {}".format(bundle_id, project_key)
-    artifact = search_dataiku_item(gc, gate.BP_DATAIKU_BUNDLE, {
-        gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key, gate.FIELD_BUNDLE_ID: bundle_id},
-        label, secrets)
-    target = governed_by(artifact, label)
-    item = gate.GovernedItem(kind="bundle", dss_label=label, dataiku_artifact_id=artifact["id"],
-                             govern_artifact_id=target)
-    raw = read_signoff(gc, item, step, secrets)
-    return gate.decide_signoff(raw, item, step, require_final_approval=True)
+def _steps_hint(gc, item, secrets):
+    try:
+        steps = signoff_steps(gc, item, secrets)
+    except gate.GateError:
+        return ""
+    return "; its sign-offs are on step(s) {}".format(", ".join(steps)) if steps else "; it has no sign-off"
+
+
+# Errors that say nothing about one bundle but about reaching Govern: prune stops on them.
+TRANSPORT_CODES = (gate.REFUSE_AUTH, gate.REFUSE_FORBIDDEN, gate.REFUSE_TIMEOUT, gate.REFUSE_UNREACHABLE,
+                   gate.REFUSE_TLS)
+
+
+def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, project_governed=None):
+    """The BundleApproval of a bundle's own Govern item. NOT_APPROVED only on a readable answer: a
+    known sign-off status other than APPROVED (or APPROVED without the final approval), a Dataiku
+    bundle that is not governed, or — when the bundle is not in Govern — a project known not to be
+    governed (``project_governed`` False). Anything else is UNKNOWN with the reason; transport
+    errors (auth, timeout, unreachable, TLS) are raised."""
+    try:
+        item = resolve_bundle(gc, node_id, project_key, bundle_id, secrets)
+        decision = gate.decide_signoffs(read_signoffs(gc, item, step, secrets), item, require_final_approval=True)
+    except gate.GateError as err:
+        if err.code in TRANSPORT_CODES:
+            raise
+        if err.code == gate.REFUSE_NOT_GOVERNED:
+            return core.BundleApproval(core.NOT_APPROVED, note="not governed in Govern")
+        if err.code == gate.REFUSE_NOT_FOUND and project_governed is False:
+            return core.BundleApproval(core.NOT_APPROVED, note="not in Govern; the project is not governed")
+        return core.BundleApproval(core.UNKNOWN, note=str(err))
+    if decision.approved:
+        return core.BundleApproval(gate.APPROVED, decision.signoff_status, decision.approver)
+    readable = decision.code == gate.REFUSE_FINAL or (
+        decision.code == gate.REFUSE_STATUS and decision.signoff_status in gate.SIGNOFF_STATUSES)
+    return core.BundleApproval(core.NOT_APPROVED if readable else core.UNKNOWN, decision.signoff_status,
+                               decision.approver, "" if readable else decision.reason)
+
+
+def project_governed(gc, node_id, project_key, secrets):
+    """True / False when Govern answers readably whether the project is governed; None otherwise."""
+    label = "project " + project_key
+    try:
+        artifact = search_dataiku_item(gc, gate.BP_DATAIKU_PROJECT, {
+            gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key}, label, secrets)
+        governed_by(artifact, label)
+    except gate.GateError as err:
+        if err.code in TRANSPORT_CODES:
+            raise
+        return False if err.code == gate.REFUSE_NOT_GOVERNED else None
+    return True

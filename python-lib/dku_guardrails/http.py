@@ -6,9 +6,11 @@ and has no CA-bundle option. Both clients keep their ``requests.Session`` in ``_
 timeout bounded by the macro's deadline, and set ``verify`` on that session.
 """
 import contextlib
+import html
 import logging
 import os
 import time
+from urllib.parse import quote, quote_plus
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -34,6 +36,11 @@ class Deadline:
     def remaining(self):
         return self._end - self._clock()
 
+    def extend(self, seconds):
+        """Room for one long call (export, publish): the deadline moves ``seconds`` later."""
+        self.seconds += float(seconds)
+        self._end += float(seconds)
+
     def request_timeout(self, per_request):
         left = self.remaining()
         if left <= 0:
@@ -54,6 +61,22 @@ class _BoundedAdapter(HTTPAdapter):
         if timeout is not None and not isinstance(timeout, tuple):
             bounded = min(bounded, float(timeout))
         return super().send(request, stream=stream, timeout=bounded, verify=verify, cert=cert, proxies=proxies)
+
+
+@contextlib.contextmanager
+def long_call(client, seconds):
+    """Within the block, each request of ``client`` may take up to ``seconds`` (export and publish
+    are synchronous and can take minutes); the macro's deadline is extended by as much."""
+    adapter = getattr(client, "_session", None) and client._session.get_adapter("http://")
+    if not isinstance(adapter, _BoundedAdapter):
+        raise gate.GateError(gate.REFUSE_SERVER, "The DSS client was not hardened with request timeouts.")
+    before = adapter._timeout
+    adapter._deadline.extend(seconds)
+    adapter._timeout = float(seconds)
+    try:
+        yield
+    finally:
+        adapter._timeout = before
 
 
 def harden(client, timeout, deadline, verify_tls=None, ca_bundle=""):
@@ -84,11 +107,18 @@ def harden(client, timeout, deadline, verify_tls=None, ca_bundle=""):
 
 # -- secrets -----------------------------------------------------------------------------------
 
+def _forms(secret):
+    """A secret as it can appear in text: itself, HTML-escaped, URL-encoded."""
+    return {secret, html.escape(secret), html.escape(secret, quote=False), quote(secret, safe=""),
+            quote_plus(secret)}
+
+
 def scrub(text, secrets):
     text = "" if text is None else str(text)
     for secret in secrets:
         if secret:
-            text = text.replace(secret, REDACTED)
+            for form in sorted(_forms(secret), key=len, reverse=True):
+                text = text.replace(form, REDACTED)
     return text
 
 
@@ -138,8 +168,11 @@ def classify(exc, service, what, secrets):
     detail = scrub(exc, secrets)[:300]
     if isinstance(exc, DeadlineExceeded):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} while {}: {}.".format(service, what, detail))
-    if isinstance(exc, requests.exceptions.JSONDecodeError):
-        return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer that is not JSON while {}.".format(service, what))
+    # An unreadable JSON body is a ValueError in every requests release (requests.exceptions.JSONDecodeError,
+    # which also derives from RequestException, only exists from requests 2.27): test ValueError first.
+    if isinstance(exc, ValueError):
+        return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer the gate cannot read (not JSON, or not the "
+                              "expected shape) while {} ({}).".format(service, what, detail[:200]))
     if isinstance(exc, requests.exceptions.Timeout):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} did not answer in time while {} (request timeout "
                               "reached; see timeout_seconds in the govern-connection preset).".format(service, what))

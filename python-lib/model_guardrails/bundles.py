@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 from . import ids
 from .errors import ConfigError
-from .gate import APPROVED, GATE_MARKER, format_time
+from .gate import APPROVED, format_time
 
 PLACEHOLDERS = ("project_key", "project_slug", "version", "date", "status")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -78,10 +78,6 @@ class BundleInfo:
     def created(self):
         return format_time(self.created_ms) if self.created_ms is not None else ""
 
-    @property
-    def gate_approved(self):
-        return GATE_MARKER in (self.release_notes or "")
-
 
 def exported_bundles(raw):
     """GET /projects/{K}/bundles/exported → [BundleInfo]. Raises ValueError on an unreadable answer."""
@@ -133,14 +129,27 @@ def _newest_first(bundles):
     return sorted(bundles, key=lambda b: (b.created_ms is not None, -(b.created_ms or 0), b.bundle_id))
 
 
-def plan_prune(exported, published, deployed, approved_ids, keep):
+def plan_prune(exported, published, deployed, approvals, gate_records, keep):
     """What prune-bundles deletes: per location, everything beyond the newest ``keep`` bundles,
     except a bundle a deployment uses (``deployed``: {bundle_id: [deployment ids]}), the newest
-    approved bundle (``approved_ids``), a bundle without a readable date, and an id unsafe in a URL."""
+    approved bundle, a bundle whose approval cannot be established, a bundle without a readable
+    date, and an id unsafe in a URL.
+
+    ``approvals``: {bundle_id: BundleApproval} from the bundles' own Govern sign-offs;
+    ``gate_records``: the ids the gate's approval record marks as gate-approved. A bundle is
+    approved when either says so; it may be deleted only when it is not approved and Govern
+    answered readably that it is not (``BundleApproval.state`` NOT_APPROVED)."""
     if not isinstance(keep, int) or keep < 1:
         raise ConfigError("keep", keep, "an integer of at least 1")
+
+    def approval(bundle_id):
+        return approvals.get(bundle_id, BundleApproval(UNKNOWN, note="not looked up"))
+
+    def is_approved(bundle_id):
+        return bundle_id in gate_records or approval(bundle_id).state == APPROVED
+
     everything = list(exported) + list(published)
-    approved = [b for b in _newest_first(everything) if b.bundle_id in approved_ids and b.created_ms is not None]
+    approved = [b for b in _newest_first(everything) if is_approved(b.bundle_id) and b.created_ms is not None]
     newest_approved = approved[0].bundle_id if approved else None
     plan = []
     for location, bundles in (("design", exported), ("deployer", published)):
@@ -148,18 +157,23 @@ def plan_prune(exported, published, deployed, approved_ids, keep):
         for bundle in [x for x in bundles if x.created_ms is None]:
             plan.append(PruneItem(bundle.bundle_id, location, "", "keep", "creation date unknown: kept to be safe"))
         for rank, bundle in enumerate(dated):
+            found = approval(bundle.bundle_id)
             if rank < keep:
                 action, reason = "keep", "among the newest {} {} bundles".format(keep, _where(location))
             elif bundle.bundle_id in deployed:
                 action, reason = "keep", "used by deployment {}".format(", ".join(sorted(deployed[bundle.bundle_id])))
             elif bundle.bundle_id == newest_approved:
                 action, reason = "keep", "newest approved bundle"
+            elif not is_approved(bundle.bundle_id) and found.state != NOT_APPROVED:
+                action, reason = "keep", "approval could not be established ({}): kept to be safe".format(
+                    found.note or "Govern gave no readable answer")
             elif not ids.is_valid(ids.BUNDLE_ID, bundle.bundle_id):
                 action, reason = "keep", "id has characters that would corrupt the API URL: delete it by hand"
             else:
                 action = "delete"
-                reason = "older than the newest {} {} bundles, not deployed, not the newest approved one".format(
-                    keep, _where(location))
+                reason = "older than the newest {} {} bundles, not deployed, not the newest approved one ({})".format(
+                    keep, _where(location), "approved" if is_approved(bundle.bundle_id) else
+                    "Govern: " + (found.note or found.status or "not approved"))
             plan.append(PruneItem(bundle.bundle_id, location, bundle.created, action, reason))
     return plan
 
@@ -170,9 +184,16 @@ def _where(location):
 
 # -- governance status -------------------------------------------------------------------------
 
+# What Govern says of a bundle's approval: APPROVED, NOT_APPROVED (a readable answer: a sign-off
+# status other than APPROVED, or a bundle or project that is not governed) or UNKNOWN (anything else:
+# not synced yet, an error, an unreadable answer). Only NOT_APPROVED lets prune delete a bundle.
+NOT_APPROVED, UNKNOWN = "NOT_APPROVED", "UNKNOWN"
+
+
 @dataclass(frozen=True)
 class BundleApproval:
-    status: str = ""          # Govern sign-off status of the bundle's Govern item, or "" if unknown
+    state: str = UNKNOWN
+    status: str = ""          # Govern sign-off status of the bundle's Govern item, or "" if not read
     approver: str = ""
     note: str = ""            # e.g. "not in Govern yet (sync pending)" or an error
 
@@ -192,11 +213,11 @@ class StatusRow:
     note: str
 
 
-def status_rows(exported, published, deployed, approvals):
+def status_rows(exported, published, deployed, approvals, gate_records):
     """One row per bundle id (exported or published), newest first, with its approval and flags.
 
-    A bundle counts as approved when its own Govern sign-off is APPROVED, or when its release notes
-    carry the gate's approval record (the bundle was created through create-approved-bundle).
+    A bundle counts as approved when its own Govern sign-off is APPROVED, or when the gate's
+    approval record (``gate_records``: ids) says create-approved-bundle created it on an approval.
     """
     by_id = {}
     for bundle in list(exported) + list(published):
@@ -206,8 +227,8 @@ def status_rows(exported, published, deployed, approvals):
         design = next((b for b in copies if b.location == "design"), None)
         deployer = next((b for b in copies if b.location == "deployer"), None)
         approval = approvals.get(bundle_id, BundleApproval(note="not looked up"))
-        gate = bool(design and design.gate_approved)
-        approved = approval.status == APPROVED or gate
+        gate = bundle_id in gate_records
+        approved = approval.state == APPROVED or gate
         deps = tuple(sorted(deployed.get(bundle_id, ())))
         published_on = (deployer.published_on if deployer else "") or (design.published_on if design else "")
         is_published = deployer is not None or bool(design and design.published_on)

@@ -6,10 +6,11 @@ nothing, any transport or server error — is a refusal with a message that says
 what to do. Nothing here performs I/O: the adapters in ``dku_guardrails`` fetch the raw JSON and
 hand it to these functions.
 """
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional, Tuple
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from . import ids, params as p
 from .errors import ConfigError, GuardrailsError
@@ -41,9 +42,15 @@ REFUSE_EVIDENCE = "EVIDENCE_FAILED"
 REFUSE_BUNDLE_ID = "BUNDLE_ID_REJECTED"
 REFUSE_AUDIT = "AUDIT_NOT_WRITTEN"
 REFUSE_AMBIGUOUS = "AMBIGUOUS"
+REFUSE_UNSUPPORTED = "UNSUPPORTED_BY_THIS_DSS"
+REFUSE_RECORD = "APPROVAL_RECORD_NOT_WRITTEN"
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
-DEFAULT_STEP = "review"
+# Export and publish are synchronous calls that can take minutes on a large project: they get their own
+# request timeout, added to the macro's deadline.
+DEFAULT_LONG_CALL_SECONDS = 600.0
+# An empty step means "discover": every sign-off the Govern item's template defines must be APPROVED.
+DEFAULT_STEP = ""
 DEFAULT_TEMPLATE = "{project_key}-v{version}-approved-{date}"
 AUDIT_TYPE = "model-guardrails-gate"
 # The whole macro's deadline: ten request timeouts, at least one minute, at most 15 minutes.
@@ -53,6 +60,7 @@ DEADLINE_FACTOR, DEADLINE_MIN, DEADLINE_MAX = 10, 60.0, 900.0
 # not confirmed by Dataiku's documentation; they are named once here.
 BP_DATAIKU_PROJECT = "bp.system.dataiku_project"
 BP_DATAIKU_BUNDLE = "bp.system.dataiku_bundle"
+BP_DATAIKU_MODEL = "bp.system.dataiku_saved_model"
 BP_DATAIKU_MODEL_VERSION = "bp.system.dataiku_saved_model_version"
 FIELD_NODE_ID = "node_id"
 FIELD_PROJECT_KEY = "project_key"
@@ -71,11 +79,12 @@ class GateError(GuardrailsError):
 
 
 class GateRefused(GuardrailsError):
-    """Raised by create-approved-bundle on refusal so that a scenario's macro step fails."""
+    """Raised by create-approved-bundle (and publish-approved-bundle) on refusal so that a
+    scenario's macro step fails."""
 
-    def __init__(self, decision, audit_note=""):
+    def __init__(self, decision, audit_note="", what="Bundle creation"):
         self.decision = decision
-        text = "Bundle creation refused: " + decision.reason
+        text = "{} refused: {}".format(what, decision.reason)
         if audit_note:
             text += " " + audit_note
         super().__init__(text)
@@ -122,8 +131,9 @@ def check_url(url, name):
         raise ConfigError(name, url, "the base URL of the Govern node, such as https://govern.example.com:8443")
     if parts.username or parts.password:
         raise ConfigError(name, "<URL with credentials>", "a URL without user or password (put the key in api_key)")
-    if parts.query or parts.fragment:
-        raise ConfigError(name, url, "a base URL without '?' query or '#' fragment")
+    if parts.query or parts.fragment:  # the query may hold a key: never echoed
+        shown = "{}://{}{}?<hidden>".format(parts.scheme, parts.netloc, parts.path)
+        raise ConfigError(name, shown, "a base URL without '?' query or '#' fragment (put the key in api_key)")
     return url
 
 
@@ -162,10 +172,20 @@ def parse_govern_source(config):
     return GovernSource(connection=connection, use_dss_govern_node=use_node)
 
 
+def parse_step(config, name="signoff_step"):
+    """A workflow step id, or "" to discover the Govern item's sign-offs."""
+    step = p.get_str(config, name, DEFAULT_STEP).strip()
+    return ids.check(ids.STEP_ID, step, name) if step else ""
+
+
+def parse_long_call_seconds(config, name):
+    return p.get_float(config, name, DEFAULT_LONG_CALL_SECONDS, minimum=1, maximum=6 * 3600)
+
+
 @dataclass(frozen=True)
 class GateParams:
     source: GovernSource
-    governed_item: str = "project"
+    governed_item: str = "saved_model_version"
     saved_model_id: str = ""
     saved_model_version: str = ""
     signoff_step: str = DEFAULT_STEP
@@ -174,7 +194,10 @@ class GateParams:
     version: str = ""
     release_notes: str = ""
     evidence_datasets: Tuple[str, ...] = ()
+    evidence_allow_warning: bool = True
     publish: bool = False
+    publish_signoff_step: str = DEFAULT_STEP
+    bundle_timeout_seconds: float = DEFAULT_LONG_CALL_SECONDS
     dry_run: bool = False
     audit_required: bool = True
 
@@ -184,16 +207,15 @@ def parse_gate_params(config):
     from .bundles import check_template  # local import: bundles imports this module
 
     source = parse_govern_source(config)
-    item = p.get_choice(config, "governed_item", "project", ("project", "saved_model_version"))
+    item = p.get_choice(config, "governed_item", "saved_model_version", ("project", "saved_model_version"))
     model_id = p.get_str(config, "saved_model_id", "")
     model_version = p.get_str(config, "saved_model_version", "")
     if item == "saved_model_version":
-        if not model_id:
-            raise ConfigError("saved_model_id", model_id, "the id of the saved model whose version is governed")
-        ids.check(ids.SAVED_MODEL_ID, model_id, "saved_model_id")
+        if model_id:  # empty: the project's only saved model
+            ids.check(ids.SAVED_MODEL_ID, model_id, "saved_model_id")
         if model_version:
             ids.check(ids.MODEL_VERSION_ID, model_version, "saved_model_version")
-    step = ids.check(ids.STEP_ID, p.get_str(config, "signoff_step", DEFAULT_STEP), "signoff_step")
+    step = parse_step(config)
     template = p.get_str(config, "bundle_id_template", DEFAULT_TEMPLATE)
     version = p.get_str(config, "version", "")
     check_template(template, version)
@@ -203,7 +225,9 @@ def parse_gate_params(config):
         source=source, governed_item=item, saved_model_id=model_id, saved_model_version=model_version,
         signoff_step=step, require_final_approval=p.get_bool(config, "require_final_approval", True),
         bundle_id_template=template, version=version, release_notes=p.get_str(config, "release_notes", ""),
-        evidence_datasets=datasets, publish=p.get_bool(config, "publish", False),
+        evidence_datasets=datasets, evidence_allow_warning=p.get_bool(config, "evidence_allow_warning", True),
+        publish=p.get_bool(config, "publish", False), publish_signoff_step=parse_step(config, "publish_signoff_step"),
+        bundle_timeout_seconds=parse_long_call_seconds(config, "bundle_timeout_seconds"),
         dry_run=p.get_bool(config, "dry_run", False), audit_required=p.get_bool(config, "audit_required", True),
     )
 
@@ -214,7 +238,7 @@ def parse_gate_params(config):
 class GovernedItem:
     """The chain from the DSS item to the Govern item whose sign-off decides."""
 
-    kind: str                 # "project" or "saved_model_version"
+    kind: str                 # "project", "saved_model_version" or "bundle"
     dss_label: str            # e.g. "project FRAUD_DETECTION" or "saved model version FRAUD_DETECTION.abc/v3"
     dataiku_artifact_id: str  # the synced Dataiku item in Govern
     govern_artifact_id: str   # the Govern item it is governed_by
@@ -224,8 +248,12 @@ class GovernedItem:
     @property
     def govern_label(self):
         name = " '{}'".format(self.govern_name) if self.govern_name else ""
-        kind = "Govern model version" if self.kind == "saved_model_version" else "Govern project"
+        kind = _GOVERN_KINDS.get(self.kind, "Govern item")
         return "{}{} ({})".format(kind, name, self.govern_artifact_id)
+
+
+_GOVERN_KINDS = {"project": "Govern project", "saved_model_version": "Govern model version",
+                 "bundle": "Govern bundle"}
 
 
 @dataclass(frozen=True)
@@ -341,32 +369,84 @@ def decide_signoff(signoff, item, step, require_final_approval=True):
     return Decision(approved=True, code=APPROVE, reason=reason, **common)
 
 
-def evaluate_evidence(results_by_dataset):
+def signoff_steps(items):
+    """Step ids of the items of GET /artifact/{id}/signoffs, in Govern's order. An item names its step
+    in ``signoffId.stepId`` (Govern 12.2 and later) or in ``stepId`` (before 12.2).
+    ValueError when the answer is not a list or an item names no step."""
+    if not isinstance(items, list):
+        raise ValueError("the sign-off list is {} instead of a list".format(type(items).__name__))
+    steps = []
+    for entry in items:
+        if not isinstance(entry, dict):
+            raise ValueError("a sign-off of the list is {} instead of an object".format(type(entry).__name__))
+        ref = entry.get("signoffId")
+        step = ref.get("stepId") if isinstance(ref, dict) else entry.get("stepId")
+        if not isinstance(step, str) or not step:
+            raise ValueError("a sign-off of the list names no workflow step")
+        if step not in steps:
+            steps.append(step)
+    return steps
+
+
+def decide_signoffs(signoffs, item, require_final_approval=True):
+    """``[(step, raw sign-off)]`` of one Govern item to one Decision: approve only when every
+    sign-off approves (a template with several sign-offs needs all of them); none is a refusal."""
+    if not signoffs:
+        return refuse(REFUSE_NO_SIGNOFF, "{} has no sign-off in its Govern template, so nothing can approve it: "
+                      "choose the governed item whose template has the sign-off (in Govern's standard templates, "
+                      "model versions and bundles have one, on step 'review'; projects have none).".format(
+                          item.govern_label))
+    decisions = [decide_signoff(raw, item, step, require_final_approval) for step, raw in signoffs]
+    refused = [d for d in decisions if not d.approved]
+    if refused:
+        first = refused[0]
+        if len(decisions) == 1:
+            return first
+        return dataclasses.replace(first, reason="{} of the {} sign-offs of {} ({}) not approved. {}".format(
+            len(refused), len(decisions), item.govern_label, ", ".join(d.step for d in refused), first.reason))
+    if len(decisions) == 1:
+        return decisions[0]
+    last = decisions[-1]
+    return dataclasses.replace(last, step=", ".join(d.step for d in decisions),
+                               reason=" ".join(d.reason for d in decisions),
+                               feedback=tuple(f for d in decisions for f in d.feedback))
+
+
+def evaluate_evidence(results_by_dataset, allow_warning=True):
     """``{dataset: [rule results]}`` (raw last-rules-result items) to (ok, lines).
 
-    A dataset passes when it has at least one rule result and none is ``ERROR``.
-    """
+    A dataset passes when it has at least one rule result and every outcome is OK (or WARNING when
+    ``allow_warning``). Any other outcome — ERROR, EMPTY, FAILED, SKIPPED, an unknown word, none —
+    refuses: the gate only passes evidence it can read as passing."""
+    passing = ("OK", "WARNING") if allow_warning else ("OK",)
     lines, ok = [], True
     for name, results in results_by_dataset.items():
         if not isinstance(results, list):
-            return False, ["dataset {}: Govern gate could not read its check results".format(name)]
+            ok = False
+            lines.append("dataset {}: its check results could not be read".format(name))
+            continue
         if not results:
             ok = False
             lines.append("dataset {}: no check/data-quality result yet — build it and run its checks "
                          "before creating the bundle".format(name))
             continue
-        errors = [r for r in results if isinstance(r, dict) and _text(r.get("outcome")).upper() == "ERROR"]
-        malformed = [r for r in results if not isinstance(r, dict) or not _text(r.get("outcome"))]
-        if errors or malformed:
+        outcomes = [_text(r.get("outcome")).upper() if isinstance(r, dict) else "" for r in results]
+        bad = [(r, o) for r, o in zip(results, outcomes) if o not in passing]
+        if bad:
             ok = False
-            shown = ", ".join("{} ({})".format(_text(r.get("name")) or _text(r.get("id")) or "rule",
-                                               _text(r.get("message"))[:120]) for r in errors[:3])
-            lines.append("dataset {}: latest check outcome is ERROR{}".format(
-                name, ": " + shown if shown else " or unreadable"))
+            shown = "; ".join("rule {} outcome {}{}".format(
+                _rule_name(r), o or "missing", " ({})".format(_text(r.get("message"))[:120])
+                if isinstance(r, dict) and _text(r.get("message")) else "") for r, o in bad[:3])
+            lines.append("dataset {}: {} (passing outcomes: {})".format(name, shown, " or ".join(passing)))
         else:
-            outcomes = sorted({_text(r.get("outcome")).upper() for r in results})
-            lines.append("dataset {}: latest outcomes {}".format(name, "/".join(outcomes)))
+            lines.append("dataset {}: latest outcomes {}".format(name, "/".join(sorted(set(outcomes)))))
     return ok, lines
+
+
+def _rule_name(result):
+    if not isinstance(result, dict):
+        return "(unreadable)"
+    return "'{}'".format(_text(result.get("name")) or _text(result.get("id")) or "?")
 
 
 def release_notes(decision, item, user_notes="", now=None):
@@ -387,7 +467,27 @@ def release_notes(decision, item, user_notes="", now=None):
     return "\n".join(lines)
 
 
-GATE_MARKER = "Approved by the model-guardrails gate"
+# Release notes travel in the export call's query string (dataikuapi sends them as ``releaseNotes``):
+# web servers commonly refuse request lines beyond 8 KiB, so the encoded notes are kept under this.
+RELEASE_NOTES_MAX_ENCODED = 6000
+_CUT_NOTE = ("\n[Cut here: the full notes ({} characters) were too long for the export call's URL; they are in "
+             "the gate's result and its approval record.]")
+
+
+def fit_release_notes(text, limit=RELEASE_NOTES_MAX_ENCODED):
+    """``(notes, cut)``: ``text`` itself when its URL-encoded form fits ``limit``, else its longest
+    prefix that fits with a note saying where it was cut."""
+    if len(quote_plus(text)) <= limit:
+        return text, False
+    note = _CUT_NOTE.format(len(text))
+    low, high = 0, len(text)
+    while low < high:  # longest prefix whose encoded length, note included, fits
+        mid = (low + high + 1) // 2
+        if len(quote_plus(text[:mid] + note)) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low] + note, True
 
 
 def audit_params(actor, project_key, decision, item=None, bundle_id="", action="decision", detail="", now=None):

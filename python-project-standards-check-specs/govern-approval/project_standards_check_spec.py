@@ -1,4 +1,5 @@
-"""Project Standards check (DSS 14.2+): the project's Govern sign-off must be APPROVED.
+"""Project Standards check (DSS 14.2+): the Govern item the gate creates bundles on must be APPROVED
+(by default the Govern model version of the project's saved model, as create-approved-bundle).
 
 Any failure to read it (not governed, Govern down, bad key) is a critical failure too: fail closed."""
 from dataiku.project_standards import ProjectStandardsCheckRunResult, ProjectStandardsCheckSpec

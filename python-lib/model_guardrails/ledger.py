@@ -1,0 +1,89 @@
+"""The gate's approval record: one entry per bundle the gate created, kept in the project.
+
+Release notes cannot carry it (DSS before 13.2 cannot attach them, dataiku-api-client 13.2.1) and
+the public API cannot read audit entries back, so the record lives in the project's **local
+variables** (``DSSProject.get_variables()["local"]``, present in every supported client; local
+variables are not exported with bundles). prune-bundles, governance-status and
+publish-approved-bundle read it back on every DSS line.
+
+The entry is written *before* the export (state ``exporting``) so that a bundle can never exist
+without its record, then updated (``exported`` or ``export_failed``), and again when the bundle is
+published or waits for its Govern review. Functions here work on plain dicts; the adapter reads and
+writes the variable.
+
+The record says what the gate decided; it is not proof against a project administrator editing the
+variables (nor is anything else stored in the project). governance-status shows it beside the
+bundle's own Govern sign-off.
+"""
+from datetime import datetime, timezone
+
+VARIABLE = "model_guardrails_approvals"
+MAX_ENTRIES = 200
+EXPORTING, EXPORTED, EXPORT_FAILED = "exporting", "exported", "export_failed"
+PUBLISHED, WAITING_FOR_REVIEW, PUBLISH_FAILED = "published", "waiting_for_review", "publish_failed"
+
+
+def _now_text(now=None):
+    return (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def entry(project_key, bundle_id, decision, item, actor, now=None):
+    """A new record of an approval, before the export."""
+    return {
+        "bundleId": bundle_id, "projectKey": project_key, "decision": "APPROVE" if decision.approved else "REFUSE",
+        "state": EXPORTING, "decidedOn": _now_text(now), "actor": actor or "",
+        "governedItem": item.govern_label, "governArtifactId": item.govern_artifact_id,
+        "dataikuItem": item.dss_label, "signoffStep": decision.step, "signoffStatus": decision.signoff_status,
+        "approver": decision.approver, "approvedOn": decision.approved_on, "publication": {},
+    }
+
+
+def with_state(record, state, detail="", now=None):
+    return dict(record, state=state, stateDetail=detail, stateOn=_now_text(now))
+
+
+def with_publication(record, status, detail="", approver="", govern_item="", now=None):
+    return dict(record, publication={"status": status, "detail": detail, "approver": approver,
+                                     "governedItem": govern_item, "on": _now_text(now)})
+
+
+def read(variables):
+    """{bundle_id: record} from the project's variables (the whole get_variables() answer).
+    ValueError when the record exists but cannot be read: callers must then act as if every
+    bundle's approval were unknown."""
+    if not isinstance(variables, dict) or not isinstance(variables.get("local"), dict):
+        raise ValueError("the project's variables have no 'local' object")
+    records = variables["local"].get(VARIABLE)
+    if records is None:
+        return {}
+    if not isinstance(records, dict):
+        raise ValueError("project variable '{}' is {} instead of an object keyed by bundle id".format(
+            VARIABLE, type(records).__name__))
+    for bundle_id, record in records.items():
+        if not isinstance(record, dict) or record.get("bundleId") != bundle_id:
+            raise ValueError("project variable '{}' has an unreadable entry for {!r}".format(VARIABLE, bundle_id))
+    return records
+
+
+def written(variables, record):
+    """A copy of ``variables`` with ``record`` stored (the oldest entries beyond MAX_ENTRIES dropped)."""
+    records = dict(read(variables))
+    records[record["bundleId"]] = record
+    if len(records) > MAX_ENTRIES:
+        newest = sorted(records.values(), key=lambda r: str(r.get("decidedOn", "")), reverse=True)[:MAX_ENTRIES]
+        records = {r["bundleId"]: r for r in newest}
+    local = dict(variables["local"], **{VARIABLE: records})
+    return dict(variables, local=local)
+
+
+def gate_approved(record):
+    """True when the gate approved this bundle's creation and the bundle may exist."""
+    return (isinstance(record, dict) and record.get("decision") == "APPROVE"
+            and record.get("state") in (EXPORTING, EXPORTED))
+
+
+def waiting_for_publication(records):
+    """Gate-approved, exported bundles not yet published, newest first."""
+    waiting = [r for r in records.values() if gate_approved(r) and r.get("state") == EXPORTED
+               and (r.get("publication") or {}).get("status") != PUBLISHED]
+    return sorted(waiting, key=lambda r: str(r.get("decidedOn", "")), reverse=True)
