@@ -16,6 +16,7 @@ from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
 from dss_local.macro import run_project_standards_check
 from gate_fixtures import (DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, bundles, connection, emu,  # noqa: F401
                            run)
+from dku_guardrails.bundles import accepts
 from model_guardrails import gate, ledger
 from model_guardrails.errors import GuardrailsError
 
@@ -43,6 +44,9 @@ def refused(emu, logs, code, **config):
 
 
 MODEL_VERSION = "saved model version FRAUD_DETECTION.fraud_model/v2"
+# What the dataikuapi under test can do (the client matrix runs these tests with each DSS line's client).
+RELEASE_NOTES = accepts(dataikuapi.dss.project.DSSProject.export_bundle, "release_notes")
+GOVERN_CLIENT_FROM_DSS = hasattr(dataikuapi.DSSClient, "get_govern_client")
 
 
 def approve(emu, final="APPROVED"):
@@ -100,7 +104,11 @@ def test_bundle_approved_at_sync_is_published_at_once(emu, all_logs):
     state = emu.state.snapshot()
     (bundle,) = state["dss"]["projects"][PROJECT]["bundles"]
     notes = bundle["exportManifest"]["exportUserInfo"]["releaseNotes"]
-    assert notes.startswith("Quarterly retrain") and "risk.officer" in notes
+    if RELEASE_NOTES:  # DSS 13.2+ (client 13.2.1): attached; before: kept in the record, said in the result
+        assert notes.startswith("Quarterly retrain") and "risk.officer" in notes
+    else:
+        assert notes == "" and "Release notes not attached" in html and "DSS 13.2 or later" in html
+    assert bundle["exportManifest"]["projectStandardsSkipped"] is False
     assert [p["id"] for p in state["dss"]["deployer"]["projects"][PROJECT]["packages"]] == [bundle["bundleId"]]
     assert audit(emu)[-1]["action"] == "published"
     assert 'class="mg-gate"' in html and "APPROVED" in html and bundle["bundleId"] in html
@@ -339,6 +347,52 @@ def test_publish_failure_after_export_is_reported_and_audited(emu, all_logs):
     assert audit(emu)[-1]["action"] == "exported, publish failed"
 
 
+def test_export_gets_its_own_timeout(emu, all_logs):
+    """Issue 10: a slow export (2.5 s) succeeds under a 1 s request timeout when the export timeout allows it."""
+    approve(emu)
+    emu.state.add_fault(node="dss", method="PUT", path="/bundles/exported/", delay=2.5)
+    run(emu, govern_connection=connection(emu, timeout_seconds=1), bundle_timeout_seconds=10)
+    assert len(bundles(emu)) == 1
+
+
+def test_timed_out_export_says_whether_the_bundle_exists_and_keeps_it_protected(emu, all_logs):
+    approve(emu)
+    emu.state.add_fault(node="dss", method="PUT", path="/bundles/exported/", delay=2.5)
+    with pytest.raises(GuardrailsError, match="did not answer in time.*the bundle may still appear") as err:
+        run(emu, bundle_timeout_seconds=1, publish=True)
+    assert_no_secret(emu, all_logs, err.value)
+    (record,) = records(emu).values()
+    assert record["state"] == ledger.EXPORTING and ledger.gate_approved(record)  # prune keeps it
+    assert audit(emu)[-1]["action"] == "export failed"
+    assert PROJECT not in emu.state.snapshot()["dss"]["deployer"]["projects"]
+
+
+def test_long_release_notes_are_cut_to_fit_the_url(emu, all_logs):
+    approve(emu)
+    html = run(emu, release_notes="Änderung & Größe. " * 3000)
+    (bundle,) = emu.state.snapshot()["dss"]["projects"][PROJECT]["bundles"]
+    notes = bundle["exportManifest"]["exportUserInfo"]["releaseNotes"]
+    if RELEASE_NOTES:
+        assert "[Cut here" in notes and len(notes) < 6000
+    assert "Release notes cut" in html or not RELEASE_NOTES
+
+
+def test_a_key_in_govern_answers_or_parameters_is_redacted_everywhere(emu, all_logs):
+    """Issue 11 item 3: on the approve path the HTML result and release notes carried a key echoed by
+    Govern (an approver's comment here); a key in govern_url's query string was echoed in the error."""
+    emu.state.set_signoff(MODEL_VERSION_ARTIFACT, "review", "APPROVED", approver="risk.officer",
+                          comment="ok, key " + GOVERN_KEY + " & <" + GOVERN_KEY + ">")
+    html = run(emu, release_notes="notes")
+    (bundle,) = emu.state.snapshot()["dss"]["projects"][PROJECT]["bundles"]
+    assert_no_secret(emu, all_logs, html, json.dumps(bundle), json.dumps(records(emu)))
+    with pytest.raises(GuardrailsError) as err:
+        run(emu, govern_connection=connection(emu, govern_url=emu.url + "/?apiKey=" + GOVERN_KEY))
+    assert_no_secret(emu, all_logs, err.value)
+    with pytest.raises(GuardrailsError) as err:
+        run(emu, govern_connection=connection(emu, govern_url=emu.url + "/?apiKey=other-" + GOVERN_KEY[::-1]))
+    assert GOVERN_KEY[::-1] not in str(err.value)
+
+
 # -- Govern node from DSS, saved model versions --------------------------------------------
 
 def test_dss_govern_node_needs_admin(emu, all_logs):
@@ -352,6 +406,11 @@ def test_dss_govern_node_for_admins(emu, all_logs):
     emu.state.update(lambda d: (d["dss"]["api_keys"].__setitem__("admin-key", {"login": "admin", "admin": True}),
                                 d["dss"].__setitem__("govern_node", {"enabled": True, "nodeUrl": emu.url,
                                                                      "apiKey": GOVERN_KEY})))
+    if not GOVERN_CLIENT_FROM_DSS:  # clients before 13.3.2 have no get_govern_client
+        with pytest.raises(GuardrailsError, match="needs DSS 13.3.2 or later"):
+            run(emu, key="admin-key", use_dss_govern_node=True, govern_connection=None)
+        assert bundles(emu) == [] and audit(emu)[-1]["code"] == gate.REFUSE_UNSUPPORTED
+        return
     html = run(emu, key="admin-key", use_dss_govern_node=True, govern_connection=None)
     assert len(bundles(emu)) == 1 and "configured in DSS" in html
     assert_no_secret(emu, all_logs, html)
