@@ -397,6 +397,10 @@ def test_a_key_in_govern_answers_or_parameters_is_redacted_everywhere(emu, all_l
 
 def test_dss_govern_node_needs_admin(emu, all_logs):
     approve(emu)
+    if not GOVERN_CLIENT_FROM_DSS:
+        assert "needs DSS 13.3.2 or later" in refused(emu, all_logs, gate.REFUSE_UNSUPPORTED, use_dss_govern_node=True,
+                                                      govern_connection=None)
+        return
     assert "DSS refused access" in refused(emu, all_logs, gate.REFUSE_FORBIDDEN, use_dss_govern_node=True,
                                            govern_connection=None)
 

@@ -523,3 +523,7 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # A client that gave up (its timeout) closes the socket under a delayed answer: not news.
+        log.debug("request from %s ended with an error", client_address, exc_info=True)
