@@ -9,7 +9,9 @@ from dss_local.macro import run_macro
 
 PROJECT = "FRAUD_DETECTION"
 DSS_KEY = "dss-key-7c1e0b"
-GOVERN_KEY = "govern-SECRET-3f9a77d2"   # must never appear in logs, results, errors or audit entries
+# Must never appear in logs, results, errors or audit entries, in any form: its characters differ
+# once HTML-escaped or URL-encoded, so each form is looked for.
+GOVERN_KEY = "govern-SECRET+3f9a&<77d2>"
 
 
 @pytest.fixture

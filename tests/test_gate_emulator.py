@@ -3,8 +3,10 @@ against the emulator over loopback HTTP with the real dataikuapi client.
 
 Each refusal proves: the macro raised (so a scenario step fails), no bundle was created, an audit
 entry records the decision, and the Govern API key is nowhere in logs, errors, results or audit."""
+import html
 import json
 import socket
+from urllib.parse import quote, quote_plus
 
 import dataikuapi
 import pandas as pd
@@ -28,8 +30,11 @@ ERROR_500_HTML = "<html><body><h1>HTTP ERROR 500</h1></body></html>"
 def assert_no_secret(emu, logs, *texts):
     everything = [logs.text, json.dumps(emu.state.snapshot()["dss"]["audit"]),
                   json.dumps(emu.state.snapshot()["govern"]["audit"])] + [str(t) for t in texts]
+    forms = {GOVERN_KEY, html.escape(GOVERN_KEY), html.escape(GOVERN_KEY, quote=False), quote(GOVERN_KEY, safe=""),
+             quote_plus(GOVERN_KEY)}
     for text in everything:
-        assert GOVERN_KEY not in text
+        for form in forms:
+            assert form not in text
 
 
 def refused(emu, logs, code, **config):
@@ -353,6 +358,16 @@ def test_export_gets_its_own_timeout(emu, all_logs):
     emu.state.add_fault(node="dss", method="PUT", path="/bundles/exported/", delay=2.5)
     run(emu, govern_connection=connection(emu, timeout_seconds=1), bundle_timeout_seconds=10)
     assert len(bundles(emu)) == 1
+
+
+def test_no_bundle_without_its_approval_record(emu, all_logs):
+    """The record is written before the export: if it cannot be written, nothing is created."""
+    approve(emu)
+    emu.state.add_fault(node="dss", method="PUT", path="/variables", status=500, body=ERROR_500_HTML, times=1)
+    with pytest.raises(GuardrailsError, match="approval record could not be written.*nothing was created") as err:
+        run(emu)
+    assert bundles(emu) == [] and audit(emu)[-1]["action"] == "approval record not written"
+    assert_no_secret(emu, all_logs, err.value)
 
 
 def test_timed_out_export_says_whether_the_bundle_exists_and_keeps_it_protected(emu, all_logs):
