@@ -10,8 +10,15 @@ SPARK_STAMP := $(VENV)/.spark-installed
 PEERS := build/peers
 PEER_STAMP := $(PEERS)/.installed
 BENCH_ARGS ?=
+# `make test` also runs the gate tests (marker client_matrix) against the public dataiku-api-client of
+# each supported DSS line, one pip --target folder per version; e.g. make test CLIENT_VERSIONS="12.6.4"
+CLIENT_VERSIONS ?= 12.6.4 13.1.4 13.4.4 14.0.2 14.3.3 15.2.0
+# versions tested at the same time (the runs mostly wait on loopback HTTP): make test CLIENT_JOBS=6
+CLIENT_JOBS ?= 1
+CLIENTS := build/clients
+CLIENT_STAMPS := $(foreach v,$(CLIENT_VERSIONS),$(CLIENTS)/$(v)/.installed)
 
-.PHONY: install test demo plugin bench clean
+.PHONY: install test test-clients clients demo plugin bench clean
 
 install: $(STAMP)
 
@@ -26,8 +33,24 @@ $(SPARK_STAMP): $(STAMP) requirements-spark.txt
 	$(VENV)/bin/python -m pip install -q -r requirements-spark.txt
 	touch $(SPARK_STAMP)
 
-test: install $(SPARK_STAMP)
-	$(VENV)/bin/python -m pytest
+# one folder per client version, installed once (pure Python; requests etc. come from the venv)
+$(CLIENTS)/%/.installed: | $(STAMP)
+	rm -rf $(CLIENTS)/$*
+	$(VENV)/bin/python -m pip install -q --no-deps --target $(CLIENTS)/$* dataiku-api-client==$*
+	touch $@
+
+clients: $(CLIENT_STAMPS)
+
+# the client matrix runs even when the main run fails (both results show); either failing fails `make test`
+test: install $(SPARK_STAMP) clients
+	@status=0; \
+	$(VENV)/bin/python -m pytest || status=1; \
+	$(VENV)/bin/python tests/client_matrix.py --clients $(CLIENTS) --jobs $(CLIENT_JOBS) $(CLIENT_VERSIONS) || status=1; \
+	exit $$status
+
+# the client matrix alone
+test-clients: install clients
+	$(VENV)/bin/python tests/client_matrix.py --clients $(CLIENTS) --jobs $(CLIENT_JOBS) $(CLIENT_VERSIONS)
 
 demo: install
 	$(VENV)/bin/python demo/run_demo.py

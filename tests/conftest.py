@@ -11,6 +11,74 @@ for path in (ROOT, os.path.join(ROOT, "python-lib")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
+# MG_DATAIKU_CLIENT=<folder>: run against the dataiku-api-client installed in <folder> (pip --target,
+# see `make clients` and tests/client_matrix.py) instead of the venv's. The folder goes first on
+# sys.path before anything imports dataikuapi; a client imported from anywhere else is an error.
+CLIENT_DIR = os.environ.get("MG_DATAIKU_CLIENT") or None
+
+
+def _client_version(folder=None):
+    from importlib import metadata
+    if folder is None:
+        try:
+            return metadata.version("dataiku-api-client")
+        except metadata.PackageNotFoundError:
+            return "not installed"
+    for dist in metadata.distributions(path=[folder]):
+        if (dist.metadata["Name"] or "").lower().replace("_", "-") == "dataiku-api-client":
+            return dist.version
+    return "unknown"
+
+
+def _foreign_client_modules(folder):
+    """dataikuapi modules loaded from outside folder (empty when the override holds)."""
+    prefix = os.path.join(folder, "")
+    return sorted(name for name, module in list(sys.modules.items())
+                  if (name == "dataikuapi" or name.startswith("dataikuapi."))
+                  and getattr(module, "__file__", None)
+                  and not os.path.realpath(module.__file__).startswith(prefix))
+
+
+if CLIENT_DIR:
+    CLIENT_DIR = os.path.realpath(CLIENT_DIR)
+    if not os.path.isfile(os.path.join(CLIENT_DIR, "dataikuapi", "__init__.py")):
+        raise RuntimeError("MG_DATAIKU_CLIENT=%s: no dataikuapi package in that folder" % CLIENT_DIR)
+    if _foreign_client_modules(CLIENT_DIR):  # (this module may be imported twice: also as tests.conftest)
+        raise RuntimeError("MG_DATAIKU_CLIENT=%s: dataikuapi was imported before tests/conftest.py (from %s)"
+                           % (CLIENT_DIR, sys.modules["dataikuapi"].__file__))
+    while CLIENT_DIR in sys.path:
+        sys.path.remove(CLIENT_DIR)
+    sys.path.insert(0, CLIENT_DIR)
+    import dataikuapi  # noqa: E402
+
+    if _foreign_client_modules(CLIENT_DIR):
+        raise RuntimeError("MG_DATAIKU_CLIENT=%s: dataikuapi was imported from %s instead"
+                           % (CLIENT_DIR, dataikuapi.__file__))
+    CLIENT_VERSION = _client_version(CLIENT_DIR)
+else:
+    CLIENT_VERSION = _client_version()
+
+
+def pytest_report_header(config):
+    return "dataiku-api-client: %s (%s)" % (CLIENT_VERSION, CLIENT_DIR or "venv")
+
+
+def pytest_sessionstart(session):
+    """-q hides the header; with MG_DATAIKU_CLIENT the client line is printed anyway (client_matrix.py checks it)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if CLIENT_DIR and reporter is not None and session.config.get_verbosity() < 0:
+        reporter.write_line(pytest_report_header(session.config))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With MG_DATAIKU_CLIENT, fail the run if any test pulled a dataikuapi module from elsewhere."""
+    if CLIENT_DIR:
+        foreign = _foreign_client_modules(CLIENT_DIR)
+        if foreign:
+            sys.stderr.write("\nMG_DATAIKU_CLIENT=%s: modules loaded from elsewhere: %s\n"
+                             % (CLIENT_DIR, ", ".join(foreign)))
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 @pytest.fixture
 def rng():

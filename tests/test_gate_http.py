@@ -10,6 +10,8 @@ from gate_fixtures import DSS_KEY, GOVERN_KEY, emu  # noqa: F401
 from model_guardrails import gate
 from model_guardrails.errors import ConfigError
 
+pytestmark = pytest.mark.client_matrix
+
 
 def test_deadline_bounds_every_request(emu):
     emu.state.add_fault(node="dss", path="^/auth/info$", delay=3)
@@ -45,3 +47,33 @@ def test_secret_filter_scrubs_records_and_tracebacks(caplog):
         except RuntimeError:
             logging.getLogger("x").exception("failed")
     assert GOVERN_KEY not in caplog.text and http.REDACTED in caplog.text
+
+
+def test_errors_are_classified_on_requests_without_json_decode_error(monkeypatch):
+    """Issue 10: requests.exceptions.JSONDecodeError only exists from requests 2.27; an older requests
+    made classify() itself fail with AttributeError."""
+    import json
+
+    import requests
+    from dataikuapi.utils import DataikuException
+
+    monkeypatch.delattr(requests.exceptions, "JSONDecodeError", raising=False)
+    bad_json = http.classify(json.JSONDecodeError("Expecting value", "", 0), "Govern", "reading", [])
+    assert bad_json.code == gate.REFUSE_MALFORMED
+    not_found = http.classify(DataikuException("com.dataiku.dip.exceptions.NotFoundException: x"), "Govern", "r", [])
+    assert not_found.code == gate.REFUSE_NOT_FOUND
+    timeout = http.classify(requests.exceptions.ReadTimeout("slow"), "DSS", "exporting", [])
+    assert timeout.code == gate.REFUSE_TIMEOUT
+
+
+def test_long_call_extends_the_deadline_for_one_block(emu):
+    deadline = http.Deadline(1)
+    client = http.harden(dataikuapi.DSSClient(emu.url, DSS_KEY), timeout=0.5, deadline=deadline)
+    emu.state.add_fault(node="dss", path="^/auth/info$", delay=1.2)
+    with http.long_call(client, 5):
+        client.get_auth_info()  # 1.2 s: beyond the 0.5 s request timeout and the 1 s deadline
+    assert deadline.seconds == 6
+    emu.state.add_fault(node="dss", path="^/instance-info$", delay=1.2)
+    with pytest.raises(gate.GateError) as err:
+        http.call("DSS", "reading the node id", [], client.get_instance_info)
+    assert err.value.code == gate.REFUSE_TIMEOUT
