@@ -211,3 +211,17 @@ def test_approval_record():
     with pytest.raises(ValueError, match="unreadable entry"):
         ledger.read({"standard": {}, "local": {ledger.VARIABLE: {"b1": {"bundleId": "other"}}}})
     assert ledger.read({"standard": {}, "local": {}}) == {}
+
+
+@pytest.mark.parametrize("url", ["govern.example.com/?api_key=s3cr3t", "ftp://h/?api_key=s3cr3t",
+                                 "https://:s3cr3t@/x", "https://user:s3cr3t@govern.example.com",
+                                 "https://govern.example.com/#s3cr3t"])
+def test_no_bad_govern_url_is_echoed_with_its_secret(url):
+    with pytest.raises(ConfigError) as err:
+        gate.check_url(url, "govern_connection.govern_url")
+    assert "s3cr3t" not in str(err.value)
+
+
+def test_unreadable_feedback_does_not_break_the_decision():
+    body = dict(signoff("APPROVED", "APPROVED"), feedbackResponses=5)
+    assert gate.decide_signoff(body, ITEM, "review").approved

@@ -618,3 +618,26 @@ def test_macros_report_progress_up_to_their_target(emu, all_logs):
         run_macro(macro, PROJECT, config=dict(extra, govern_connection=conn(emu)), dss_url=emu.url,
                   dss_api_key=DSS_KEY, progress=seen.append)
         assert seen == sorted(seen) and seen[-1] == target, (macro, seen)
+
+
+def test_prune_keeps_a_bundle_whose_govern_link_is_unreadable(emu, all_logs):
+    """Review finding: a malformed Dataiku bundle item read as "not governed" made it deletable."""
+    from dku_guardrails import govern
+
+    for malformed in ({"id": "ar.9"}, {"id": "ar.9", "fields": "x"}):
+        with pytest.raises(gate.GateError) as err:
+            govern.governed_by(malformed, "bundle v3")
+        assert err.value.code == gate.REFUSE_MALFORMED
+    _history(emu)
+    emu.state.update(lambda d: d["govern"]["artifacts"]["ar.40"]["fields"].__setitem__("governed_by", ["ar.1", "ar.2"]))
+    run(emu, "prune-bundles", keep=2, dry_run=False)
+    assert "v3" in bundles(emu)
+
+
+def test_prune_keeps_a_bundle_whose_govern_bundle_is_missing_in_an_ungoverned_project(emu, all_logs):
+    """The "project not governed" shortcut applies only when the bundle's search finds nothing."""
+    _history(emu)
+    emu.state.update(lambda d: (d["govern"]["artifacts"].pop("ar.41"),
+                                d["govern"]["artifacts"]["ar.1"]["fields"].pop("governed_by")))
+    run(emu, "prune-bundles", keep=2, dry_run=False)
+    assert "v3" in bundles(emu)

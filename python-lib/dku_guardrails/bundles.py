@@ -99,7 +99,8 @@ def export_bundle(project, dss, bundle_id, notes, timeout, secrets):
     for name, since in missing:
         if name == EXPORT_RELEASE_NOTES[0]:
             notes_out.append("Release notes not attached: this DSS's client exports without them (DSS {} or later "
-                             "attaches them); they are kept in the gate's approval record and this result.".format(since))
+                             "attaches them); they are kept in the gate's approval record (project variable {}).".format(
+                                 since, ledger.VARIABLE))
         else:
             notes_out.append("Project Standards checks at export need DSS {} or later; not evaluated here.".format(since))
     return notes_out

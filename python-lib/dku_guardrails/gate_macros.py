@@ -1,4 +1,5 @@
-"""The three gate macros: create-approved-bundle, prune-bundles, governance-status.
+"""The gate macros: create-approved-bundle, publish-approved-bundle, prune-bundles, governance-status
+(and the govern-approval Project Standards check).
 
 Each function takes the project key and the raw macro config, talks to DSS and Govern through the
 adapters and returns the HTML result; the decisions themselves are in ``model_guardrails``.
@@ -146,7 +147,8 @@ def _export(dss, gc, project, project_key, node_id, params, decision, item, bund
     def audit(action, detail):
         return _audit_outcome(dss, gc, actor, project_key, decision, item, bundle_id, action, detail, secrets, now)
 
-    record = ledger.entry(project_key, bundle_id, decision, item, actor, now)
+    full_notes = scrub(gate.release_notes(decision, item, params.release_notes, now), secrets)
+    record = ledger.entry(project_key, bundle_id, decision, item, actor, now, full_notes)
     try:
         dss_side.write_record(project, record, secrets)
     except gate.GateError as err:
@@ -154,7 +156,7 @@ def _export(dss, gc, project, project_key, node_id, params, decision, item, bund
         raise gate.GateRefused(gate.refuse(gate.REFUSE_RECORD, "the sign-off is approved but the gate's approval "
                                            "record could not be written ({}); nothing was created.".format(err),
                                            decision.step, decision.signoff_status)) from None
-    notes, cut = gate.fit_release_notes(scrub(gate.release_notes(decision, item, params.release_notes, now), secrets))
+    notes, cut = gate.fit_release_notes(full_notes)
     try:
         limits = dss_side.export_bundle(project, dss, bundle_id, notes, params.bundle_timeout_seconds, secrets)
     except gate.GateError as err:
@@ -162,8 +164,8 @@ def _export(dss, gc, project, project_key, node_id, params, decision, item, bund
     dss_side.write_record(project, ledger.with_state(record, ledger.EXPORTED), secrets)
     outcome = ["Bundle {} exported on the Design node.".format(bundle_id)] + limits
     if cut:
-        outcome.append("Release notes cut to fit the export call's URL; the full text is in this result's sign-off "
-                       "section and the approval record.")
+        outcome.append("Release notes cut to fit the export call's URL; the full text is in the approval record "
+                       "(project variable {}).".format(ledger.VARIABLE))
     step(5)
     if params.publish:
         outcome.append(_publish_when_approved(dss, gc, project, project_key, node_id, bundle_id,
@@ -235,6 +237,8 @@ def _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, s
         item = govern.resolve_bundle(gc, node_id, project_key, bundle_id, secrets)
         return gate.decide_signoffs(govern.read_signoffs(gc, item, step, secrets), item, require_final), \
             item.govern_label
+    except ConfigError as err:  # an id from Govern that cannot go into a URL
+        return gate.refuse(gate.REFUSE_MALFORMED, str(err), step), ""
     except gate.GateError as err:
         reason = str(err)
         if err.code == gate.REFUSE_NOT_FOUND:
@@ -366,9 +370,10 @@ def _publish(project_key, source, bundle_id, step, require_final, timeout, dss, 
                                      secrets, now, lambda action, detail: _audit_outcome(
                                          dss, gc, actor, project_key, decision, None, bundle_id, action, detail,
                                          secrets, now))
-    _audit_outcome(dss, gc, actor, project_key, decision, None, bundle_id, "published", message, secrets, now)
-    advance(PUBLISH_STEPS)
     published = message.startswith("Published")
+    _audit_outcome(dss, gc, actor, project_key, decision, None, bundle_id,
+                   "published" if published else "waiting for Govern review", message, secrets, now)
+    advance(PUBLISH_STEPS)
     return report.page("Publish approved bundle {}".format(bundle_id),
                        report.badge("PUBLISHED" if published else "WAITING FOR GOVERN REVIEW",
                                     "ok" if published else "info"),

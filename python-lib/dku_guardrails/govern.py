@@ -6,6 +6,7 @@ from dataikuapi.govern.artifact_search import (
     GovernArtifactSearchQuery)
 
 from model_guardrails import bundles as core, gate, ids
+from model_guardrails.errors import ConfigError
 
 from .http import call, harden
 
@@ -67,10 +68,18 @@ def search_dataiku_item(gc, blueprint, fields, label, secrets):
 
 
 def governed_by(dataiku_artifact, label):
+    """The Govern item ``dataiku_artifact`` is governed by. NOT_GOVERNED only on a readable answer
+    (the field absent or empty); anything else it cannot read is MALFORMED."""
     fields = dataiku_artifact.get("fields")
-    target = fields.get(gate.FIELD_GOVERNED_BY) if isinstance(fields, dict) else None
+    if not isinstance(fields, dict):
+        raise gate.GateError(gate.REFUSE_MALFORMED, "Govern item {} of {} has no readable 'fields'.".format(
+            dataiku_artifact.get("id"), label))
+    target = fields.get(gate.FIELD_GOVERNED_BY)
     if isinstance(target, list):  # tolerate a one-element list
-        target = target[0] if len(target) == 1 else None
+        if len(target) > 1:
+            raise gate.GateError(gate.REFUSE_AMBIGUOUS, "{} is governed by {} Govern items; the gate needs one.".format(
+                label, len(target)))
+        target = target[0] if target else None
     if not target:
         raise gate.GateError(gate.REFUSE_NOT_GOVERNED, "{} is not governed in Govern (its Govern item {} has no "
                              "'governed_by' link): a Govern user must govern it before a bundle can be "
@@ -111,13 +120,21 @@ def resolve_item(gc, kind, project_key, node_id, secrets, saved_model_id="", mod
                              govern_blueprint=str(bpv.get("blueprintId") or ""))
 
 
-def resolve_bundle(gc, node_id, project_key, bundle_id, secrets):
+def _bundle_label(bundle_id, project_key):
+    return "bundle {} of project {}".format(bundle_id, project_key)
+
+
+def _bundle_artifact(gc, node_id, project_key, bundle_id, secrets):
+    return search_dataiku_item(gc, gate.BP_DATAIKU_BUNDLE, {
+        gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key, gate.FIELD_BUNDLE_ID: bundle_id},
+        _bundle_label(bundle_id, project_key), secrets)
+
+
+def resolve_bundle(gc, node_id, project_key, bundle_id, secrets, artifact=None):
     """The GovernedItem of a bundle: Dataiku bundle → ``governed_by`` → Govern bundle (the item the
     Project Deployer's Govern check policy looks at)."""
-    label = "bundle {} of project {}".format(bundle_id, project_key)
-    artifact = search_dataiku_item(gc, gate.BP_DATAIKU_BUNDLE, {
-        gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key, gate.FIELD_BUNDLE_ID: bundle_id},
-        label, secrets)
+    label = _bundle_label(bundle_id, project_key)
+    artifact = artifact or _bundle_artifact(gc, node_id, project_key, bundle_id, secrets)
     target = governed_by(artifact, label)
     govern_item = get_artifact(gc, target, secrets)
     return gate.GovernedItem(kind="bundle", dss_label=label, dataiku_artifact_id=artifact["id"],
@@ -182,15 +199,23 @@ def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, project_
     governed (``project_governed`` False). Anything else is UNKNOWN with the reason; transport
     errors (auth, timeout, unreachable, TLS) are raised."""
     try:
-        item = resolve_bundle(gc, node_id, project_key, bundle_id, secrets)
+        artifact = _bundle_artifact(gc, node_id, project_key, bundle_id, secrets)
+    except gate.GateError as err:
+        if err.code in TRANSPORT_CODES:
+            raise
+        if err.code == gate.REFUSE_NOT_FOUND and project_governed is False:  # the search found nothing
+            return core.BundleApproval(core.NOT_APPROVED, note="not in Govern; the project is not governed")
+        return core.BundleApproval(core.UNKNOWN, note=str(err))
+    try:
+        item = resolve_bundle(gc, node_id, project_key, bundle_id, secrets, artifact)
         decision = gate.decide_signoffs(read_signoffs(gc, item, step, secrets), item, require_final_approval=True)
     except gate.GateError as err:
         if err.code in TRANSPORT_CODES:
             raise
         if err.code == gate.REFUSE_NOT_GOVERNED:
             return core.BundleApproval(core.NOT_APPROVED, note="not governed in Govern")
-        if err.code == gate.REFUSE_NOT_FOUND and project_governed is False:
-            return core.BundleApproval(core.NOT_APPROVED, note="not in Govern; the project is not governed")
+        return core.BundleApproval(core.UNKNOWN, note=str(err))
+    except ConfigError as err:  # an id from Govern that cannot go into a URL
         return core.BundleApproval(core.UNKNOWN, note=str(err))
     if decision.approved:
         return core.BundleApproval(gate.APPROVED, decision.signoff_status, decision.approver)
@@ -211,4 +236,6 @@ def project_governed(gc, node_id, project_key, secrets):
         if err.code in TRANSPORT_CODES:
             raise
         return False if err.code == gate.REFUSE_NOT_GOVERNED else None
+    except ConfigError:
+        return None
     return True

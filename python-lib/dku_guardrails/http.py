@@ -170,7 +170,8 @@ def classify(exc, service, what, secrets):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} while {}: {}.".format(service, what, detail))
     # An unreadable JSON body is a ValueError in every requests release (requests.exceptions.JSONDecodeError,
     # which also derives from RequestException, only exists from requests 2.27): test ValueError first.
-    if isinstance(exc, ValueError):
+    if isinstance(exc, ValueError) and (not isinstance(exc, requests.exceptions.RequestException)
+                                        or "JSON" in type(exc).__name__):
         return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer the gate cannot read (not JSON, or not the "
                               "expected shape) while {} ({}).".format(service, what, detail[:200]))
     if isinstance(exc, requests.exceptions.Timeout):

@@ -60,7 +60,6 @@ DEADLINE_FACTOR, DEADLINE_MIN, DEADLINE_MAX = 10, 60.0, 900.0
 # not confirmed by Dataiku's documentation; they are named once here.
 BP_DATAIKU_PROJECT = "bp.system.dataiku_project"
 BP_DATAIKU_BUNDLE = "bp.system.dataiku_bundle"
-BP_DATAIKU_MODEL = "bp.system.dataiku_saved_model"
 BP_DATAIKU_MODEL_VERSION = "bp.system.dataiku_saved_model_version"
 FIELD_NODE_ID = "node_id"
 FIELD_PROJECT_KEY = "project_key"
@@ -126,13 +125,19 @@ def parse_govern_connection(raw, name="govern_connection"):
 
 
 def check_url(url, name):
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(name, url, "the base URL of the Govern node, such as https://govern.example.com:8443")
+    """A Govern base URL. Errors never echo credentials, a query or a fragment (they may hold a key)."""
+    try:
+        parts = urlsplit(url if isinstance(url, str) else "")
+        host = parts.hostname
+    except ValueError:
+        raise ConfigError(name, "<unreadable URL>", "the base URL of the Govern node") from None
+    shown = "{}://{}{}{}".format(parts.scheme, (host or "") + (":{}".format(parts.port) if parts.port else ""),
+                                 parts.path, "?<hidden>" if parts.query or parts.fragment else "")
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigError(name, shown, "the base URL of the Govern node, such as https://govern.example.com:8443")
     if parts.username or parts.password:
-        raise ConfigError(name, "<URL with credentials>", "a URL without user or password (put the key in api_key)")
-    if parts.query or parts.fragment:  # the query may hold a key: never echoed
-        shown = "{}://{}{}?<hidden>".format(parts.scheme, parts.netloc, parts.path)
+        raise ConfigError(name, shown, "a URL without user or password (put the key in api_key)")
+    if parts.query or parts.fragment:
         raise ConfigError(name, shown, "a base URL without '?' query or '#' fragment (put the key in api_key)")
     return url
 
@@ -335,8 +340,9 @@ def decide_signoff(signoff, item, step, require_final_approval=True):
     if not isinstance(status, str) or not status:
         return refuse(REFUSE_MALFORMED, "{} has no status in Govern's answer; the gate refuses when it cannot "
                       "read the sign-off.".format(where), step)
+    responses = signoff.get("feedbackResponses")
     feedback = tuple("{}: {}".format(_first(f, APPROVER_KEYS) or "reviewer", _text(f.get("status")))
-                     for f in signoff.get("feedbackResponses") or [] if isinstance(f, dict))
+                     for f in (responses if isinstance(responses, list) else []) if isinstance(f, dict))
     response = signoff.get("approverResponse")
     response = response if isinstance(response, dict) else None
     approver = _first(response, APPROVER_KEYS) if response else ""
@@ -471,7 +477,7 @@ def release_notes(decision, item, user_notes="", now=None):
 # web servers commonly refuse request lines beyond 8 KiB, so the encoded notes are kept under this.
 RELEASE_NOTES_MAX_ENCODED = 6000
 _CUT_NOTE = ("\n[Cut here: the full notes ({} characters) were too long for the export call's URL; they are in "
-             "the gate's result and its approval record.]")
+             "the gate's approval record, project variable model_guardrails_approvals.]")
 
 
 def fit_release_notes(text, limit=RELEASE_NOTES_MAX_ENCODED):

@@ -27,14 +27,19 @@ def _now_text(now=None):
     return (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def entry(project_key, bundle_id, decision, item, actor, now=None):
-    """A new record of an approval, before the export."""
+MAX_NOTES = 20000
+
+
+def entry(project_key, bundle_id, decision, item, actor, now=None, notes=""):
+    """A new record of an approval, before the export (``notes``: the release notes in full, kept
+    here also where DSS cannot attach them or they were cut for the URL)."""
     return {
         "bundleId": bundle_id, "projectKey": project_key, "decision": "APPROVE" if decision.approved else "REFUSE",
         "state": EXPORTING, "decidedOn": _now_text(now), "actor": actor or "",
         "governedItem": item.govern_label, "governArtifactId": item.govern_artifact_id,
         "dataikuItem": item.dss_label, "signoffStep": decision.step, "signoffStatus": decision.signoff_status,
         "approver": decision.approver, "approvedOn": decision.approved_on, "publication": {},
+        "releaseNotes": notes[:MAX_NOTES],
     }
 
 
