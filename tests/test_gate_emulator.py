@@ -641,3 +641,16 @@ def test_prune_keeps_a_bundle_whose_govern_bundle_is_missing_in_an_ungoverned_pr
                                 d["govern"]["artifacts"]["ar.1"]["fields"].pop("governed_by")))
     run(emu, "prune-bundles", keep=2, dry_run=False)
     assert "v3" in bundles(emu)
+
+
+def test_publish_refuses_when_the_audit_entry_cannot_be_written(emu, all_logs):
+    approve(emu)
+    run(emu)
+    (bundle_id,) = bundles(emu)
+    emu.state.set_signoff(govern_bundle(emu, bundle_id), "review", "APPROVED", approver="deploy.manager")
+    emu.state.update(lambda d: d["dss"].__setitem__("audit_requires_admin", True))
+    emu.state.add_fault(node="govern", path="^/admin/audit", status=403,
+                        body={"errorType": "com.dataiku.dip.exceptions.UnauthorizedException", "message": "no"})
+    with pytest.raises(gate.GateRefused, match="audit entry could not be written"):
+        run(emu, "publish-approved-bundle")
+    assert PROJECT not in emu.state.snapshot()["dss"]["deployer"]["projects"]

@@ -365,6 +365,10 @@ def _publish(project_key, source, bundle_id, step, require_final, timeout, dss, 
             dss_side.write_record(project, ledger.with_publication(record, ledger.WAITING_FOR_REVIEW, decision.reason,
                                                                    now=now), secrets)
         raise gate.GateRefused(decision, audit_note, what="Publication of bundle " + bundle_id)
+    if not written:  # as create-approved-bundle with audit_required: no unaudited publication
+        raise gate.GateRefused(gate.refuse(gate.REFUSE_AUDIT, "the Govern bundle is approved but the audit entry "
+                                           "could not be written ({}).".format(where), step,
+                                           decision.signoff_status), what="Publication of bundle " + bundle_id)
     advance(3)
     message = _publish_when_approved(dss, gc, project, project_key, node_id, bundle_id, step, require_final, timeout,
                                      secrets, now, lambda action, detail: _audit_outcome(
