@@ -626,7 +626,7 @@ def test_prune_keeps_a_bundle_whose_govern_link_is_unreadable(emu, all_logs):
 
     for malformed in ({"id": "ar.9"}, {"id": "ar.9", "fields": "x"}):
         with pytest.raises(gate.GateError) as err:
-            govern.governed_by(malformed, "bundle v3")
+            govern.governed_by(malformed, "bundle v3", gate.FIELD_GOVERNED_BY)
         assert err.value.code == gate.REFUSE_MALFORMED
     _history(emu)
     emu.state.update(lambda d: d["govern"]["artifacts"]["ar.40"]["fields"].__setitem__("governed_by", ["ar.1", "ar.2"]))

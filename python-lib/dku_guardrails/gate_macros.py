@@ -12,7 +12,7 @@ from model_guardrails import bundles as core_bundles, gate, ids, ledger, params 
 from model_guardrails.errors import ConfigError, GuardrailsError
 
 from . import bundles as dss_side, govern, model_health
-from .http import Deadline, harden, redacted_logs, scrub
+from .http import Deadline, harden, private_copy, redacted_logs, scrub
 
 log = logging.getLogger("model_guardrails.gate")
 
@@ -66,11 +66,11 @@ def secrets_of(config):
     return [key.strip()] if isinstance(key, str) and key.strip() else []
 
 
-def create_approved_bundle(project_key, config, dss=None, now=None, progress=None):
+def create_approved_bundle(project_key, config, dss=None, now=None, progress=None, plugin_config=None):
     secrets = secrets_of(config)
 
     def run():
-        params = gate.parse_gate_params(config)
+        params = gate.parse_gate_params(config, plugin_config)
         ids.check(ids.PROJECT_KEY, project_key, "project key")
         return _create(project_key, params, _api_client(dss), secrets, now or datetime.now(timezone.utc),
                        _progress(progress))
@@ -81,10 +81,11 @@ def governed_item(project, gc, params, project_key, node_id, secrets):
     """The Govern item whose sign-offs decide bundle creation: the Govern model version governing
     the chosen (or only) saved model's chosen (or active) version, or the Govern project."""
     if params.governed_item != "saved_model_version":
-        return govern.resolve_item(gc, "project", project_key, node_id, secrets)
+        return govern.resolve_item(gc, "project", project_key, node_id, secrets, params.source.names)
     model_id = params.saved_model_id or dss_side.only_saved_model(project, secrets)
     version = params.saved_model_version or dss_side.active_model_version(project, model_id, secrets)
-    return govern.resolve_item(gc, "saved_model_version", project_key, node_id, secrets, model_id, version)
+    return govern.resolve_item(gc, "saved_model_version", project_key, node_id, secrets, params.source.names,
+                               model_id, version)
 
 
 def _create(project_key, params, dss, secrets, now, step=lambda to=None: None):
@@ -170,7 +171,7 @@ def _export(dss, gc, project, project_key, node_id, params, decision, item, bund
     if params.publish:
         outcome.append(_publish_when_approved(dss, gc, project, project_key, node_id, bundle_id,
                                               params.publish_signoff_step, params.require_final_approval,
-                                              params.bundle_timeout_seconds, secrets, now,
+                                              params.bundle_timeout_seconds, secrets, params.source.names, now,
                                               lambda action, detail: audit(action, detail)))
     ok, where = audit("published" if any(o.startswith("Published") for o in outcome) else "exported",
                       " ".join(outcome))
@@ -201,11 +202,11 @@ def _after_failed_export(dss, gc, project, bundle_id, record, err, audit, secret
 
 
 def _publish_when_approved(dss, gc, project, project_key, node_id, bundle_id, step, require_final, timeout, secrets,
-                           now, audit):
+                           names, now, audit):
     """Publish ``bundle_id`` when the sign-offs of the Govern bundle governing it approve; otherwise
     say it waits for its Govern review (the Project Deployer checks that same sign-off). A failed
     publish call raises; a Govern answer that does not approve publishes nothing."""
-    decision, label = _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets)
+    decision, label = _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets, names)
     records = dss_side.read_records(project, secrets)
     record = records.get(bundle_id)
     if not decision.approved:
@@ -231,10 +232,10 @@ def _publish_when_approved(dss, gc, project, project_key, node_id, bundle_id, st
     return "Published to the Project Deployer as project {}: {}".format(key, decision.reason)
 
 
-def _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets):
+def _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets, names):
     """(Decision, Govern item label) of the Govern bundle governing ``bundle_id``."""
     try:
-        item = govern.resolve_bundle(gc, node_id, project_key, bundle_id, secrets)
+        item = govern.resolve_bundle(gc, node_id, project_key, bundle_id, secrets, names)
         return gate.decide_signoffs(govern.read_signoffs(gc, item, step, secrets), item, require_final), \
             item.govern_label
     except ConfigError as err:  # an id from Govern that cannot go into a URL
@@ -318,12 +319,12 @@ def _approval_report(project_key, params, decision, item, bundle_id, chain, evid
 
 # -- publish-approved-bundle -------------------------------------------------------------------
 
-def publish_approved_bundle(project_key, config, dss=None, now=None, progress=None):
+def publish_approved_bundle(project_key, config, dss=None, now=None, progress=None, plugin_config=None):
     """Publish a bundle create-approved-bundle created, once the Govern bundle governing it is approved."""
     secrets = secrets_of(config)
 
     def run():
-        source = gate.parse_govern_source(config)
+        source = gate.parse_govern_source(config, plugin_config)
         bundle_id = p.get_str(config, "bundle_id", "").strip()
         if bundle_id:
             ids.check(ids.BUNDLE_ID, bundle_id, "bundle_id")
@@ -354,7 +355,8 @@ def _publish(project_key, source, bundle_id, step, require_final, timeout, dss, 
                "project {} has no approval for it)".format(bundle_id, project_key))
         decision = gate.refuse(gate.REFUSE_NOT_FOUND, why + ".", step)
     else:
-        decision, _ = _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets)
+        decision, _ = _bundle_decision(gc, node_id, project_key, bundle_id, step, require_final, secrets,
+                                       source.names)
     advance(2)
     written, where = dss_side.write_audit(dss, gc, gate.audit_params(actor, project_key, decision, None, bundle_id,
                                                                      action="publication decision", now=now), secrets)
@@ -371,7 +373,7 @@ def _publish(project_key, source, bundle_id, step, require_final, timeout, dss, 
                                            decision.signoff_status), what="Publication of bundle " + bundle_id)
     advance(3)
     message = _publish_when_approved(dss, gc, project, project_key, node_id, bundle_id, step, require_final, timeout,
-                                     secrets, now, lambda action, detail: _audit_outcome(
+                                     secrets, source.names, now, lambda action, detail: _audit_outcome(
                                          dss, gc, actor, project_key, decision, None, bundle_id, action, detail,
                                          secrets, now))
     published = message.startswith("Published")
@@ -398,14 +400,15 @@ def _connect_both(project_key, source, dss, secrets):
     return actor, node_id, gc
 
 
-def _approvals(gc, node_id, project_key, bundle_ids, step, secrets, strict):
+def _approvals(gc, node_id, project_key, bundle_ids, step, secrets, names, strict):
     """{bundle_id: BundleApproval}. ``strict`` (prune): an error reaching Govern aborts, so that
     nothing is deleted on a guess; otherwise it is noted per bundle."""
     try:
-        governed = govern.project_governed(gc, node_id, project_key, secrets)
+        governed = govern.project_governed(gc, node_id, project_key, secrets, names)
         out = {}
         for bundle_id in bundle_ids:
-            out[bundle_id] = govern.bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, governed)
+            out[bundle_id] = govern.bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, names,
+                                                    governed)
         return out
     except gate.GateError as err:
         if strict:
@@ -414,11 +417,11 @@ def _approvals(gc, node_id, project_key, bundle_ids, step, secrets, strict):
         return {b: core_bundles.BundleApproval(note="lookup failed: " + str(err)) for b in bundle_ids}
 
 
-def prune_bundles(project_key, config, dss=None, progress=None):
+def prune_bundles(project_key, config, dss=None, progress=None, plugin_config=None):
     secrets = secrets_of(config)
 
     def run():
-        source = gate.parse_govern_source(config)
+        source = gate.parse_govern_source(config, plugin_config)
         keep = p.get_int(config, "keep", 3, minimum=1, maximum=1000)
         dry_run = p.get_bool(config, "dry_run", True)
         return _prune(project_key, source, keep, dry_run, gate.parse_step(config), _api_client(dss), secrets,
@@ -454,7 +457,7 @@ def _bundles(project_key, source, step, dss, secrets, strict, advance):
                                                   expect_published=any(b.published_on for b in exported))
     records = dss_side.read_records(project, secrets)
     all_ids = sorted({b.bundle_id for b in exported + published})
-    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, strict=strict)
+    approvals = _approvals(gc, node_id, project_key, all_ids, step, secrets, source.names, strict=strict)
     advance(2)
     return _Bundles(actor, node_id, gc, project, exported, published, deployed, approvals, records)
 
@@ -500,11 +503,11 @@ def _prune(project_key, source, keep, dry_run, step, dss, secrets, advance=lambd
     return html
 
 
-def governance_status(project_key, config, dss=None, progress=None):
+def governance_status(project_key, config, dss=None, progress=None, plugin_config=None):
     secrets = secrets_of(config)
 
     def run():
-        source = gate.parse_govern_source(config)
+        source = gate.parse_govern_source(config, plugin_config)
         return _status(project_key, source, gate.parse_step(config), _api_client(dss), secrets, _progress(progress))
     return _guarded(secrets, run)
 
@@ -535,18 +538,20 @@ def _status(project_key, source, step, dss, secrets, advance=lambda to=None: Non
 
 # -- Project Standards check -------------------------------------------------------------------
 
-def project_signoff_decision(project, config, dss):
+def project_signoff_decision(project, config, plugin_config=None):
     """(approved, message) for the Project Standards check: the same Govern item and sign-offs the
     gate's bundle creation uses (by default the Govern model version of the project's saved model)."""
     secrets = secrets_of(config)
 
-    params = gate.parse_gate_params(dict(config, version="0"))  # ConfigError: the check is misconfigured
+    params = gate.parse_gate_params(dict(config, version="0"), plugin_config)  # ConfigError: the check is misconfigured
 
     def decide():
         step = params.signoff_step
         try:
+            dss = private_copy(project.client)  # DSS's own client stays as DSS gave it
             _, node_id, gc = _connect_both(project.project_key, params.source, dss, secrets)
-            item = governed_item(project, gc, params, project.project_key, node_id, secrets)
+            own_project = dss.get_project(project.project_key)
+            item = governed_item(own_project, gc, params, project.project_key, node_id, secrets)
             decision = gate.decide_signoffs(govern.read_signoffs(gc, item, step, secrets), item,
                                             params.require_final_approval)
         except (gate.GateError, ConfigError) as err:

@@ -1,5 +1,7 @@
 """Govern lookups through the public ``dataikuapi.GovernClient``: DSS item → synced Dataiku item
 → ``governed_by`` → Govern item → sign-off of a workflow step (dataiku-api.md §4-§5)."""
+import logging
+
 from dataikuapi import GovernClient
 from dataikuapi.govern.artifact_search import (
     GovernArtifactFilterArchivedStatus, GovernArtifactFilterBlueprints, GovernArtifactFilterFieldValue,
@@ -10,6 +12,7 @@ from model_guardrails.errors import ConfigError
 
 from .http import call, harden
 
+log = logging.getLogger("model_guardrails.gate")
 MAX_HITS = 20
 
 
@@ -60,21 +63,40 @@ def search_dataiku_item(gc, blueprint, fields, label, secrets):
                              "(searching {}).".format(label))
     if not artifacts:
         raise gate.GateError(gate.REFUSE_NOT_FOUND, "Govern has no item for {}: it is not synced to Govern yet "
-                             "(a DSS administrator can run the Govern sync) or the node id differs.".format(label))
+                             "(a DSS administrator can run the Govern sync) or the node id differs{}.".format(
+                                 label, _found_instead(gc, blueprint, fields, secrets)))
     if len(artifacts) > 1:
         raise gate.GateError(gate.REFUSE_AMBIGUOUS, "Govern has {} items for {} ({}); the gate needs exactly one."
                              .format(len(artifacts), label, ", ".join(a["id"] for a in artifacts[:5])))
     return artifacts[0]
 
 
-def governed_by(dataiku_artifact, label):
+def _found_instead(gc, blueprint, fields, secrets):
+    """What Govern holds instead, for a search that found nothing: the fields of a few items of
+    ``blueprint`` (naming the searched fields they lack), or the Dataiku blueprints of the node."""
+    try:
+        query = GovernArtifactSearchQuery(artifact_filters=[GovernArtifactFilterBlueprints([blueprint])])
+        raw = call("Govern", "listing items of " + blueprint, secrets,
+                   gc.new_artifact_search_request(query).fetch_next_batch, page_size=5).get_raw()
+        hits = [h.get("artifact") for h in raw.get("uiArtifacts") or [] if isinstance(h, dict)]
+        found = [a.get("fields") for a in hits if isinstance(a, dict) and isinstance(a.get("fields"), dict)]
+        if found:
+            return gate.describe_found_fields(blueprint, fields, found)
+        blueprints = call("Govern", "listing blueprints", secrets, gc.list_blueprints)
+        return gate.describe_found_blueprints(blueprint, [b.get_raw() for b in blueprints])
+    except (gate.GateError, AttributeError, TypeError) as err:  # a hint only: the refusal stands without it
+        log.debug("no hint for the empty search of %s: %s", blueprint, err)
+        return ""
+
+
+def governed_by(dataiku_artifact, label, field):
     """The Govern item ``dataiku_artifact`` is governed by. NOT_GOVERNED only on a readable answer
     (the field absent or empty); anything else it cannot read is MALFORMED."""
     fields = dataiku_artifact.get("fields")
     if not isinstance(fields, dict):
         raise gate.GateError(gate.REFUSE_MALFORMED, "Govern item {} of {} has no readable 'fields'.".format(
             dataiku_artifact.get("id"), label))
-    target = fields.get(gate.FIELD_GOVERNED_BY)
+    target = fields.get(field)
     if isinstance(target, list):  # tolerate a one-element list
         if len(target) > 1:
             raise gate.GateError(gate.REFUSE_AMBIGUOUS, "{} is governed by {} Govern items; the gate needs one.".format(
@@ -82,8 +104,9 @@ def governed_by(dataiku_artifact, label):
         target = target[0] if target else None
     if not target:
         raise gate.GateError(gate.REFUSE_NOT_GOVERNED, "{} is not governed in Govern (its Govern item {} has no "
-                             "'governed_by' link): a Govern user must govern it before a bundle can be "
-                             "created.".format(label, dataiku_artifact.get("id")))
+                             "'{}' link): a Govern user must govern it before a bundle can be created{}.".format(
+                                 label, dataiku_artifact.get("id"), field,
+                                 "" if field in fields else gate.describe_fields(fields)))
     if not ids.is_valid(ids.ARTIFACT_ID, target):
         raise gate.GateError(gate.REFUSE_MALFORMED, "{} is governed by {!r}, which is not a Govern artifact id."
                              .format(label, target))
@@ -100,19 +123,19 @@ def get_artifact(gc, artifact_id, secrets):
     return raw
 
 
-def resolve_item(gc, kind, project_key, node_id, secrets, saved_model_id="", model_version=""):
+def resolve_item(gc, kind, project_key, node_id, secrets, names, saved_model_id="", model_version=""):
     """The GovernedItem of this project (``kind`` "project") or of a saved-model version."""
     if kind == "saved_model_version":
         label = "saved model version {}.{}/{}".format(project_key, saved_model_id, model_version)
-        fields = {gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key,
-                  gate.FIELD_SAVED_MODEL_ID: saved_model_id, gate.FIELD_VERSION_ID: model_version}
-        blueprint = gate.BP_DATAIKU_MODEL_VERSION
+        fields = {names.field_node_id: node_id, names.field_project_key: project_key,
+                  names.field_saved_model_id: saved_model_id, names.field_version_id: model_version}
+        blueprint = names.bp_model_version
     else:
         label = "project " + project_key
-        fields = {gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key}
-        blueprint = gate.BP_DATAIKU_PROJECT
+        fields = {names.field_node_id: node_id, names.field_project_key: project_key}
+        blueprint = names.bp_project
     dataiku_item = search_dataiku_item(gc, blueprint, fields, label, secrets)
-    target = governed_by(dataiku_item, label)
+    target = governed_by(dataiku_item, label, names.field_governed_by)
     govern_item = get_artifact(gc, target, secrets)
     bpv = govern_item.get("blueprintVersionId") if isinstance(govern_item.get("blueprintVersionId"), dict) else {}
     return gate.GovernedItem(kind=kind, dss_label=label, dataiku_artifact_id=dataiku_item["id"],
@@ -124,18 +147,18 @@ def _bundle_label(bundle_id, project_key):
     return "bundle {} of project {}".format(bundle_id, project_key)
 
 
-def _bundle_artifact(gc, node_id, project_key, bundle_id, secrets):
-    return search_dataiku_item(gc, gate.BP_DATAIKU_BUNDLE, {
-        gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key, gate.FIELD_BUNDLE_ID: bundle_id},
+def _bundle_artifact(gc, node_id, project_key, bundle_id, secrets, names):
+    return search_dataiku_item(gc, names.bp_bundle, {
+        names.field_node_id: node_id, names.field_project_key: project_key, names.field_bundle_id: bundle_id},
         _bundle_label(bundle_id, project_key), secrets)
 
 
-def resolve_bundle(gc, node_id, project_key, bundle_id, secrets, artifact=None):
+def resolve_bundle(gc, node_id, project_key, bundle_id, secrets, names, artifact=None):
     """The GovernedItem of a bundle: Dataiku bundle → ``governed_by`` → Govern bundle (the item the
     Project Deployer's Govern check policy looks at)."""
     label = _bundle_label(bundle_id, project_key)
-    artifact = artifact or _bundle_artifact(gc, node_id, project_key, bundle_id, secrets)
-    target = governed_by(artifact, label)
+    artifact = artifact or _bundle_artifact(gc, node_id, project_key, bundle_id, secrets, names)
+    target = governed_by(artifact, label, names.field_governed_by)
     govern_item = get_artifact(gc, target, secrets)
     return gate.GovernedItem(kind="bundle", dss_label=label, dataiku_artifact_id=artifact["id"],
                              govern_artifact_id=target, govern_name=str(govern_item.get("name") or ""))
@@ -192,14 +215,14 @@ TRANSPORT_CODES = (gate.REFUSE_AUTH, gate.REFUSE_FORBIDDEN, gate.REFUSE_TIMEOUT,
                    gate.REFUSE_TLS)
 
 
-def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, project_governed=None):
+def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, names, project_governed=None):
     """The BundleApproval of a bundle's own Govern item. NOT_APPROVED only on a readable answer: a
     known sign-off status other than APPROVED (or APPROVED without the final approval), a Dataiku
     bundle that is not governed, or — when the bundle is not in Govern — a project known not to be
     governed (``project_governed`` False). Anything else is UNKNOWN with the reason; transport
     errors (auth, timeout, unreachable, TLS) are raised."""
     try:
-        artifact = _bundle_artifact(gc, node_id, project_key, bundle_id, secrets)
+        artifact = _bundle_artifact(gc, node_id, project_key, bundle_id, secrets, names)
     except gate.GateError as err:
         if err.code in TRANSPORT_CODES:
             raise
@@ -207,7 +230,7 @@ def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, project_
             return core.BundleApproval(core.NOT_APPROVED, note="not in Govern; the project is not governed")
         return core.BundleApproval(core.UNKNOWN, note=str(err))
     try:
-        item = resolve_bundle(gc, node_id, project_key, bundle_id, secrets, artifact)
+        item = resolve_bundle(gc, node_id, project_key, bundle_id, secrets, names, artifact)
         decision = gate.decide_signoffs(read_signoffs(gc, item, step, secrets), item, require_final_approval=True)
     except gate.GateError as err:
         if err.code in TRANSPORT_CODES:
@@ -225,13 +248,13 @@ def bundle_approval(gc, node_id, project_key, bundle_id, step, secrets, project_
                                decision.approver, "" if readable else decision.reason)
 
 
-def project_governed(gc, node_id, project_key, secrets):
+def project_governed(gc, node_id, project_key, secrets, names):
     """True / False when Govern answers readably whether the project is governed; None otherwise."""
     label = "project " + project_key
     try:
-        artifact = search_dataiku_item(gc, gate.BP_DATAIKU_PROJECT, {
-            gate.FIELD_NODE_ID: node_id, gate.FIELD_PROJECT_KEY: project_key}, label, secrets)
-        governed_by(artifact, label)
+        artifact = search_dataiku_item(gc, names.bp_project, {
+            names.field_node_id: node_id, names.field_project_key: project_key}, label, secrets)
+        governed_by(artifact, label, names.field_governed_by)
     except gate.GateError as err:
         if err.code in TRANSPORT_CODES:
             raise

@@ -6,6 +6,7 @@ and has no CA-bundle option. Both clients keep their ``requests.Session`` in ``_
 timeout bounded by the macro's deadline, and set ``verify`` on that session.
 """
 import contextlib
+import copy
 import html
 import logging
 import os
@@ -77,6 +78,24 @@ def long_call(client, seconds):
         yield
     finally:
         adapter._timeout = before
+
+
+def private_copy(client):
+    """The client with an HTTP session of its own (same credentials, headers and TLS settings), so
+    that hardening it leaves the caller's client untouched — e.g. the one DSS hands a Project
+    Standards check, which DSS goes on using after the check."""
+    session = getattr(client, "_session", None)
+    if not isinstance(session, requests.Session):
+        raise gate.GateError(gate.REFUSE_SERVER, "This version of dataikuapi does not expose its HTTP session, "
+                             "so request timeouts cannot be enforced; the gate refuses to run without them.")
+    fresh = requests.Session()
+    fresh.headers = copy.copy(session.headers)
+    fresh.cookies = session.cookies.copy()
+    for attr in ("auth", "verify", "cert", "proxies", "trust_env", "max_redirects", "params", "stream"):
+        setattr(fresh, attr, copy.copy(getattr(session, attr)))
+    clone = copy.copy(client)
+    clone._session = fresh
+    return clone
 
 
 def harden(client, timeout, deadline, verify_tls=None, ca_bundle=""):

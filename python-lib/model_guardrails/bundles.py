@@ -40,7 +40,7 @@ def render_bundle_id(template, project_key, version="", status=APPROVED, now=Non
     bundle_id = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
     if not ids.is_valid(ids.BUNDLE_ID, bundle_id):
         raise ConfigError("bundle_id_template", "{} (gives {!r})".format(template, bundle_id),
-                          "a template whose result is " + ids._DESCRIPTIONS[ids.BUNDLE_ID])
+                          "a template whose result is " + ids.BUNDLE_ID.description)
     return bundle_id
 
 

@@ -13,7 +13,7 @@ CRITICAL = 5
 class GovernApprovalCheck(ProjectStandardsCheckSpec):
     def run(self):
         try:
-            approved, message = project_signoff_decision(self.project, self.config, self.project.client)
+            approved, message = project_signoff_decision(self.project, self.config, self.plugin_config)
         except ConfigError as err:
             return ProjectStandardsCheckRunResult.failure(CRITICAL, "Check misconfigured: {}".format(err))
         if approved:
