@@ -225,3 +225,35 @@ def test_no_bad_govern_url_is_echoed_with_its_secret(url):
 def test_unreadable_feedback_does_not_break_the_decision():
     body = dict(signoff("APPROVED", "APPROVED"), feedbackResponses=5)
     assert gate.decide_signoff(body, ITEM, "review").approved
+
+
+def test_govern_names_default_to_the_plugin_settings_defaults():
+    import json
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "plugin.json")) as f:
+        settings = {p["name"]: p.get("defaultValue") for p in json.load(f)["params"] if p["type"] != "SEPARATOR"}
+    defaults = gate.GovernNames()
+    assert settings == {"govern_" + k: v for k, v in vars(defaults).items()}
+    assert gate.parse_govern_names({}) == defaults == gate.parse_govern_names({"govern_bp_bundle": "  "})
+    custom = gate.parse_govern_names({"govern_field_bundle_id": "bundleId"})
+    assert custom.field_bundle_id == "bundleId" and custom.changed() == {"govern_field_bundle_id": "bundleId"}
+
+
+def test_what_govern_holds_instead_is_described():
+    lacking = gate.describe_found_fields("bp.x", {"node_id": "n", "version_id": "v2"},
+                                         [{"node_id": "n", "versionId": "v2"}])
+    assert "no field 'version_id'" in lacking and "versionId" in lacking
+    values = gate.describe_found_fields("bp.x", {"project_key": "P"}, [{"project_key": "Q"}])
+    assert "none with project_key=P" in values and "Q" in values
+    raw = [{"blueprint": {"id": "bp.system.dataiku_bundle"}}, {"blueprint": {"id": "bp.system.govern_bundle"}}, {}]
+    assert gate.describe_found_blueprints("bp.custom", raw).endswith("its Dataiku blueprints are: bp.system.dataiku_bundle")
+    assert "exists but has no item" in gate.describe_found_blueprints("bp.system.dataiku_bundle", raw)
+
+
+def test_each_id_kind_describes_itself():
+    """Kinds sharing a pattern keep their own words (re.compile caches equal patterns as one object)."""
+    with pytest.raises(ConfigError) as err:
+        gate.parse_step({"signoff_step": "a/b"})
+    assert "workflow step id" in str(err.value) and "audit" not in str(err.value)

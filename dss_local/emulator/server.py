@@ -325,6 +325,14 @@ def search(req):
     return {"uiArtifacts": out, "hasNextPage": len(hits) > size}
 
 
+@route("govern", "GET", r"/blueprints")
+def list_blueprints(req):
+    """The node's blueprints: those listed in the state plus those its artifacts use."""
+    gov = req.doc["govern"]
+    found = set(gov.get("blueprints", [])) | {a["blueprintVersionId"]["blueprintId"] for a in gov["artifacts"].values()}
+    return [{"blueprint": {"id": bp, "name": bp}} for bp in sorted(found)]
+
+
 @route("govern", "GET", r"/artifact/([^/]+)")
 def get_artifact(req, artifact_id):
     return {"artifact": _public(_artifact(req, artifact_id))}

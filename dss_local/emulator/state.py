@@ -68,6 +68,7 @@ def demo_state(project_key="FRAUD_DETECTION", dss_key="dss-demo-key", govern_key
                           {"dataiku_item": ["ar.5"], "govern_model": "ar.4"}, {"review": "ONGOING"}),
     }
     gov["signoffs"] = {"ar.6": {"review": signoff(signoff_status)}}
+    gov["blueprints"] = list(STANDARD_BLUEPRINTS)
     return state
 
 
@@ -76,6 +77,10 @@ MODEL_VERSION_ARTIFACT = "ar.6"
 BP_DATAIKU_PROJECT = "bp.system.dataiku_project"
 BP_DATAIKU_MODEL = "bp.system.dataiku_saved_model"
 BP_DATAIKU_MODEL_VERSION = "bp.system.dataiku_saved_model_version"
+# the blueprints of a Govern node with the standard templates (dataiku-api.md, "Where sign-offs live")
+STANDARD_BLUEPRINTS = (BP_DATAIKU_PROJECT, BP_DATAIKU_MODEL, BP_DATAIKU_MODEL_VERSION, "bp.system.dataiku_bundle",
+                       "bp.system.govern_project", "bp.system.govern_model", "bp.system.govern_model_version",
+                       "bp.system.govern_bundle")
 
 
 def _artifact(artifact_id, name, blueprint, fields, steps=None):

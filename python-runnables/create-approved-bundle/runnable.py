@@ -7,9 +7,13 @@ from dku_guardrails.gate_macros import CREATE_STEPS, create_approved_bundle
 class CreateApprovedBundle(Runnable):
     def __init__(self, project_key, config, plugin_config):
         super().__init__(project_key, config, plugin_config)
+        self.project_key = project_key
+        self.config = config
+        self.plugin_config = plugin_config
 
     def get_progress_target(self):
         return CREATE_STEPS, "NONE"  # steps: connect, Govern, decide, act
 
     def run(self, progress_callback):
-        return create_approved_bundle(self.project_key, self.config, progress=progress_callback)
+        return create_approved_bundle(self.project_key, self.config, progress=progress_callback,
+                                      plugin_config=self.plugin_config)

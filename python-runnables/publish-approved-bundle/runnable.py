@@ -9,9 +9,11 @@ class PublishApprovedBundle(Runnable):
         super().__init__(project_key, config, plugin_config)
         self.project_key = project_key
         self.config = config
+        self.plugin_config = plugin_config
 
     def get_progress_target(self):
         return PUBLISH_STEPS, "NONE"  # steps: connect, Govern, decide, publish
 
     def run(self, progress_callback):
-        return publish_approved_bundle(self.project_key, self.config, progress=progress_callback)
+        return publish_approved_bundle(self.project_key, self.config, progress=progress_callback,
+                                       plugin_config=self.plugin_config)
