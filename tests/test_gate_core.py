@@ -3,7 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from model_guardrails import bundles as b, gate
+from model_guardrails import gate
+from model_guardrails.gate import bundles as b, bundle_ids
 from model_guardrails.errors import ConfigError
 
 ITEM = gate.GovernedItem(kind="project", dss_label="project FRAUD_DETECTION", dataiku_artifact_id="ar.1",
@@ -70,22 +71,22 @@ def test_connection_preset_validation_never_echoes_the_key():
 
 
 def test_bundle_id_template():
-    assert b.render_bundle_id(gate.DEFAULT_TEMPLATE, "FRAUD_DETECTION", "1.0", now=NOW) == \
+    assert bundle_ids.render_bundle_id(gate.DEFAULT_TEMPLATE, "FRAUD_DETECTION", "1.0", now=NOW) == \
         "FRAUD_DETECTION-v1.0-approved-2025-10-27"
-    assert b.render_bundle_id("{project_slug}-v{version}-{status}-{date}", "FRAUD_DETECTION", "1.0", now=NOW) == \
+    assert bundle_ids.render_bundle_id("{project_slug}-v{version}-{status}-{date}", "FRAUD_DETECTION", "1.0", now=NOW) == \
         "fraud-detection-v1.0-approved-2025-10-27"
 
 
 @pytest.mark.parametrize("version", ["1/0", "1?x", "1#2", "1%2F", "1 0", "../1", "1\\0", "é"])
 def test_bundle_id_with_path_breaking_characters_is_rejected(version):
     with pytest.raises(ConfigError, match="bundle_id_template"):
-        b.render_bundle_id(gate.DEFAULT_TEMPLATE, "P", version, now=NOW)
+        bundle_ids.render_bundle_id(gate.DEFAULT_TEMPLATE, "P", version, now=NOW)
 
 
 @pytest.mark.parametrize("template", ["{project}-{version}", "{version", "x{version}}", "{__class__}"])
 def test_unknown_or_broken_placeholders_are_rejected(template):
     with pytest.raises(ConfigError, match="bundle_id_template"):
-        b.check_template(template, "1")
+        bundle_ids.check_template(template, "1")
 
 
 def test_version_required_when_template_uses_it():
@@ -200,7 +201,7 @@ def test_a_query_in_the_govern_url_is_never_echoed():
 
 
 def test_approval_record():
-    from model_guardrails import ledger
+    from model_guardrails.gate import ledger
 
     approved = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
     record = ledger.entry("FRAUD_DETECTION", "b1", approved, ITEM, "ds", NOW)
@@ -257,3 +258,62 @@ def test_each_id_kind_describes_itself():
     with pytest.raises(ConfigError) as err:
         gate.parse_step({"signoff_step": "a/b"})
     assert "workflow step id" in str(err.value) and "audit" not in str(err.value)
+
+
+# -- the creation and publication decisions, over fetched facts (no HTTP) ----------------------
+
+APPROVED_SIGNOFF = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
+
+
+def creation_params(**config):
+    config.setdefault("govern_connection", {"govern_url": "https://govern.example.com", "api_key": "k"})
+    config.setdefault("version", "1.0")
+    return gate.parse_gate_params(config)
+
+
+def test_creation_needs_every_rule_to_pass():
+    params = creation_params()
+    ok = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset()), params, NOW)
+    assert ok.decision.approved and ok.bundle_id == "FRAUD-v1.0-approved-2025-10-27"
+    # the sign-off refusal is the decision, untouched
+    waiting = gate.decide_signoff(signoff("WAITING_FOR_APPROVAL"), ITEM, "review")
+    assert gate.decide_creation(gate.CreationFacts(waiting, "FRAUD"), params, NOW).decision == waiting
+    # a fetch that failed after the sign-offs, a collision, a template giving no valid id
+    failed = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", failure=(gate.REFUSE_TIMEOUT, "slow")),
+                                  params, NOW).decision
+    assert not failed.approved and failed.code == gate.REFUSE_TIMEOUT and failed.signoff_status == "APPROVED"
+    taken = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset([ok.bundle_id])), params,
+                                 NOW).decision
+    assert not taken.approved and taken.code == gate.REFUSE_BUNDLE_ID and "already exists" in taken.reason
+    bad = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset()),
+                               creation_params(version="1/0"), NOW).decision
+    assert not bad.approved and bad.code == gate.REFUSE_BUNDLE_ID
+    unlisted = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD"), params, NOW).decision
+    assert not unlisted.approved
+
+
+def test_creation_evidence_rule():
+    params = creation_params(evidence_datasets=["drift_metrics"])
+    passing = {"drift_metrics": [{"name": "drift", "outcome": "OK"}]}
+    failing = {"drift_metrics": [{"name": "drift", "outcome": "ERROR", "message": "PSI 0.4"}]}
+    ok = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), passing), params, NOW)
+    assert ok.decision.approved and ok.evidence == ("dataset drift_metrics: latest outcomes OK",)
+    for evidence in (failing, None, {}):
+        refused = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), evidence), params,
+                                       NOW).decision
+        assert not refused.approved and refused.code == gate.REFUSE_EVIDENCE, evidence
+
+
+def test_an_unaudited_approval_is_withdrawn():
+    withdrawn = gate.withdraw_unaudited(APPROVED_SIGNOFF, False, "nowhere", audit_required=True)
+    assert not withdrawn.approved and withdrawn.code == gate.REFUSE_AUDIT and "audit_required" in withdrawn.reason
+    assert "audit_required" not in gate.withdraw_unaudited(APPROVED_SIGNOFF, False, "nowhere").reason
+    assert gate.withdraw_unaudited(APPROVED_SIGNOFF, False, "nowhere", audit_required=False) is APPROVED_SIGNOFF
+    assert gate.withdraw_unaudited(APPROVED_SIGNOFF, True, "DSS") is APPROVED_SIGNOFF
+
+
+def test_publication_needs_the_bundle_its_record_and_its_govern_approval():
+    assert gate.decide_publication("b1", "P", True, True, APPROVED_SIGNOFF) is APPROVED_SIGNOFF
+    for exists, recorded in ((False, True), (True, False)):
+        decision = gate.decide_publication("b1", "P", exists, recorded, APPROVED_SIGNOFF)
+        assert not decision.approved and decision.code == gate.REFUSE_NOT_FOUND

@@ -18,8 +18,9 @@ from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
 from dss_local.macro import run_project_standards_check
 from gate_fixtures import (DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, bundles, connection, emu,  # noqa: F401
                            run)
-from dku_guardrails.bundles import accepts
-from model_guardrails import gate, ledger
+from dku_guardrails.gate.dss_gateway import accepts
+from model_guardrails import gate
+from model_guardrails.gate import ledger
 from model_guardrails.errors import GuardrailsError
 
 pytestmark = pytest.mark.client_matrix
@@ -607,13 +608,13 @@ def test_emulator_speaks_the_real_client(emu):
 
 def test_macros_report_progress_up_to_their_target(emu, all_logs):
     from dss_local.macro import run_macro
-    from dku_guardrails import gate_macros
+    from dku_guardrails.gate import create, inventory
     from gate_fixtures import connection as conn
 
     approve(emu)
-    for macro, target, extra in (("create-approved-bundle", gate_macros.CREATE_STEPS, {"version": "1.0"}),
-                                 ("governance-status", gate_macros.STATUS_STEPS, {}),
-                                 ("prune-bundles", gate_macros.PRUNE_STEPS, {})):
+    for macro, target, extra in (("create-approved-bundle", create.STEPS, {"version": "1.0"}),
+                                 ("governance-status", inventory.STATUS_STEPS, {}),
+                                 ("prune-bundles", inventory.PRUNE_STEPS, {})):
         seen = []
         run_macro(macro, PROJECT, config=dict(extra, govern_connection=conn(emu)), dss_url=emu.url,
                   dss_api_key=DSS_KEY, progress=seen.append)
@@ -622,11 +623,13 @@ def test_macros_report_progress_up_to_their_target(emu, all_logs):
 
 def test_prune_keeps_a_bundle_whose_govern_link_is_unreadable(emu, all_logs):
     """Review finding: a malformed Dataiku bundle item read as "not governed" made it deletable."""
-    from dku_guardrails import govern
+    from dku_guardrails.gate.govern_gateway import GovernGateway
+    from dku_guardrails.gate.http import Redactor
 
+    govern = GovernGateway(None, gate.GovernNames(), Redactor(), PROJECT)
     for malformed in ({"id": "ar.9"}, {"id": "ar.9", "fields": "x"}):
         with pytest.raises(gate.GateError) as err:
-            govern.governed_by(malformed, "bundle v3", gate.FIELD_GOVERNED_BY)
+            govern.governed_by(malformed, "bundle v3")
         assert err.value.code == gate.REFUSE_MALFORMED
     _history(emu)
     emu.state.update(lambda d: d["govern"]["artifacts"]["ar.40"]["fields"].__setitem__("governed_by", ["ar.1", "ar.2"]))

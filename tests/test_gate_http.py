@@ -5,7 +5,7 @@ import time
 import dataikuapi
 import pytest
 
-from dku_guardrails import http
+from dku_guardrails.gate import http
 from gate_fixtures import DSS_KEY, GOVERN_KEY, emu  # noqa: F401
 from model_guardrails import gate
 from model_guardrails.errors import ConfigError
@@ -18,10 +18,10 @@ def test_deadline_bounds_every_request(emu):
     client = http.harden(dataikuapi.DSSClient(emu.url, DSS_KEY), timeout=30, deadline=http.Deadline(0.3))
     start = time.monotonic()
     with pytest.raises(gate.GateError) as err:
-        http.call("DSS", "reading who runs the macro", [], client.get_auth_info)
+        http.Redactor().call("DSS", "reading who runs the macro", client.get_auth_info)
     assert err.value.code == gate.REFUSE_TIMEOUT and time.monotonic() - start < 2
     with pytest.raises(gate.GateError, match="deadline"):  # once passed, nothing more is sent
-        http.call("DSS", "reading the node id", [], client.get_instance_info)
+        http.Redactor().call("DSS", "reading the node id", client.get_instance_info)
 
 
 def test_tls_verification_on_by_default_and_ca_bundle_checked(tmp_path):
@@ -75,5 +75,5 @@ def test_long_call_extends_the_deadline_for_one_block(emu):
     assert deadline.seconds == 6
     emu.state.add_fault(node="dss", path="^/instance-info$", delay=1.2)
     with pytest.raises(gate.GateError) as err:
-        http.call("DSS", "reading the node id", [], client.get_instance_info)
+        http.Redactor().call("DSS", "reading the node id", client.get_instance_info)
     assert err.value.code == gate.REFUSE_TIMEOUT

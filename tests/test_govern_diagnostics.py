@@ -9,7 +9,7 @@ from dss_local.macro import run_macro
 from gate_fixtures import DSS_KEY, GOVERN_KEY, PROJECT, all_logs, bundles, connection, emu  # noqa: F401
 from test_gate_emulator import approve, assert_no_secret
 from dss_local.runtime import component_context, find_plugin_dir
-from dku_guardrails.http import _BoundedAdapter
+from dku_guardrails.gate.http import _BoundedAdapter
 from model_guardrails.errors import GuardrailsError
 
 pytestmark = pytest.mark.client_matrix
@@ -41,7 +41,7 @@ def test_diagnostics_show_what_govern_holds(emu, all_logs):
     assert "bp.system.dataiku_bundle" in page and "bp.system.dataiku_saved_model_version" in page
     assert "ar.5" in page and "ar.6" in page and "review: WAITING_FOR_APPROVAL" in page
     # v1 is not synced to Govern: reported, with what Govern has instead
-    assert "1 PROBLEM(S)" in page and "saved model version fraud_model/v1" in page
+    assert "1 PROBLEM(S)" in page and "saved model version FRAUD_DETECTION.fraud_model/v1" in page
     assert "items of blueprint bp.system.dataiku_saved_model_version exist but none with" in page
     assert_no_secret(emu, all_logs, page)
 
@@ -87,8 +87,8 @@ def test_the_project_standards_check_leaves_dss_client_as_it_was(emu):
     client = dataikuapi.DSSClient(emu.url, DSS_KEY)
     adapters = dict(client._session.adapters)
     project = client.get_project(PROJECT)
-    with component_context(find_plugin_dir()):  # gate_macros reads datasets through `dataiku`
-        from dku_guardrails.gate_macros import project_signoff_decision
+    with component_context(find_plugin_dir()):  # the gate reads evidence datasets through `dataiku`
+        from dku_guardrails.gate.standards import project_signoff_decision
 
         approved, message = project_signoff_decision(project, {"govern_connection": connection(emu)})
     assert approved, message

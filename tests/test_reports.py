@@ -13,7 +13,8 @@ import pytest
 
 from conftest import make_scored
 from dss_local.runtime import run_recipe
-from model_guardrails import report as gate_report, reports
+from model_guardrails import reports
+from model_guardrails.gate import report as gate_report
 from model_guardrails.drift import DriftParams, compute_drift
 from model_guardrails.fairness import FairnessParams, compute_fairness
 from model_guardrails.performance import PerformanceParams, evaluate_model

@@ -4,7 +4,7 @@
 Any failure to read it (not governed, Govern down, bad key) is a critical failure too: fail closed."""
 from dataiku.project_standards import ProjectStandardsCheckRunResult, ProjectStandardsCheckSpec
 
-from dku_guardrails.gate_macros import project_signoff_decision
+from dku_guardrails.gate.standards import project_signoff_decision
 from model_guardrails.errors import ConfigError
 
 CRITICAL = 5

@@ -1,7 +1,7 @@
 """create-approved-bundle: export (and optionally publish) a bundle only if Govern approved."""
 from dataiku.runnables import Runnable
 
-from dku_guardrails.gate_macros import CREATE_STEPS, create_approved_bundle
+from dku_guardrails.gate.create import STEPS, create_approved_bundle
 
 
 class CreateApprovedBundle(Runnable):
@@ -12,7 +12,7 @@ class CreateApprovedBundle(Runnable):
         self.plugin_config = plugin_config
 
     def get_progress_target(self):
-        return CREATE_STEPS, "NONE"  # steps: connect, Govern, decide, act
+        return STEPS, "NONE"  # steps: connect, Govern, decide, act
 
     def run(self, progress_callback):
         return create_approved_bundle(self.project_key, self.config, progress=progress_callback,

@@ -1,7 +1,7 @@
 """govern-diagnostics: what the Govern node holds for this project, looked up as the gate looks it up."""
 from dataiku.runnables import Runnable
 
-from dku_guardrails.govern_diagnostics import STEPS, govern_diagnostics
+from dku_guardrails.gate.diagnostics import STEPS, govern_diagnostics
 
 
 class GovernDiagnostics(Runnable):

@@ -1,7 +1,7 @@
 """governance-status: bundles with their Govern approval, publication and deployments."""
 from dataiku.runnables import Runnable
 
-from dku_guardrails.gate_macros import STATUS_STEPS, governance_status
+from dku_guardrails.gate.inventory import STATUS_STEPS, governance_status
 
 
 class GovernanceStatus(Runnable):

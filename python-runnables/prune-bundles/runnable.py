@@ -1,7 +1,7 @@
 """prune-bundles: delete old bundles, never a deployed one or the newest approved one."""
 from dataiku.runnables import Runnable
 
-from dku_guardrails.gate_macros import PRUNE_STEPS, prune_bundles
+from dku_guardrails.gate.inventory import PRUNE_STEPS, prune_bundles
 
 
 class PruneBundles(Runnable):

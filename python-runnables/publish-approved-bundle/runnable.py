@@ -1,7 +1,7 @@
 """publish-approved-bundle: publish a gate-created bundle once its Govern bundle is approved."""
 from dataiku.runnables import Runnable
 
-from dku_guardrails.gate_macros import PUBLISH_STEPS, publish_approved_bundle
+from dku_guardrails.gate.publish import STEPS, publish_approved_bundle
 
 
 class PublishApprovedBundle(Runnable):
@@ -12,7 +12,7 @@ class PublishApprovedBundle(Runnable):
         self.plugin_config = plugin_config
 
     def get_progress_target(self):
-        return PUBLISH_STEPS, "NONE"  # steps: connect, Govern, decide, publish
+        return STEPS, "NONE"  # steps: connect, Govern, decide, publish
 
     def run(self, progress_callback):
         return publish_approved_bundle(self.project_key, self.config, progress=progress_callback,

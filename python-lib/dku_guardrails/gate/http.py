@@ -126,6 +126,39 @@ def harden(client, timeout, deadline, verify_tls=None, ca_bundle=""):
 
 # -- secrets -----------------------------------------------------------------------------------
 
+class Redactor:
+    """The values a macro must never emit (the Govern API keys), shared by its gateways, its log
+    filter and its error handling; a key learnt while running (the DSS-configured Govern node's)
+    is added once and redacted everywhere from then on."""
+
+    def __init__(self, values=()):
+        self.values = [v for v in values if v]
+
+    def add(self, value):
+        if value and value not in self.values:
+            self.values.append(value)
+
+    def scrub(self, text):
+        return scrub(text, self.values)
+
+    def scrub_value(self, value):
+        """``value`` with every string inside it scrubbed (dicts and lists walked)."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, dict):
+            return {k: self.scrub_value(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.scrub_value(v) for v in value]
+        return value
+
+    def call(self, service, what, fn, *args, **kwargs):
+        """Run one client call; every failure becomes a GateError without secrets (fail closed)."""
+        try:
+            return fn(*args, **kwargs)
+        except CALL_ERRORS as exc:
+            raise classify(exc, service, what, self.values) from None
+
+
 def _forms(secret):
     """A secret as it can appear in text: itself, HTML-escaped, URL-encoded."""
     return {secret, html.escape(secret), html.escape(secret, quote=False), quote(secret, safe=""),
@@ -214,11 +247,3 @@ def classify(exc, service, what, secrets):
         return gate.GateError(gate.REFUSE_SERVER, "{} failed while {} ({}).".format(service, what, detail))
     return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer the gate cannot read while {} ({}: {}).".format(
         service, what, type(exc).__name__, detail[:200]))
-
-
-def call(service, what, secrets, fn, *args, **kwargs):
-    """Run one client call; every failure becomes a GateError (fail closed)."""
-    try:
-        return fn(*args, **kwargs)
-    except CALL_ERRORS as exc:
-        raise classify(exc, service, what, secrets) from None

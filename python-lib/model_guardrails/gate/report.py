@@ -1,8 +1,8 @@
 """HTML results of the gate macros, in the shared look of :mod:`model_guardrails.reports.html`.
 DSS shows a macro's HTML inline in the project page, so all CSS is scoped under one wrapper class
 and every value is escaped."""
-from .reports import html as _html
-from .reports.html import CSS, badge, key_values, ordered, preformatted, table  # noqa: F401
+from ..reports import html as _html
+from ..reports.html import CSS, badge, key_values, ordered, preformatted, table  # noqa: F401
 
 __all__ = ["CSS", "badge", "key_values", "ordered", "preformatted", "table", "page"]
 

@@ -1,48 +1,12 @@
-"""Bundle ids, prune selection and governance-status rows, as functions over plain data."""
-import re
+"""Bundle listings, prune selection and governance-status rows, as functions over plain data."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional, Tuple
 
-from . import ids
-from .errors import ConfigError
-from .gate import APPROVED, format_time
-
-PLACEHOLDERS = ("project_key", "project_slug", "version", "date", "status")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def check_template(template, version):
-    """The template may only use the known placeholders; {version} needs a version."""
-    if not template:
-        raise ConfigError("bundle_id_template", template, "a template such as '{project_key}-v{version}-approved-{date}'")
-    for name in _PLACEHOLDER.findall(template):
-        if name not in PLACEHOLDERS:
-            raise ConfigError("bundle_id_template", template, "only the placeholders " + ", ".join(
-                "{" + n + "}" for n in PLACEHOLDERS) + " (found {" + name + "})")
-    if "{version}" in template and not version:
-        raise ConfigError("version", version, "a version such as '1.0' (the bundle id template uses {version})")
-    if re.search(r"[{}]", _PLACEHOLDER.sub("", template)):
-        raise ConfigError("bundle_id_template", template, "balanced braces around placeholder names")
-
-
-def render_bundle_id(template, project_key, version="", status=APPROVED, now=None):
-    """Fill the template and validate the result as a bundle id (ConfigError naming the template)."""
-    check_template(template, version)
-    now = now or datetime.now(timezone.utc)
-    values = {
-        "project_key": project_key,
-        "project_slug": project_key.lower().replace("_", "-"),
-        "version": version,
-        "date": now.strftime("%Y-%m-%d"),
-        "status": status.lower(),
-    }
-    bundle_id = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
-    if not ids.is_valid(ids.BUNDLE_ID, bundle_id):
-        raise ConfigError("bundle_id_template", "{} (gives {!r})".format(template, bundle_id),
-                          "a template whose result is " + ids.BUNDLE_ID.description)
-    return bundle_id
-
+from .. import ids
+from ..errors import ConfigError
+from .codes import APPROVED, REFUSE_FINAL, REFUSE_STATUS, SIGNOFF_STATUSES
+from .signoffs import format_time
 
 # -- bundle listings ---------------------------------------------------------------------------
 
@@ -246,3 +210,14 @@ def status_rows(exported, published, deployed, approvals, gate_records):
             approved=approved, flag=flag, note=approval.note)))
     rows.sort(key=lambda pair: (pair[0] is not None, -(pair[0] or 0), pair[1].bundle_id))
     return [row for _, row in rows]
+
+
+def approval_of(decision):
+    """The BundleApproval a sign-off decision on a bundle's Govern item amounts to: NOT_APPROVED only
+    on a readable answer (a known status other than APPROVED, or APPROVED without the final approval)."""
+    if decision.approved:
+        return BundleApproval(APPROVED, decision.signoff_status, decision.approver)
+    readable = decision.code == REFUSE_FINAL or (
+        decision.code == REFUSE_STATUS and decision.signoff_status in SIGNOFF_STATUSES)
+    return BundleApproval(NOT_APPROVED if readable else UNKNOWN, decision.signoff_status, decision.approver,
+                          "" if readable else decision.reason)

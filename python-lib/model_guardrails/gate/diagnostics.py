@@ -2,7 +2,7 @@
 fetches, this module reads the raw JSON and writes the page). Diagnostics decide nothing: they show
 an administrator why the gate finds, or does not find, the items and sign-offs it looks for."""
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 from . import report
 

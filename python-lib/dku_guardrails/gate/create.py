@@ -1,0 +1,200 @@
+"""create-approved-bundle: fetch (the governed item's sign-offs, the project's bundles, the evidence)
+→ decide (``gate.decide_creation``) → audit (an approval whose audit entry cannot be written is
+withdrawn) → act (record, export, publish once the Govern bundle approves) → report."""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Optional
+
+from model_guardrails import gate, ids
+from model_guardrails.errors import ConfigError
+from model_guardrails.gate import ledger, report
+
+from .. import model_health
+from . import govern_gateway
+from .dss_gateway import DssGateway
+from .http import Deadline
+from .publish import publish_when_approved
+from .run import api_client, guarded, step_counter
+
+log = logging.getLogger("model_guardrails.gate")
+STEPS = 6  # connect, Govern, decide, audit, export, publish
+
+
+def create_approved_bundle(project_key, config, dss=None, now=None, progress=None, plugin_config=None):
+    def run(redactor):
+        params = gate.parse_gate_params(config, plugin_config)
+        ids.check(ids.PROJECT_KEY, project_key, "project key")
+        return _create(project_key, params, api_client(dss), redactor, now or datetime.now(timezone.utc),
+                       step_counter(progress))
+    return guarded(config, run)
+
+
+def governed_item(dss, govern, params):
+    """The Govern item whose sign-offs decide bundle creation: the Govern model version governing
+    the chosen (or only) saved model's chosen (or active) version, or the Govern project."""
+    if params.governed_item != "saved_model_version":
+        return govern.resolve_item("project")
+    model_id = params.saved_model_id or dss.only_saved_model()
+    version = params.saved_model_version or dss.active_model_version(model_id)
+    return govern.resolve_item("saved_model_version", model_id, version)
+
+
+@dataclass
+class _Found:
+    """What was learnt on the way, for the audit entry and the report."""
+    actor: str = ""
+    govern: Optional[govern_gateway.GovernGateway] = None
+    item: Optional[gate.GovernedItem] = None
+    chain: list = field(default_factory=list)
+
+
+def _fetch(dss, params, deadline, step):
+    """(CreationFacts, _Found). A failure before the sign-offs are read is a refusal on its own; after,
+    it is the facts' ``failure``."""
+    found, signoffs = _Found(), None
+    try:
+        found.actor, node_id = dss.identity()
+        found.chain.append("DSS project {} on node {}, macro run by {}".format(dss.project_key, node_id, found.actor))
+        step(1)
+        found.govern = govern_gateway.connect(params.source, dss, deadline)
+        found.govern.node_id = node_id
+        found.chain.append("Govern reached through " + params.source.label)
+        step(2)
+        found.item = governed_item(dss, found.govern, params)
+        found.chain.append("{} is synced to Govern as {}".format(found.item.dss_label, found.item.dataiku_artifact_id))
+        found.chain.append("{} is governed by {}".format(found.item.dataiku_artifact_id, found.item.govern_label))
+        raw = found.govern.read_signoffs(found.item, params.signoff_step)
+        step(3)
+        signoffs = gate.decide_signoffs(raw, found.item, params.require_final_approval)
+        found.chain.append("sign-off on step '{}': {}{}".format(
+            signoffs.step, signoffs.signoff_status,
+            ", final approval by " + signoffs.approver if signoffs.approver else ""))
+        if not signoffs.approved:
+            return gate.CreationFacts(signoffs, dss.project_key), found
+        existing = frozenset(b.bundle_id for b in dss.list_exported())
+        evidence = dss.evidence_results(params.evidence_datasets) if params.evidence_datasets else None
+        return gate.CreationFacts(signoffs, dss.project_key, existing, evidence), found
+    except gate.GateError as err:
+        failure = (err.code, str(err))
+    except ConfigError as err:  # an id from DSS or Govern that cannot go into a URL
+        failure = (gate.REFUSE_MALFORMED, str(err))
+    if signoffs is None:
+        return gate.CreationFacts(gate.refuse(*failure, step=params.signoff_step), dss.project_key), found
+    return gate.CreationFacts(signoffs, dss.project_key, failure=failure), found
+
+
+def _create(project_key, params, client, redactor, now, step):
+    deadline = Deadline(params.source.deadline_seconds)
+    dss = DssGateway(client, project_key, params.source, deadline, redactor)
+    facts, found = _fetch(dss, params, deadline, step)
+    creation = gate.decide_creation(facts, params, now)
+    decision, bundle_id = creation.decision, creation.bundle_id
+    written, where = dss.write_audit(gate.audit_params(
+        found.actor, project_key, decision, found.item, bundle_id,
+        action="dry-run decision" if params.dry_run else "decision", now=now), found.govern)
+    audit_note = ("Audit entry written to the {}.".format(where) if written
+                  else "The audit entry could not be written ({}).".format(where))
+    log.info("Gate decision for %s: %s (%s). %s", project_key, decision.code, decision.reason, audit_note)
+    step(4)
+    if not decision.approved:
+        raise gate.GateRefused(decision, audit_note)
+    audited = gate.withdraw_unaudited(decision, written, where, params.audit_required)
+    if not audited.approved:
+        raise gate.GateRefused(audited)
+    outcome = [] if params.dry_run else _export(dss, found, params, decision, bundle_id, now, step)
+    health = None
+    if params.evidence_datasets:
+        approval = {"status": decision.signoff_status, "approver": decision.approver, "step": decision.step,
+                    "approved_on": decision.approved_on}
+        health = model_health.section(params.evidence_datasets, facts.evidence or {}, approval, bundle_id, project_key)
+    step(STEPS)
+    return _approval_report(project_key, params, decision, found, creation, outcome, audit_note, now, health)
+
+
+def _export(dss, found, params, decision, bundle_id, now, step):
+    """Record the approval, export, record the outcome, then publish if the Govern bundle is approved."""
+    def audit(action, detail):
+        return dss.write_audit(gate.audit_params(found.actor, dss.project_key, decision, found.item, bundle_id,
+                                                 action=action, detail=detail, now=now), found.govern)
+
+    full_notes = dss.redactor.scrub(gate.release_notes(decision, found.item, params.release_notes, now))
+    record = ledger.entry(dss.project_key, bundle_id, decision, found.item, found.actor, now, full_notes)
+    try:
+        dss.write_record(record)
+    except gate.GateError as err:
+        audit("approval record not written", str(err))
+        raise gate.GateRefused(gate.refuse(gate.REFUSE_RECORD, "the sign-off is approved but the gate's approval "
+                                           "record could not be written ({}); nothing was created.".format(err),
+                                           decision.step, decision.signoff_status)) from None
+    notes, cut = gate.fit_release_notes(full_notes)
+    try:
+        limits = dss.export_bundle(bundle_id, notes, params.bundle_timeout_seconds)
+    except gate.GateError as err:
+        _after_failed_export(dss, bundle_id, record, err, audit)
+    dss.write_record(ledger.with_state(record, ledger.EXPORTED))
+    outcome = ["Bundle {} exported on the Design node.".format(bundle_id)] + limits
+    if cut:
+        outcome.append("Release notes cut to fit the export call's URL; the full text is in the approval record "
+                       "(project variable {}).".format(ledger.VARIABLE))
+    step(5)
+    if params.publish:
+        outcome.append(publish_when_approved(dss, found.govern, bundle_id, params.publish_signoff_step,
+                                             params.require_final_approval, params.bundle_timeout_seconds, now, audit))
+    ok, where = audit("published" if any(o.startswith("Published") for o in outcome) else "exported",
+                      " ".join(outcome))
+    outcome.append("Outcome audit entry: " + (where if ok else "not written ({})".format(where)) + ".")
+    return outcome
+
+
+def _after_failed_export(dss, bundle_id, record, err, audit):
+    """Say whether the bundle exists after a failed or timed-out export; keep the record safe."""
+    exists = dss.bundle_exists(bundle_id)
+    if err.code == gate.REFUSE_TIMEOUT and exists is not False:
+        state, said = ledger.EXPORTED if exists else ledger.EXPORTING, (
+            "the bundle exists now: it completed after the timeout" if exists
+            else "whether the bundle exists could not be read: check the project's bundle list")
+    elif exists:
+        state, said = ledger.EXPORTED, "the bundle exists despite the error"
+    else:
+        state, said = (ledger.EXPORTING, "the bundle may still appear: check the project's bundle list") \
+            if err.code == gate.REFUSE_TIMEOUT else (ledger.EXPORT_FAILED, "no bundle was created")
+    try:
+        dss.write_record(ledger.with_state(record, state, str(err)))
+    except gate.GateError:
+        log.warning("The approval record of %s could not be updated after the failed export", bundle_id)
+    audit("export failed", "{} ({})".format(err, said))
+    raise gate.GateError(err.code, "Approved, but exporting bundle {} failed: {} After the failure {}. Nothing was "
+                         "published; publish-approved-bundle publishes it once it exists and its Govern review "
+                         "approves it.".format(bundle_id, err, said)) from None
+
+
+def _approval_report(project_key, params, decision, found, creation, outcome, audit_note, now, health=None):
+    waiting = any(o.startswith("Created, waiting") for o in outcome)
+    status = report.badge("DRY RUN: WOULD APPROVE" if params.dry_run else
+                          ("CREATED, WAITING FOR GOVERN REVIEW" if waiting else "APPROVED"),
+                          "info" if params.dry_run or waiting else "ok")
+    signoff = [("Govern item", found.item.govern_label), ("Workflow step", decision.step),
+               ("Sign-off status", decision.signoff_status),
+               ("Final approval", decision.approver or "(approver not reported by Govern)"),
+               ("Approved on", decision.approved_on or "(not reported)")]
+    if decision.approver_comment:
+        signoff.append(("Approver's comment", decision.approver_comment))
+    if params.release_notes:
+        signoff.append(("Release notes", params.release_notes))
+    bundle = [("Bundle id", creation.bundle_id), ("Template", params.bundle_id_template),
+              ("Action", "none (dry run)" if params.dry_run else
+               ("export, then publish once its Govern bundle is approved" if params.publish else "export"))]
+    sections = [("Decision", report.key_values([("Project", project_key), ("Reason", decision.reason),
+                                                ("Decided at", now.strftime("%Y-%m-%d %H:%M:%S UTC"))])),
+                ("Evidence chain", report.ordered(found.chain)),
+                ("Sign-off", report.key_values(signoff))]
+    if creation.evidence:
+        sections.append(("Evidence datasets", report.ordered(creation.evidence)))
+    sections.append(("Bundle", report.key_values(bundle)))
+    if outcome:
+        sections.append(("Outcome", report.ordered(outcome)))
+    sections.append(("Audit", report.key_values([("Decision record", audit_note)])))
+    if health:
+        sections.append(health)
+    return report.page("Govern-gated bundle for {}".format(project_key), status, sections)

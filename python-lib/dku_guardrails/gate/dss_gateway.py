@@ -1,0 +1,219 @@
+"""The DSS side of the gate through the public ``dataikuapi.DSSClient``, for one project: identity,
+saved models, exported bundles, Project Deployer, data-quality evidence, the approval record and
+custom audit entries (dataiku-api.md §3, §6, §7). Every call is bounded by the macro's deadline and
+every failure is a GateError without secrets.
+
+Calls whose signature changed between DSS lines are feature-detected on the client in use (the
+client DSS ships with each release; docs/compatibility.md lists which release has what)."""
+import inspect
+
+from model_guardrails import gate, ids
+from model_guardrails.gate import bundles, ledger
+
+from .http import harden, long_call
+
+# Keyword arguments of DSSProject.export_bundle and the first DSS release whose client has them
+# (dataiku-api-client 13.1.4: export_bundle(bundle_id); 13.2.1 adds release_notes; 14.1.0 adds
+# evaluate_project_standards_checks).
+EXPORT_RELEASE_NOTES = ("release_notes", "13.2")
+EXPORT_PROJECT_STANDARDS = ("evaluate_project_standards_checks", "14.1")
+
+
+def accepts(fn, name):
+    """True when callable ``fn`` takes a parameter ``name`` (feature detection on the DSS client)."""
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class DssGateway:
+    """``client`` hardened with the macro's timeouts and deadline; ``redactor`` the values to redact."""
+
+    def __init__(self, client, project_key, source, deadline, redactor):
+        ids.check(ids.PROJECT_KEY, project_key, "project key")
+        self.client = harden(client, source.timeout_seconds, deadline)
+        self.project_key = project_key
+        self.project = self.client.get_project(project_key)
+        self.redactor = redactor
+
+    def _call(self, what, fn, *args, **kwargs):
+        return self.redactor.call("DSS", what, fn, *args, **kwargs)
+
+    def identity(self):
+        """(actor login or key id, DSS node id)."""
+        info = self._call("reading who runs the macro", self.client.get_auth_info)
+        node = self._call("reading the DSS node id", self.client.get_instance_info)
+        actor = info.get("authIdentifier") if isinstance(info, dict) else None
+        node_id = self._call("reading the DSS node id", lambda: node.node_id)
+        if not isinstance(actor, str) or not isinstance(node_id, str) or not node_id:
+            raise gate.GateError(gate.REFUSE_MALFORMED, "DSS did not report the user or the node id.")
+        return actor, node_id
+
+    # -- saved models ---------------------------------------------------------------------------
+    def saved_models(self):
+        models = self._call("listing the saved models of project " + self.project_key, self.project.list_saved_models)
+        if not isinstance(models, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "DSS listed the saved models in an unknown shape.")
+        return [m for m in models if isinstance(m, dict) and isinstance(m.get("id"), str)]
+
+    def only_saved_model(self):
+        """The id of the project's only saved model (refusal naming them when there are none or several)."""
+        found = [m["id"] for m in self.saved_models()]
+        if len(found) == 1:
+            return ids.check(ids.SAVED_MODEL_ID, found[0], "saved model of project " + self.project_key)
+        if not found:
+            raise gate.GateError(gate.REFUSE_NOT_FOUND, "Project {} has no saved model, so no Govern model version can "
+                                 "approve a bundle: deploy a model to the Flow, or set 'governed_item' to 'project' if "
+                                 "your Govern project template has a sign-off.".format(self.project_key))
+        raise gate.GateError(gate.REFUSE_AMBIGUOUS, "Project {} has {} saved models ({}): choose the one whose version "
+                             "is governed in 'saved_model_id'.".format(self.project_key, len(found),
+                                                                        ", ".join(found[:10])))
+
+    def model_versions(self, saved_model_id):
+        ids.check(ids.SAVED_MODEL_ID, saved_model_id, "saved model id")
+        versions = self._call("listing the versions of saved model " + saved_model_id,
+                              self.project.get_saved_model(saved_model_id).list_versions)
+        if not isinstance(versions, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "DSS listed the saved model versions in an unknown shape.")
+        return [v for v in versions if isinstance(v, dict) and isinstance(v.get("id"), str)]
+
+    def active_model_version(self, saved_model_id):
+        active = [v for v in self.model_versions(saved_model_id) if v.get("active") is True]
+        if not active:
+            raise gate.GateError(gate.REFUSE_NOT_FOUND, "Saved model {} has no active version: set one, or name the "
+                                 "version in 'saved_model_version'.".format(saved_model_id))
+        return ids.check(ids.MODEL_VERSION_ID, active[0]["id"], "active version of saved model " + saved_model_id)
+
+    # -- evidence -------------------------------------------------------------------------------
+    def evidence_results(self, datasets):
+        """{dataset: raw last-rules-result list}."""
+        out = {}
+        for name in datasets:
+            ids.check(ids.DATASET_NAME, name, "evidence_datasets")
+            rules = self.project.get_dataset(name).get_data_quality_rules()
+            results = self._call("reading the latest check results of dataset " + name, rules.get_last_rules_results)
+            out[name] = [r.get_raw() for r in results]
+        return out
+
+    # -- bundles --------------------------------------------------------------------------------
+    def list_exported(self):
+        raw = self._call("listing the exported bundles of project " + self.project_key,
+                         self.project.list_exported_bundles)
+        return self._call("reading the exported bundle list", bundles.exported_bundles, raw)
+
+    def bundle_exists(self, bundle_id):
+        """True / False, or None when the list cannot be read (after a timed-out export)."""
+        try:
+            return bundle_id in {b.bundle_id for b in self.list_exported()}
+        except gate.GateError:
+            return None
+
+    def export_bundle(self, bundle_id, notes, timeout):
+        """Export with the keyword arguments this DSS's client has. Returns the notes on what this DSS
+        line could not do (e.g. release notes before 13.2). ``timeout``: seconds allowed for the call."""
+        ids.check(ids.BUNDLE_ID, bundle_id, "bundle id")
+        kwargs, missing = {}, []
+        for (name, since), value in ((EXPORT_RELEASE_NOTES, notes), (EXPORT_PROJECT_STANDARDS, True)):
+            if accepts(self.project.export_bundle, name):
+                kwargs[name] = value
+            else:
+                missing.append((name, since))
+        with long_call(self.client, timeout):
+            self._call("exporting bundle " + bundle_id, self.project.export_bundle, bundle_id, **kwargs)
+        said = []
+        for name, since in missing:
+            if name == EXPORT_RELEASE_NOTES[0]:
+                said.append("Release notes not attached: this DSS's client exports without them (DSS {} or later "
+                            "attaches them); they are kept in the gate's approval record (project variable {})."
+                            .format(since, ledger.VARIABLE))
+            else:
+                said.append("Project Standards checks at export need DSS {} or later; not evaluated here.".format(since))
+        return said
+
+    def publish_bundle(self, bundle_id, timeout):
+        ids.check(ids.BUNDLE_ID, bundle_id, "bundle id")
+        with long_call(self.client, timeout):
+            return self._call("publishing bundle {} to the Project Deployer".format(bundle_id),
+                              self.project.publish_bundle, bundle_id)
+
+    def delete_exported(self, bundle_id):
+        ids.check(ids.BUNDLE_ID, bundle_id, "bundle id")
+        self._call("deleting exported bundle " + bundle_id, self.project.delete_exported_bundle, bundle_id)
+
+    def delete_published(self, bundle_id):
+        ids.check(ids.BUNDLE_ID, bundle_id, "bundle id")
+        self._call("deleting published bundle " + bundle_id,
+                   self.client.get_projectdeployer().get_project(self.project_key).delete_bundle, bundle_id)
+
+    def deployer_state(self, expect_published=False):
+        """(published bundles, {bundle_id: [deployment ids]}) of the deployer project; empty when the
+        project was never published (NotFound, and no exported bundle says it was published). Any other
+        error is raised: "nothing is deployed" is never a guess."""
+        deployer = self.client.get_projectdeployer()
+        try:
+            status = self._call("reading published project {} on the Project Deployer".format(self.project_key),
+                                deployer.get_project(self.project_key).get_status)
+        except gate.GateError as err:
+            if err.code == gate.REFUSE_NOT_FOUND and not expect_published:
+                return [], {}
+            if err.code == gate.REFUSE_NOT_FOUND:
+                raise gate.GateError(err.code, "The Project Deployer does not know published project {}, yet bundles "
+                                     "of the project say they were published: {}".format(self.project_key, err)) from None
+            raise
+        raw = status.get_raw()
+        published = self._call("reading the published bundles", bundles.published_bundles,
+                               raw.get("packages") if isinstance(raw, dict) else None)
+        deployments = raw.get("deployments") if isinstance(raw, dict) else None
+        if not isinstance(deployments, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "The Project Deployer's project status has no deployment list.")
+        used = {}
+        for dep in deployments:
+            dep_id = dep.get("id") if isinstance(dep, dict) else None
+            ids.check(ids.DEPLOYMENT_ID, dep_id, "deployment id")
+            settings = self._call("reading the settings of deployment " + dep_id,
+                                  deployer.get_deployment(dep_id).get_settings)
+            bundle_id = self._call("reading the bundle of deployment " + dep_id, lambda: settings.bundle_id)
+            used.setdefault(bundle_id, []).append(dep_id)
+        return published, used
+
+    # -- the gate's approval record -------------------------------------------------------------
+    def read_records(self):
+        """{bundle_id: record} of the gate's approval record (project local variables)."""
+        variables = self._call("reading the variables of project {} (the gate's approval record)".format(
+            self.project_key), self.project.get_variables)
+        try:
+            return ledger.read(variables)
+        except ValueError as err:
+            raise gate.GateError(gate.REFUSE_MALFORMED, "The gate's approval record cannot be read: {}. Fix or remove "
+                                 "the local variable '{}' of project {}.".format(err, ledger.VARIABLE,
+                                                                                self.project_key)) from None
+
+    def write_record(self, record):
+        """Store one record (read-modify-write of the project's local variables)."""
+        clean = self.redactor.scrub_value(record)
+        what = "writing the gate's approval record into the variables of project " + self.project_key
+        variables = self._call(what, self.project.get_variables)
+        try:
+            updated = ledger.written(variables, clean)
+        except ValueError as err:
+            raise gate.GateError(gate.REFUSE_MALFORMED, "The gate's approval record cannot be read: {}.".format(
+                err)) from None
+        self._call(what, self.project.set_variables, updated)
+
+    # -- audit ----------------------------------------------------------------------------------
+    def write_audit(self, params, govern=None):
+        """Write one custom audit entry: DSS audit trail first, else the Govern audit trail.
+        Returns (written, where) — ``where`` is a sentence for the result and the error messages."""
+        ids.check(ids.AUDIT_TYPE, gate.AUDIT_TYPE, "audit type")
+        clean = self.redactor.scrub_value(params)
+        failures = []
+        for name, client in (("DSS", self.client), ("Govern", govern.client if govern is not None else None)):
+            if client is None:
+                continue
+            try:
+                self.redactor.call(name, "writing the audit entry", client.log_custom_audit, gate.AUDIT_TYPE, clean)
+                return True, "{} audit trail (customMsgType '{}')".format(name, gate.AUDIT_TYPE)
+            except gate.GateError as err:
+                failures.append(str(err))
+        return False, "nowhere: " + " ".join(failures) if failures else "nowhere: no audit trail available"

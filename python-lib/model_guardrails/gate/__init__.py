@@ -1,0 +1,32 @@
+"""The Govern gate (SPEC §5), as functions over plain data: nothing here performs I/O; the adapters
+in ``dku_guardrails.gate`` fetch the raw JSON and hand it to these functions.
+
+Only an explicit Govern sign-off status ``APPROVED`` (and, by default, a final approver response
+``APPROVED``) approves. Everything else — an unknown status, a missing field, a lookup that found
+nothing, any transport or server error — is a refusal with a message that says what was found and
+what to do.
+
+Modules: ``codes`` (statuses, decision codes, errors, the decision record), ``names`` (the Govern
+blueprint and field ids), ``params`` (the macros' parameters), ``signoffs`` (reading sign-offs),
+``decision`` (the creation and publication decisions), ``notes`` (release notes, audit entries),
+``bundle_ids``, ``bundles`` (listings, prune, status), ``ledger`` (the approval record),
+``diagnostics`` and ``report`` (HTML). This package's namespace is the gate's public API.
+"""
+from .codes import *  # noqa: F401,F403
+from .codes import __all__ as _codes
+from .decision import Creation, CreationFacts, decide_creation, decide_publication, evaluate_evidence, \
+    withdraw_unaudited  # noqa: F401
+from .names import *  # noqa: F401,F403
+from .names import __all__ as _names
+from .notes import RELEASE_NOTES_MAX_ENCODED, audit_params, fit_release_notes, release_notes  # noqa: F401
+from .params import (GateParams, GovernConnection, GovernSource, check_url, deadline_for,  # noqa: F401
+                     parse_gate_params, parse_govern_connection, parse_govern_source, parse_long_call_seconds,
+                     parse_step)
+from .signoffs import APPROVER_KEYS, DATE_KEYS, decide_signoff, decide_signoffs, format_time, signoff_steps  # noqa: F401
+
+__all__ = list(_codes) + list(_names) + [
+    "Creation", "CreationFacts", "decide_creation", "decide_publication", "evaluate_evidence", "withdraw_unaudited",
+    "RELEASE_NOTES_MAX_ENCODED", "audit_params", "fit_release_notes", "release_notes",
+    "GateParams", "GovernConnection", "GovernSource", "check_url", "deadline_for", "parse_gate_params",
+    "parse_govern_connection", "parse_govern_source", "parse_long_call_seconds", "parse_step",
+    "APPROVER_KEYS", "DATE_KEYS", "decide_signoff", "decide_signoffs", "format_time", "signoff_steps"]
