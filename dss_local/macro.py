@@ -55,7 +55,7 @@ def run_macro(macro_id, project_key, config=None, dss_url=None, dss_api_key=None
         log.info("Running macro %s on project %s", macro_id, project_key)
         result = macro.run(progress or (lambda value: None))
         if isinstance(result, ResultTable):
-            return result.to_json()
+            return json.loads(result.to_json())  # DSS serialises a ResultTable as JSON text
         if descriptor.get("resultType") == "JSON_OBJECT" and isinstance(result, str):
             return json.loads(result)
         return result

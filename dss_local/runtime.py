@@ -1,8 +1,11 @@
 """Run a plugin component's real file (recipe.py, check.py, runnable.py) through the local
 ``dataiku`` stand-in."""
 import contextlib
+import datetime
+import inspect
 import json
 import logging
+import numbers
 import os
 import runpy
 import sys
@@ -75,7 +78,7 @@ def component_context(plugin_dir):
 
     saved = dict(flow.state)
     flow.state.update(inputs=[], outputs=[], paths={}, append=set(), recipe_config={}, plugin_config={},
-                      resource_folder=os.path.join(plugin_dir, "resource"))
+                      resource_folder=os.path.join(plugin_dir, "resource"), in_flow=False)
     try:
         yield flow
     finally:
@@ -108,6 +111,7 @@ def run_recipe(recipe_id, inputs, outputs, config=None, plugin_config=None, appe
             flow.state["append"] = {o["fullName"] for o in flow.state["outputs"]}
         flow.state["recipe_config"] = with_defaults(descriptor, config or {})
         flow.state["plugin_config"] = plugin_config or {}
+        flow.state["in_flow"] = True  # a recipe runs inside DSS's Flow: roles and partitions are fixed
         log.info("Running recipe %s", recipe_id)
         runpy.run_path(os.path.join(folder, "recipe.py"), run_name="__main__")
 
@@ -126,71 +130,137 @@ def _check_roles(recipe_id, descriptor, inputs, outputs):
                 raise ValueError("Recipe {}: the {} role '{}' is required.".format(recipe_id, label, r["name"]))
 
 
-OUTCOMES = ("OK", "WARNING", "ERROR")
+OBJECT_TYPES = ("DATASET", "MANAGED_FOLDER")
 
 
-def _checked_object(flow, on_path):
+def _checked_object(flow, object_type):
     import dataiku
 
-    return (dataiku.Folder if os.path.isdir(on_path) else dataiku.Dataset)(flow.state["inputs"][0]["fullName"])
+    return (dataiku.Dataset if object_type == "DATASET" else dataiku.Folder)(flow.state["inputs"][0]["fullName"])
+
+
+def _process_function(module, code_file):
+    """The function DSS's metric/check host calls: the only function of the code, else
+    ``process`` (public copy of DSS 9.0.5, badribaindla/dataiku-soft@95bd4d95
+    dataiku-dss-9.0.5/python/dataiku/metric/server.py, serve())."""
+    functions = [o for o in module.values() if inspect.isfunction(o)]
+    f = functions[0] if len(functions) == 1 else module.get("process")
+    if f is None:
+        raise Exception('No function "process" defined in {}'.format(code_file))
+    return f
+
+
+def _call(f, *args):
+    """DSS passes as many of its arguments as the function declares (same file, compute_metric
+    and run_check: by the count of declared positional arguments)."""
+    count = len([p for p in inspect.signature(f).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
+    return f(*args[:count])
 
 
 @contextlib.contextmanager
-def _attached(kind, code_file, component_id, on_path, role, config, plugin_config, plugin_dir):
-    """Inside the stand-in flow, a loader of (process, checked object) for a check or probe
-    attached to the dataset (file) or managed folder (directory) at ``on_path``; DSS injects the
-    module globals ``config`` (defaults filled) and ``plugin_config``."""
+def _attached(kind, code_file, component_id, on_path, role, config, plugin_config, plugin_dir, object_type):
+    """Inside the stand-in flow (not a recipe: no Flow, so partitions may be added), a loader of
+    (process, checked object) for a check or probe attached to ``on_path``: a dataset (a file, or
+    with object_type DATASET a directory of partition files) or a managed folder (a directory).
+    DSS injects the module globals ``config`` (defaults filled) and ``plugin_config``."""
     plugin_dir = plugin_dir or find_plugin_dir()
     folder, descriptor = load_descriptor(plugin_dir, kind, component_id)
     if not os.path.exists(on_path):
         raise IOError("--on {}: no such file or folder.".format(on_path))
+    object_type = object_type or ("MANAGED_FOLDER" if os.path.isdir(on_path) else "DATASET")
+    if object_type not in OBJECT_TYPES:
+        raise ValueError("object_type must be one of {}, got {!r}".format(", ".join(OBJECT_TYPES), object_type))
     with component_context(plugin_dir) as flow:
         _register(flow, [(role, on_path)], "inputs")
 
         def load():
-            module = runpy.run_path(os.path.join(folder, code_file), init_globals={
+            path = os.path.join(folder, code_file)
+            module = runpy.run_path(path, init_globals={
                 "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
-            return module["process"], _checked_object(flow, on_path)
+            return _process_function(module, path), _checked_object(flow, object_type)
         yield load
 
 
-def run_check(check_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None):
-    """Run python-checks/<check_id>/check.py's process() on the dataset (file) or managed folder
-    (directory) at ``on_path``; returns (outcome, message).
+def run_check(check_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None,
+              object_type=None):
+    """Run python-checks/<check_id>/check.py's process() on the dataset or managed folder at
+    ``on_path``; returns (outcome, message).
 
-    As DSS does for data-quality rules, an exception in check.py is an ERROR outcome whose message
-    names it; so is a return value that is not OK / WARNING / ERROR (or such a pair)."""
+    An exception in check.py is an ERROR outcome whose message names it (DSS 12.6+ data-quality
+    rules: "any errors during the Python code execution → the rule returns Error"); the returned
+    value is read as DSS's check host reads it (see _as_outcome)."""
     with _attached("python-checks", "check.py", check_id, on_path, "checked", config, plugin_config,
-                   plugin_dir) as load:
+                   plugin_dir, object_type) as load:
         try:
             process, target = load()
-            result = process({}, target, partition_id)
+            result = _call(process, {}, target, partition_id)
+            return _as_outcome(check_id, result)
         except Exception as exc:
             log.debug("check %s raised", check_id, exc_info=True)
             return "ERROR", "{} raised {}: {}".format(check_id, type(exc).__name__, exc)
-    return _as_outcome(check_id, result)
 
 
 def _as_outcome(check_id, result):
-    if isinstance(result, str):
-        outcome, message = result, ""
-    elif isinstance(result, (tuple, list)) and len(result) in (1, 2):
-        outcome, message = result[0], result[1] if len(result) == 2 else ""
+    """A check's return value read as DSS's check host reads it (public copy of DSS 9.0.5,
+    dataiku/metric/server.py, run_check): a list or tuple gives (outcome, message) from its first
+    two items, a dict its 'result' and 'message', anything else is the outcome; a string outcome
+    is OK / WARNING / ERROR by its first letter, case-insensitively (so 'Ok', 'warn', 'Err' are
+    read too); an empty string raises there (IndexError), an error of the check. Any other word or a
+    non-string outcome gives DSS no outcome (null); what the backend then shows is not in the public
+    copy, so the stand-in fails closed with ERROR and says so."""
+    message = None
+    if isinstance(result, (list, tuple)):
+        outcome = result[0] if len(result) > 0 else None
+        message = result[1] if len(result) > 1 else None
+    elif isinstance(result, dict):
+        outcome, message = result.get("result"), result.get("message")
     else:
-        outcome, message = None, ""
-    if outcome not in OUTCOMES:
-        return "ERROR", "{} returned {!r}, not OK / WARNING / ERROR".format(check_id, result)
-    return outcome, "" if message is None else str(message)
+        outcome = result
+    if isinstance(outcome, str):
+        read = {"O": "OK", "W": "WARNING", "E": "ERROR"}.get(outcome.upper()[0])  # IndexError on '', as DSS
+        if read:
+            return read, "" if message is None else str(message)
+    return "ERROR", ("{} returned {!r}: DSS reads an outcome by the first letter of a string (O: OK, W: WARNING, "
+                     "E: ERROR) and gets none from this".format(check_id, result))
 
 
-def run_probe(probe_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None):
+def _infer_type(value):
+    """The type reported for a probe value returned without one. DSS's backend infers it and its
+    rule is not in the public Python copy; this follows the custom-probe doc (DSS infers DOUBLE,
+    BOOLEAN, BIGINT, STRING or ARRAY)."""
+    if isinstance(value, bool):
+        return "BOOLEAN"
+    if isinstance(value, numbers.Integral):
+        return "BIGINT"
+    if isinstance(value, numbers.Real):
+        return "DOUBLE"
+    if isinstance(value, (list, tuple)):
+        return "ARRAY"
+    return "STRING"
+
+
+def run_probe(probe_id, on_path, config=None, plugin_config=None, partition_id="NP", plugin_dir=None,
+              object_type=None):
     """Run python-probes/<probe_id>/probe.py's process() on the dataset at ``on_path``; returns
-    {metric name: (value, type)} as DSS would store it (the type inferred when not given)."""
+    {metric name: (value, type)} as DSS's host reads them (public copy of DSS 9.0.5,
+    dataiku/metric/server.py, compute_metric): a dict gives one metric per key, anything else the
+    metric 'value'; a pair ``(v, MetricDataTypes.X)`` forces type X, a datetime is an ISO string of
+    type DATE; other values get the type the stand-in infers (_infer_type)."""
     with _attached("python-probes", "probe.py", probe_id, on_path, "probed", config, plugin_config,
-                   plugin_dir) as load:
+                   plugin_dir, object_type) as load:
         process, target = load()
-        result = process(target, partition_id)
-        from dataiku.metric import infer_type
+        result = _call(process, target, partition_id)
+        from dataiku.metric import MetricDataTypes
+
+        def typed(value):
+            if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], type(MetricDataTypes.STRING)):
+                value, forced = value[0], value[1].name
+            else:
+                forced = None
+            if isinstance(value, datetime.datetime):
+                return value.isoformat(), forced or "DATE"
+            return value, forced or _infer_type(value)
 
         values = result if isinstance(result, dict) else {"value": result}
-        return {name: (v[0], v[1]) if isinstance(v, tuple) else (v, infer_type(v)) for name, v in values.items()}
+        return {name: typed(v) for name, v in values.items()}

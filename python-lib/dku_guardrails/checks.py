@@ -6,6 +6,7 @@ import logging
 
 import pandas as pd
 
+from dku_guardrails.recipe_io import FLOAT_PRECISION
 from model_guardrails import checks
 from model_guardrails.checks.core import error_outcome
 from model_guardrails.errors import GuardrailsError
@@ -20,7 +21,7 @@ def read_metrics(obj, partition_id, config):
         if partition_id not in WHOLE and hasattr(obj, "add_read_partitions"):
             obj.add_read_partitions(partition_id)
         # Empty cells are missing values; texts such as "NA" stay texts (group or feature names).
-        return obj.get_dataframe(keep_default_na=False, na_values=[""])
+        return obj.get_dataframe(keep_default_na=False, na_values=[""], float_precision=FLOAT_PRECISION)
     if hasattr(obj, "get_download_stream") and hasattr(obj, "list_paths_in_partition"):
         return _read_folder_file(obj, (config or {}).get("metrics_file") or "")
     raise GuardrailsError("this check reads a metrics dataset written by the plugin's recipes; it is attached "
@@ -42,7 +43,8 @@ def _read_folder_file(folder, path):
         data = stream.read()
     if path.lower().endswith(".parquet"):
         return pd.read_parquet(io.BytesIO(data))
-    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""], low_memory=False)
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""], low_memory=False,
+                       float_precision=FLOAT_PRECISION)
 
 
 def run_check(check_id, obj, partition_id, config):

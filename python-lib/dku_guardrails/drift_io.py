@@ -3,6 +3,7 @@ compared, and load/save the reference profile in the optional managed folder."""
 import logging
 import threading
 
+from dku_guardrails.recipe_io import FLOAT_PRECISION
 from model_guardrails import __version__
 from model_guardrails.drift import compute_drift
 from model_guardrails.drift import streaming
@@ -47,7 +48,7 @@ class ChunkedInput:
     def __init__(self, dataset, columns, settings):
         self.dataset, self.columns, self.settings = dataset, columns, settings
         limit = settings.max_rows_in_memory
-        frame = dataset.get_dataframe(columns=columns, limit=limit + 1)
+        frame = dataset.get_dataframe(columns=columns, limit=limit + 1, float_precision=FLOAT_PRECISION)
         if len(frame) <= limit:
             self.frame = frame
             log.info("Read %d rows x %d columns from %s", len(frame), frame.shape[1], dataset.name)
@@ -60,7 +61,8 @@ class ChunkedInput:
         if self.frame is not None:
             yield self.frame
             return
-        for chunk in self.dataset.iter_dataframes(chunksize=self.settings.chunk_size, columns=self.columns):
+        for chunk in self.dataset.iter_dataframes(chunksize=self.settings.chunk_size, columns=self.columns,
+                                                  float_precision=FLOAT_PRECISION):
             yield chunk
 
 

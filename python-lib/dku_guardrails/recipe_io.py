@@ -7,6 +7,10 @@ from dataiku.customrecipe import get_input_names_for_role, get_output_names_for_
 from model_guardrails.errors import InputError
 
 LOG_FORMAT = "Model Guardrails | %(levelname)s - %(message)s"
+# DSS streams a dataset as text that pandas parses; its default float parser can be 1 ulp off the
+# stored value, "round_trip" is exact (Dataset.get_dataframe / iter_dataframes take float_precision
+# and hand it to pandas: public copy of DSS 9.0.5 dataiku/core/dataset.py; DSS 11 reference).
+FLOAT_PRECISION = "round_trip"
 
 
 def setup_logging():
@@ -42,7 +46,7 @@ def output_folder(role, required=True):
 
 def read_frame(dataset, columns=None):
     """The whole dataset as a DataFrame (types inferred by pandas, as DSS does by default)."""
-    frame = dataset.get_dataframe(columns=columns)
+    frame = dataset.get_dataframe(columns=columns, float_precision=FLOAT_PRECISION)
     logging.info("Read %d rows x %d columns from %s", len(frame), frame.shape[1], dataset.name)
     return frame
 

@@ -15,10 +15,20 @@ def session():
     return spark
 
 
+def sql_context(spark):
+    """The SQLContext DSS's dataiku.spark.get_dataframe reads datasets with: DSS's own code reads a
+    SparkSession through ``_wrapped``, which Spark 3.3 removed; its usage sample opens datasets with
+    ``SQLContext(sc)`` (public copy of DSS 9.0.5 dataiku/spark/__init__.py). Built on the
+    recipe's session (no second session, no PySpark deprecation warning); still in PySpark 4."""
+    from pyspark.sql import SQLContext
+
+    return SQLContext(spark.sparkContext, spark)
+
+
 def dataframe(spark, dataset, columns=None):
     import dataiku.spark as dkuspark
 
-    df = dkuspark.get_dataframe(spark, dataset)
+    df = dkuspark.get_dataframe(sql_context(spark), dataset)
     if columns is not None:
         df = df.select(*["`{}`".format(c.replace("`", "``")) for c in columns if c in df.columns])
     return df

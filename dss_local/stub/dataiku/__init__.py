@@ -1,7 +1,8 @@
 """Local stand-in for DSS's internal ``dataiku`` package (the subset model-guardrails uses).
 
-Signatures follow the DSS Python API documentation; storage is a CSV or Parquet file per
-dataset and a directory per managed folder.
+Every public signature is DSS's own (tests/reference/dataiku_signatures.json, with sources; checked
+by tests/test_stub_signatures.py); storage is a CSV or Parquet file per dataset (a directory of
+per-partition files for a partitioned one) and a directory per managed folder.
 """
 
 from . import _flow

@@ -13,11 +13,19 @@ state = {
     "plugin_config": {},
     "resource_folder": "",
     "api_client": None,    # factory returning a dataikuapi.DSSClient
+    "in_flow": False,      # True while a recipe runs: DSS's dataiku.core.flow.FLOW is set
 }
 
 
 def full_name(name):
     return name if "." in name else "{}.{}".format(PROJECT_KEY, name)
+
+
+def role_of(full):
+    """(readable, writable) of a dataset inside a recipe: DSS reads only declared inputs and
+    writes only declared outputs (public copy of DSS 9.0.5 dataiku/core/dataset.py, Dataset.__init__)."""
+    return (any(item["fullName"] == full for item in state["inputs"]),
+            any(item["fullName"] == full for item in state["outputs"]))
 
 
 def path_of(name, kind):

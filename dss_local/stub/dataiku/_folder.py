@@ -1,4 +1,5 @@
-"""Local ``dataiku.Folder``: a managed folder is a directory."""
+"""Local ``dataiku.Folder``: a managed folder is a directory (signatures: public copy of DSS 9.0.5,
+badribaindla/dataiku-soft@95bd4d95 dataiku-dss-9.0.5/python/dataiku/core/managed_folder.py)."""
 import io
 import os
 import shutil
@@ -8,7 +9,8 @@ from . import _flow
 
 class Folder:
     def __init__(self, lookup, project_key=None, ignore_flow=False):
-        self.full_name = _flow.full_name(lookup)
+        self.full_name = _flow.full_name(lookup if project_key is None or "." in lookup
+                                         else "{}.{}".format(project_key, lookup))
         self.path = _flow.path_of(self.full_name, "Managed folder")
         os.makedirs(self.path, exist_ok=True)
 
@@ -22,12 +24,16 @@ class Folder:
         return self.get_id()
 
     def _abs(self, path):
-        full = os.path.normpath(os.path.join(self.path, path.lstrip("/")))
-        if not full.startswith(os.path.normpath(self.path)):
+        root = os.path.normpath(self.path)
+        full = os.path.normpath(os.path.join(root, path.lstrip("/")))
+        if os.path.commonpath([root, full]) != root:
             raise ValueError("Path {!r} leaves managed folder {}.".format(path, self.full_name))
         return full
 
     def list_paths_in_partition(self, partition=""):
+        if partition:
+            raise ValueError("Managed folder {}: partition {!r} asked, but local managed folders are not "
+                             "partitioned.".format(self.full_name, partition))
         found = []
         for root, _, files in os.walk(self.path):
             for name in files:

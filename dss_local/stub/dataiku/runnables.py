@@ -1,43 +1,48 @@
-"""Local ``dataiku.runnables``: the macro base class and ResultTable (DSS plugin docs, "Macros")."""
+"""Local ``dataiku.runnables``: the macro base class and ResultTable.
+
+DSS calls ``__init__(project_key, config, plugin_config)``, then ``get_progress_target()`` and
+``run(progress_callback)`` (public copy of DSS 9.0.5, badribaindla/dataiku-soft@95bd4d95
+dataiku-dss-9.0.5/python/dataiku/runnables/runnable.py and result.py)."""
+import json
 
 
 class Runnable(object):
-    """Base class of a macro. DSS calls ``__init__(project_key, config, plugin_config)``, then
-    ``get_progress_target()`` and ``run(progress_callback)``."""
+    """The base stores nothing: DSS's documentation and macro template set ``project_key``,
+    ``config`` and ``plugin_config`` in the subclass's ``__init__``. (The DSS 9.0.5 base does store
+    them; no public copy of the base of DSS 12-15 was found, so a macro must not rely on it.)"""
 
     def __init__(self, project_key, config, plugin_config):
-        self.project_key = project_key
-        self.config = config
-        self.plugin_config = plugin_config
+        pass
 
     def get_progress_target(self):
         return None
 
     def run(self, progress_callback):
-        raise NotImplementedError("Macro {} does not implement run()".format(type(self).__name__))
+        raise Exception("unimplemented")
 
 
 class ResultTable(object):
-    """A RESULT_TABLE result: named columns (types STRING or STRING_LIST) and records."""
+    """A RESULT_TABLE result (DSS 9.0.5 dataiku/runnables/result.py)."""
 
     def __init__(self):
-        self.name = ""
-        self.columns = []
         self.records = []
+        self.columns = []
+        self.header = ""
+        self.name = ""
+
+    def add_column(self, name, display_name, type="STRING"):
+        self.columns.append({"name": name, "displayName": display_name, "type": type})
+
+    def add_record(self, record):
+        self.records.append(record)
+
+    def set_header(self, header):
+        self.header = header
 
     def set_name(self, name):
         self.name = name
 
-    def add_column(self, column_id, label, column_type):
-        if column_type not in ("STRING", "STRING_LIST"):
-            raise ValueError("ResultTable column type must be STRING or STRING_LIST, got {!r}".format(column_type))
-        self.columns.append({"id": column_id, "label": label, "type": column_type})
-
-    def add_record(self, record):
-        if len(record) != len(self.columns):
-            raise ValueError("ResultTable record has {} values for {} columns".format(len(record), len(self.columns)))
-        self.records.append(list(record))
-
     def to_json(self):
-        """The shape the public API returns for a RESULT_TABLE macro result."""
-        return {"name": self.name, "columns": self.columns, "records": self.records}
+        """A JSON string, as DSS's to_json returns."""
+        return json.dumps({"header": self.header, "columns": self.columns, "records": self.records,
+                           "name": self.name})
