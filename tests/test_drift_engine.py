@@ -93,8 +93,13 @@ def test_numbers_stored_as_text_and_mixed_types(frames):
     table = drift(reference, current)
     assert row(table, "txt", "drift_score").feature_type == "numeric"
     assert "parsed as numbers" in row(table, "txt", "ks_statistic").reason
-    mixed = row(table, "mixed", "js_distance")
-    assert mixed.feature_type == "categorical" and "mixed types" in mixed.reason
+    mixed = row(table, "mixed", "drift_score")
+    assert mixed.status == "EMPTY" and mixed.reason.startswith(
+        "column 'mixed' mixes numbers and text: the reference dataset has 2000 numbers and 1000 values that are not "
+        "numbers (e.g. 'x')")
+    assert "categorical_columns" in mixed.reason
+    forced = drift(reference, current, categorical_columns=["mixed"])
+    assert row(forced, "mixed", "js_distance").feature_type == "categorical"
 
 
 def test_forced_types(frames):

@@ -150,7 +150,64 @@ def test_bad_inputs(scored, change, message):
     (dict(bounds=[{"metric": "rmse", "error_threshold": 9}]), r"bounds\[\]\.metric"),
     (dict(bounds=[{"metric": "f1", "warning_threshold": 0.5, "error_threshold": 0.6}]), r"bounds\[f1\]"),
     (dict(time_granularity="hour"), "time_granularity"),
+    (dict(time_unit="epoch_hours"), "time_unit"),
 ])
 def test_bad_config_names_the_field(config, field):
     with pytest.raises(ConfigError, match="Parameter '{}'".format(field)):
         params(**config)
+
+
+# -- time columns holding numbers (issue 14, item 5) -----------------------------------------
+
+def _epoch(scored, per_second=1, as_text=False):
+    seconds = (scored["transaction_date"] - pd.Timestamp("1970-01-01")) // pd.Timedelta("1s")
+    values = seconds * per_second
+    return scored.assign(transaction_date=values.astype(str) if as_text else values)
+
+
+def _windows(frame):
+    return frame[frame["window"] != "__all__"].set_index(["window", "metric"])[["value", "n", "status"]]
+
+
+def _both_engines(frame, **config):
+    """The in-memory table and the streamed one (chunks of 700 rows)."""
+    from model_guardrails.performance import performance_table, stats_from_chunks
+
+    p = params(time_column="transaction_date", time_granularity="month", **config)
+    streamed = performance_table(stats_from_chunks([frame.iloc[i:i + 700] for i in range(0, len(frame), 700)], p),
+                                 p, run=RUN)
+    return evaluate_model(frame, p, run=RUN), streamed
+
+
+def test_epoch_numbers_are_refused_unless_time_unit_says_so(scored):
+    # read as dates, 1704067200 (2024-01-01) would be 1.7 s after 1970-01-01: every row in window 1970-01
+    message = ("Time column 'transaction_date' holds numbers \\(e.g. 17[0-9]{8}\\), not dates. Accepted: dates or "
+               "timestamps \\(a DSS date column, or text such as 2024-05-01 .*numbers only with time_unit "
+               "epoch_seconds or epoch_milliseconds")
+    for engine in (0, 1):
+        with pytest.raises(InputError, match=message):
+            _both_engines(_epoch(scored))[engine]
+    with pytest.raises(InputError, match="has no parseable date \\(e.g. '17[0-9]{8}'\\). Accepted: dates or"):
+        _both_engines(_epoch(scored, as_text=True))
+    with pytest.raises(InputError, match="holds dates .* but time_unit is epoch_seconds: set time_unit to dates"):
+        _both_engines(scored, time_unit="epoch_seconds")
+
+
+@pytest.mark.parametrize("unit,per_second,as_text", [("epoch_seconds", 1, False), ("epoch_milliseconds", 1000, False),
+                                                     ("epoch_seconds", 1, True)])
+def test_epoch_numbers_with_time_unit_give_the_date_windows(scored, unit, per_second, as_text):
+    for dates, epochs in zip(_both_engines(scored), _both_engines(_epoch(scored, per_second, as_text), time_unit=unit)):
+        expected = _windows(dates)
+        assert sorted(set(expected.index.get_level_values("window"))) == ["2024-01", "2024-02", "2024-03"]
+        assert _windows(epochs).equals(expected)
+
+
+def test_recipe_reads_time_unit(scored, tmp_path):
+    from dss_local.runtime import run_recipe
+
+    _epoch(scored, 1000).to_parquet(tmp_path / "scored.parquet", index=False)
+    out = str(tmp_path / "metrics.csv")
+    run_recipe("evaluate-model", [("scored", str(tmp_path / "scored.parquet"))], [("metrics", out)],
+               config=dict(target_column="is_fraud", score_column="score", time_column="transaction_date",
+                           time_granularity="month", time_unit="epoch_milliseconds"))
+    assert sorted(set(pd.read_csv(out)["window"])) == ["2024-01", "2024-02", "2024-03", "__all__"]

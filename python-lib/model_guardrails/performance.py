@@ -37,6 +37,9 @@ SCORE_METRICS = ("roc_auc", "average_precision", "log_loss", "brier_score")
 HIGHER_IS_BETTER = ("roc_auc", "average_precision", "accuracy", "precision", "recall", "f1", "r2")
 PRIMARY = {"binary": "roc_auc", "regression": "rmse"}
 GRANULARITIES = {"day": "D", "week": "W", "month": "M"}
+TIME_UNITS = {"dates": None, "epoch_seconds": "s", "epoch_milliseconds": "ms"}  # time_unit -> pandas unit
+DATE_FORMS = ("dates or timestamps (a DSS date column, or text such as 2024-05-01 or 2024-05-01T13:45:00Z); "
+              "numbers only with time_unit epoch_seconds or epoch_milliseconds")
 
 SUBJECT_COLUMNS = ("window",)
 EXTRA_COLUMNS = ("n", "ci_low", "ci_high", "baseline_value", "change", "change_relative")
@@ -56,6 +59,7 @@ class PerformanceParams:
     threshold: float = 0.5
     time_column: str = ""
     time_granularity: str = "day"
+    time_unit: str = "dates"
     baseline_values: Dict[str, float] = field(default_factory=dict)
     confidence_level: float = 0.95
     metrics: Tuple[str, ...] = BINARY_METRICS
@@ -85,6 +89,7 @@ class PerformanceParams:
             threshold=get_float(config, "threshold", 0.5, minimum=0.0, maximum=1.0),
             time_column=get_str(config, "time_column"),
             time_granularity=get_choice(config, "time_granularity", "day", tuple(GRANULARITIES)),
+            time_unit=get_choice(config, "time_unit", "dates", tuple(TIME_UNITS)),
             baseline_values=_parse_baseline(config.get("baseline_value"), task),
             confidence_level=get_float(config, "confidence_level", 0.95, minimum=0.5, maximum=0.999),
             metrics=tuple(m for m in METRICS[task] if m in metrics) if metrics else METRICS[task],
@@ -175,9 +180,27 @@ def _prepare(frame, params):
         score=None if score is None else score[valid], windows=windows, window_labels=labels, notes=notes)
 
 
+def _times(series, params):
+    """The time column as UTC timestamps (NaT where missing or unparseable). Numbers are epoch times
+    only when time_unit says which: read as dates, 1700000000 would be 1.7 s after 1970-01-01."""
+    unit = TIME_UNITS[params.time_unit]
+    stored_numbers = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+    if unit is None:
+        if stored_numbers and series.notna().any():
+            raise InputError("Time column '{}' holds numbers (e.g. {!r}), not dates. Accepted: {}. If these are epoch "
+                             "times, set time_unit to the unit they count since 1970-01-01 UTC.".format(
+                                 params.time_column, series[series.notna()].iloc[:1].tolist()[0], DATE_FORMS))
+        return pd.to_datetime(series, errors="coerce", utc=True)
+    if pd.api.types.is_datetime64_any_dtype(series) and series.notna().any():
+        raise InputError("Time column '{}' holds dates (e.g. {!r}) but time_unit is {}: set time_unit to dates.".format(
+            params.time_column, str(series[series.notna()].iloc[0]), params.time_unit))
+    numbers = series if stored_numbers else pd.to_numeric(series, errors="coerce")
+    return pd.to_datetime(numbers.astype("float64"), unit=unit, errors="coerce", utc=True)
+
+
 def _window_labels(series, params):
     """Window label per row (NaN where the time is missing or unparseable) and the unparseable rows."""
-    times = pd.to_datetime(series, errors="coerce", utc=True)
+    times = _times(series, params)
     bad = times.isna() & series.notna()
     naive = times.dt.tz_convert(None)
     if params.time_granularity == "day":
@@ -192,8 +215,10 @@ def _window_labels(series, params):
 
 
 def _no_parseable_time(params, example):
-    return InputError("Time column '{}' has no parseable date (e.g. {!r}): expected dates or "
-                      "timestamps.".format(params.time_column, example))
+    dates = TIME_UNITS[params.time_unit] is None
+    return InputError("Time column '{}' has no parseable {} (e.g. {!r}). Accepted: {}.".format(
+        params.time_column, "date" if dates else "number", example,
+        DATE_FORMS if dates else "numbers (time_unit is {})".format(params.time_unit)))
 
 
 def _missing_time_note(missing, params):

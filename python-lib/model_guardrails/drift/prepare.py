@@ -1,6 +1,7 @@
 """Column selection and feature typing (numeric vs categorical), with the reason for each
 choice. A column that cannot be used becomes a Feature with an ``error``: its rows are EMPTY and
 the run goes on for the others."""
+import heapq
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -62,13 +63,24 @@ def _text(series):
     return series.astype(str).astype(object).where(series.notna(), np.nan)
 
 
-def _parse_uniques(series, counts=None):
-    """Parse the distinct values only (categorical columns have few): the count of values that
-    are not numbers, a few examples, and how many values are numbers."""
-    counts = series.value_counts(dropna=True) if counts is None else counts
-    parsed = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").to_numpy()
-    bad = np.isnan(parsed)
-    return int(counts.to_numpy()[bad].sum()), [str(v) for v in counts.index[bad][:3]], int(counts.to_numpy()[~bad].sum())
+EXAMPLES = 3
+MIX_FIX = ("list it in categorical_columns to compare its values as categories, or make its text values empty "
+           "(missing) before this recipe to compare it as numbers")
+FORCED_FIX = "make them empty (missing) before this recipe, or list the column in categorical_columns instead"
+
+
+@dataclass(frozen=True)
+class ValueScan:
+    """What one side of a column holds, as the type rule reads it. Scans of chunks add up (``+``),
+    so that every engine (in memory, streaming, Spark) describes the same column the same way."""
+    kinds: frozenset = frozenset()  # how the values are stored: "number", "bool", "text"
+    numbers: int = 0                # non-missing values that are numbers (text that parses as one included)
+    texts: int = 0                  # non-missing values that are not numbers
+    examples: tuple = ()            # the smallest few of those, as text, sorted
+
+    def __add__(self, other):
+        return ValueScan(self.kinds | other.kinds, self.numbers + other.numbers, self.texts + other.texts,
+                         tuple(sorted(set(self.examples) | set(other.examples))[:EXAMPLES]))
 
 
 def value_kind(series):
@@ -78,51 +90,86 @@ def value_kind(series):
     return "number" if pd.api.types.is_numeric_dtype(series) else "text"
 
 
-def decide_type(name, kinds, forced, scan):
-    """The feature-type rule every engine applies (in memory, streaming, Spark).
+def scan_series(series, counts=None):
+    """ValueScan of a pandas column (or chunk). Text is parsed on its distinct values only
+    (``counts``: its value_counts when already computed)."""
+    if len(series) == 0:
+        return ValueScan()
+    kind = value_kind(series)
+    if kind != "text":
+        return ValueScan(frozenset([kind]), numbers=int(series.notna().sum()))
+    counts = series.value_counts(dropna=True) if counts is None else counts
+    parsed = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").to_numpy(dtype="float64")
+    bad = np.isnan(parsed)
+    n = counts.to_numpy()
+    examples = heapq.nsmallest(EXAMPLES, {str(v) for v in counts.index[bad]})
+    return ValueScan(frozenset([kind]), int(n[~bad].sum()), int(n[bad].sum()), tuple(examples))
 
-    ``kinds``: the value kinds seen in the column (see value_kind); ``forced``: NUMERIC,
-    CATEGORICAL or None; ``scan()``: (count of values that are not numbers, a few of them, count
-    of values that are numbers), called only for text columns. Returns (type, notes, error)."""
+
+def _texts(scan):
+    return "{} {} (e.g. {})".format(scan.texts, "value that is not a number" if scan.texts == 1
+                                    else "values that are not numbers", ", ".join(repr(v) for v in scan.examples))
+
+
+def _not_numbers(name, forced, side, scan):
+    why, fix = (("is listed in numeric_columns", FORCED_FIX) if forced == NUMERIC
+                else ("is numeric in the reference dataset", MIX_FIX))
+    return "column '{}' {} but the {} dataset has {}: not compared; {}".format(
+        name, why, side, _texts(scan), fix)
+
+
+def decide_type(name, forced, reference):
+    """The feature-type rule of every engine (in memory, streaming, Spark), from the reference's
+    ValueScan: (type, notes, error). ``forced``: NUMERIC, CATEGORICAL or None (forced_type).
+    A column mixing numbers and text is not guessed: it is an error naming the fix."""
     if forced == CATEGORICAL:
         return CATEGORICAL, ["forced categorical"], ""
-    if kinds <= {"number"}:
-        return NUMERIC, [], ""
-    if "bool" in kinds and forced != NUMERIC:
+    if "bool" in reference.kinds and forced != NUMERIC:
         return CATEGORICAL, ["boolean values"], ""
-    n_bad, examples, n_numbers = scan()
-    if n_bad == 0:
-        return NUMERIC, ["forced numeric" if forced == NUMERIC else "numbers stored as text were parsed as numbers"], ""
-    shown = ", ".join(repr(v) for v in list(examples)[:3])
+    if not reference.texts:
+        if reference.kinds <= {"number"}:
+            return NUMERIC, [], ""
+        if forced == NUMERIC:
+            return NUMERIC, ["forced numeric"], ""
+        return NUMERIC, ["numbers stored as text were parsed as numbers"] if reference.numbers else [], ""
     if forced == NUMERIC:
-        return NUMERIC, [], ("column '{}' is listed in numeric_columns but {} values are not numbers (e.g. {})"
-                             .format(name, n_bad, shown))
-    notes = ["mixed types: {} numbers and {} text values (e.g. {}); treated as categorical".format(
-        n_numbers, n_bad, shown)] if n_numbers else []
-    return CATEGORICAL, notes, ""
+        return NUMERIC, [], _not_numbers(name, forced, "reference", reference)
+    if reference.numbers:
+        return "", [], ("column '{}' mixes numbers and text: the reference dataset has {} numbers and {}: not "
+                        "compared; {}".format(name, reference.numbers, _texts(reference), MIX_FIX))
+    return CATEGORICAL, [], ""
+
+
+def check_current(name, forced, feature_type, current):
+    """The current side against the type decided on the reference (every engine): "" when its
+    values fit, else the error. Any values fit a categorical feature (they are compared as text)."""
+    if feature_type != NUMERIC:
+        return ""
+    if "bool" in current.kinds and forced != NUMERIC:
+        return ("column '{}' is numeric in the reference dataset but boolean in the current dataset: not compared; "
+                "list it in categorical_columns to compare its values as categories".format(name))
+    return _not_numbers(name, forced, "current", current) if current.texts else ""
+
+
+def forced_type(name, numeric_columns, categorical_columns):
+    return NUMERIC if name in numeric_columns else CATEGORICAL if name in categorical_columns else None
 
 
 def type_feature(name, reference, current, forced=None):
-    """Decide the feature type of one column (decide_type) and convert both sides accordingly."""
+    """Decide the feature type of one column (decide_type, check_current) and convert both sides."""
     sides = (reference, current)
-    kinds = {value_kind(s) for s in sides}
-    counts = []
-
-    def scan():
-        counts.extend(s.value_counts(dropna=True) for s in sides)
-        scans = [_parse_uniques(s, c) for s, c in zip(sides, counts)]
-        return scans[0][0] + scans[1][0], scans[0][1] + scans[1][1], scans[0][2] + scans[1][2]
-
-    feature_type, notes, error = decide_type(name, kinds, forced, scan)
+    counts = [s.value_counts(dropna=True) if value_kind(s) == "text" else None for s in sides]
+    feature_type, notes, error = decide_type(name, forced, scan_series(reference, counts[0]))
+    error = error or check_current(name, forced, feature_type, scan_series(current, counts[1]))
     if error:
         return Feature(name, feature_type, error=error)
     if feature_type == NUMERIC:
-        if kinds <= {"number"}:
+        if all(value_kind(s) == "number" for s in sides):
             return Feature(name, NUMERIC, reference, current, notes)  # original dtype: Evidently's bins depend on it
         parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in sides]
         return Feature(name, NUMERIC, parsed[0], parsed[1], notes)
     texts = (_text(reference), _text(current))
-    reuse = tuple(counts) if counts and all(t is s for t, s in zip(texts, sides)) else None
+    reuse = tuple(counts) if all(c is not None and t is s for c, t, s in zip(counts, texts, sides)) else None
     return Feature(name, CATEGORICAL, texts[0], texts[1], notes, counts=reuse)
 
 
@@ -135,7 +182,6 @@ def prepare_features(reference, current, params):
         if not (in_ref and in_cur):
             features.append(Feature(name, "", error=missing_side_error(name, in_ref, in_cur)))
             continue
-        forced = (NUMERIC if name in params.numeric_columns
-                  else CATEGORICAL if name in params.categorical_columns else None)
+        forced = forced_type(name, params.numeric_columns, params.categorical_columns)
         features.append(type_feature(name, reference[name], current[name], forced))
     return features, one_sided

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import CATEGORICAL, NUMERIC
-from .prepare import _text, decide_type
+from .prepare import EXAMPLES, ValueScan, _text, check_current, decide_type, forced_type
 from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, _forced, make_grid,
                         profile_settings)
 
@@ -32,22 +32,30 @@ def _kind(data_type):
     return "text"
 
 
-def _type(df, name, params):
-    """decide_type on the Spark schema; text columns are scanned with one aggregation."""
+def _scan(df, name):
+    """The column's ValueScan (prepare.scan_series on Spark): its kind from the schema; a text column's
+    numbers and text values counted with one aggregation (text parsing to NaN is text, as in pandas).
+    A Spark column has one type, so a numeric or boolean column's count of numbers is never needed."""
     from pyspark.sql import functions as F
 
-    def scan():
-        col = F.col(_quoted(name)).cast("string")
-        parsed = F.expr("try_cast({} AS double)".format(_quoted(name)))
-        row = df.agg(F.sum(F.when(col.isNotNull() & parsed.isNull(), 1).otherwise(0)).alias("bad"),
-                     F.sum(F.when(parsed.isNotNull(), 1).otherwise(0)).alias("numbers")).first()
-        bad = int(row["bad"] or 0)
-        examples = ([r[0] for r in df.where(col.isNotNull() & parsed.isNull()).select(col).distinct().limit(3).collect()]
-                    if bad else [])
-        return bad, examples, int(row["numbers"] or 0)
+    kind = _kind(df.schema[name].dataType)
+    if kind != "text":
+        return ValueScan(frozenset([kind]))
+    col = F.col(_quoted(name)).cast("string")
+    parsed = F.expr("try_cast({} AS double)".format(_quoted(name)))
+    number = parsed.isNotNull() & ~F.isnan(parsed)
+    text = col.isNotNull() & ~number
+    row = df.agg(F.sum(F.when(text, 1).otherwise(0)).alias("texts"),
+                 F.sum(F.when(number, 1).otherwise(0)).alias("numbers")).first()
+    texts = int(row["texts"] or 0)
+    examples = (tuple(r[0] for r in df.where(text).select(col.alias("v")).distinct().orderBy("v").limit(EXAMPLES)
+                      .collect()) if texts else ())
+    return ValueScan(frozenset([kind]), int(row["numbers"] or 0), texts, examples)
 
-    feature_type, notes, error = decide_type(name, {_kind(df.schema[name].dataType)}, _forced(name, params), scan)
-    return FeatureProfile(name, feature_type, notes, error)
+
+def _type(df, name, params):
+    """decide_type on the Spark column."""
+    return FeatureProfile(name, *decide_type(name, _forced(name, params), _scan(df, name)))
 
 
 def _as_double(name):
@@ -192,17 +200,13 @@ def current_from_spark(df, profile, names):
     numeric = []
     for name in present:
         feature = profile.features[name]
-        kind = _kind(df.schema[name].dataType)
         if feature.type == NUMERIC:
-            if kind == "bool":
-                errors[name] = "column '{}' is numeric in the reference but boolean in the current dataset".format(name)
+            forced = forced_type(name, profile.settings.get("numeric_columns", ()),
+                                 profile.settings.get("categorical_columns", ()))
+            error = check_current(name, forced, NUMERIC, _scan(df, name))
+            if error:
+                errors[name] = error
                 continue
-            if kind == "text":
-                checked = _type(df, name, type("P", (), {"numeric_columns": (), "categorical_columns": ()})())
-                if checked.type != NUMERIC:
-                    errors[name] = ("column '{}' is numeric in the reference but the current dataset has text values; "
-                                    "list it in categorical_columns to compare it as categories".format(name))
-                    continue
             numeric.append(name)
         else:
             stats[name] = _category_stats(df, name)

@@ -25,10 +25,11 @@ import pandas as pd
 
 from ..errors import InputError
 from .categorical import aligned_counts, metrics_from_counts
-from .metrics import CATEGORICAL, NUMERIC
+from .metrics import NUMERIC
 from .numeric import (KS_EXACT_MAX_N, binned_metrics, ks_pvalue_asymptotic, no_values, normalised,
                       quantile_edges, Sample)
-from .prepare import Feature, _parse_uniques, _text, decide_type, missing_side_error, type_feature, value_kind
+from .prepare import (Feature, ValueScan, _text, check_current, decide_type, forced_type, missing_side_error,
+                      scan_series, type_feature)
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ def profile_settings(params):
 
 
 def _forced(name, params):
-    return NUMERIC if name in params.numeric_columns else CATEGORICAL if name in params.categorical_columns else None
+    return forced_type(name, params.numeric_columns, params.categorical_columns)
 
 
 def profile_from_frame(reference, names, params, plugin_version):
@@ -265,36 +266,35 @@ def _profile_feature(typed, params):
 
 # -- reading chunks --------------------------------------------------------------------------
 
-class ChunkTypeError(Exception):
-    pass
-
-
-def numeric_chunk(series, name, side):
-    """A chunk of a numeric feature as float64; text that is not a number raises ChunkTypeError."""
-    if pd.api.types.is_bool_dtype(series):
-        raise ChunkTypeError("column '{}' is numeric in the reference but boolean in a chunk of the {} dataset".format(
-            name, side))
-    if pd.api.types.is_numeric_dtype(series):
+def as_float(series):
+    """A chunk of a numeric feature as float64 (its values were checked: numbers, or booleans when forced)."""
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return series.to_numpy(dtype="float64", na_value=np.nan)
-    n_bad, examples, _ = _parse_uniques(series)
-    if n_bad:
-        raise ChunkTypeError("column '{}' is numeric in the reference but a chunk of the {} dataset has {} text "
-                             "values (e.g. {}); list it in categorical_columns to compare it as categories".format(
-                                 name, side, n_bad, ", ".join(repr(v) for v in examples)))
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 class _Side:
-    """Statistics of one side, fed chunk by chunk; a feature whose chunk cannot be read gets an error."""
+    """Statistics of one side, fed chunk by chunk. The values of each numeric feature are scanned
+    over all chunks (ValueScan) and checked with check_current, as the in-memory engine checks the
+    whole column: ``errors`` names the features whose values do not fit, with the same reason."""
 
-    def __init__(self, profile, names, side):
-        self.side, self.rows, self.errors, self.columns = side, 0, {}, []
-        self.stats = {}
+    def __init__(self, profile, names):
+        self.rows, self.columns, self.stats, self.scans = 0, [], {}, {}
+        self.settings = profile.settings
         for name in names:
             feature = profile.features.get(name)
             if feature is None or feature.error:
                 continue
             self.stats[name] = (NumericStats(feature.numeric.grid) if feature.type == NUMERIC else CategoricalStats())
+
+    def _error(self, name, scan):
+        forced = forced_type(name, self.settings.get("numeric_columns", ()), self.settings.get("categorical_columns", ()))
+        return check_current(name, forced, NUMERIC, scan)
+
+    @property
+    def errors(self):
+        found = {name: self._error(name, scan) for name, scan in self.scans.items()}
+        return {name: error for name, error in found.items() if error}
 
     def add(self, chunk):
         self.rows += len(chunk)
@@ -302,20 +302,21 @@ class _Side:
         if len(chunk) == 0:
             return
         for name, stats in self.stats.items():
-            if name in self.errors or name not in chunk.columns:
+            if name not in chunk.columns:
                 continue
-            try:
-                if isinstance(stats, NumericStats):
-                    stats.add(numeric_chunk(chunk[name], name, self.side))
-                else:
-                    stats.add(_text(chunk[name]))
-            except ChunkTypeError as exc:
-                self.errors[name] = str(exc)
+            series = chunk[name]
+            if isinstance(stats, CategoricalStats):
+                stats.add(_text(series))
+                continue
+            scan = scan_series(series)
+            self.scans[name] = self.scans.get(name, ValueScan()) + scan
+            if not self._error(name, scan):
+                stats.add(as_float(series))
 
 
 def stream_current(profile, names, chunks):
     """Statistics of the current data read from an iterable of DataFrame chunks."""
-    side = _Side(profile, names, "current")
+    side = _Side(profile, names)
     for chunk in chunks:
         side.add(chunk)
     return side
@@ -327,42 +328,31 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
     """Profile of a reference read with ``read_chunks()`` (a fresh iterator of DataFrame chunks on each
     call), in several passes of bounded memory. Exactly the in-memory profile's edges and counts."""
     # pass 1: column typing over all chunks (dtypes can differ from chunk to chunk)
-    kinds, bad, numbers, examples, rows, columns = {}, {}, {}, {}, 0, None
+    scans, rows, columns = {}, 0, None
     for chunk in read_chunks():
         rows += len(chunk)
         columns = columns or [str(c) for c in chunk.columns]
         for name in names:
-            if name not in chunk.columns or len(chunk) == 0:
-                continue
-            series = chunk[name]
-            kind = value_kind(series)
-            kinds.setdefault(name, set()).add(kind)
-            if kind == "text" and series.notna().any():
-                n_bad, ex, n_num = _parse_uniques(series)
-                bad[name] = bad.get(name, 0) + n_bad
-                numbers[name] = numbers.get(name, 0) + n_num
-                examples.setdefault(name, []).extend(ex)
+            if name in chunk.columns and len(chunk):
+                scans[name] = scans.get(name, ValueScan()) + scan_series(chunk[name])
     if rows == 0:
         raise InputError("The reference dataset is empty: drift needs rows on both sides.")
     features = {}
     for name in names:
-        if name not in kinds and name not in (columns or []):
+        if name not in scans and name not in (columns or []):
             continue
-        features[name] = _type_from_scan(name, kinds.get(name, {"number"}), bad.get(name, 0), numbers.get(name, 0),
-                                         examples.get(name, []), _forced(name, params))
+        features[name] = FeatureProfile(name, *decide_type(name, _forced(name, params), scans.get(name, ValueScan())))
     profile = ReferenceProfile(plugin_version, profile_settings(params), rows, features, columns or [])
     # pass 2: categories, missing counts, extremes (numeric features read on a grid-less NumericStats)
     usable = [n for n, f in features.items() if not f.error]
-    first = _Side(profile, [], "reference")
+    first = _Side(profile, [])
     first.stats = {n: (NumericStats(np.array([])) if features[n].type == NUMERIC else CategoricalStats()) for n in usable}
     for chunk in read_chunks():
         first.add(chunk)
     for name, stats in first.stats.items():
-        if name in first.errors:
-            features[name].error = first.errors[name]
-        elif isinstance(stats, CategoricalStats):
+        if isinstance(stats, CategoricalStats):
             features[name].categorical = stats
-    numeric = {n: first.stats[n] for n in usable if features[n].type == NUMERIC and not features[n].error}
+    numeric = {n: first.stats[n] for n in usable if features[n].type == NUMERIC}
     # passes 3+: exact order statistics for the PSI edges
     edges = _exact_edges(read_chunks, numeric, params.psi_bins)
     grids = {}
@@ -371,7 +361,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
         features[name].std = stats.std
         grids[name] = make_grid(edges[name], stats.low, stats.high) if stats.n else edges[name]
     # last pass: grid counts and sums
-    final = _Side(profile, [], "reference")
+    final = _Side(profile, [])
     final.stats = {n: NumericStats(g) for n, g in grids.items()}
     for chunk in read_chunks():
         final.add(chunk)
@@ -379,12 +369,6 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
         stats.mean, stats.m2 = numeric[name].mean, numeric[name].m2  # pass-2 moments (same values)
         features[name].numeric = stats
     return profile
-
-
-def _type_from_scan(name, kinds, n_bad, n_numbers, examples, forced):
-    """decide_type from what pass 1 saw of the whole column."""
-    feature_type, notes, error = decide_type(name, kinds, forced, lambda: (n_bad, examples, n_numbers))
-    return FeatureProfile(name, feature_type, notes, error)
 
 
 def _exact_edges(read_chunks, numeric, psi_bins):
@@ -436,7 +420,7 @@ def _search_pass(read_chunks, targets):
         arrays = {}
         for name in names:
             if name in chunk.columns:
-                x = numeric_chunk(chunk[name], name, "reference")
+                x = as_float(chunk[name])
                 arrays[name] = x[np.isfinite(x)]
         for (name, rank), w in work.items():
             if name not in arrays:
