@@ -52,7 +52,7 @@ def _describe(values, limit=10):
     return shown + (", ..." if len(values) > limit else "")
 
 
-def _factorize_labels(series):
+def factorize_labels(series):
     """Codes of the series' distinct labels after canonicalisation; -1 for missing."""
     codes, uniques = pd.factorize(series)
     keys = [label_key(u) for u in uniques]
@@ -68,7 +68,7 @@ def positive_indicator(series, positive_class, column, field="target", allow_abs
     """(y, positive_label, keys): y is 1.0 where the label is the positive class, 0.0 for the other
     class and NaN where missing. Raises InputError for more than two classes or an absent
     positive class; a ConfigError when the positive class is needed but not set."""
-    codes, keys, values = _factorize_labels(series)
+    codes, keys, values = factorize_labels(series)
     if len(keys) > 2:
         raise InputError(
             "{} column '{}' has {} distinct values ({}): expected a binary label with exactly "
@@ -221,7 +221,7 @@ def _tie_blocks(codes, score, descending=False):
     return order, block, sorted_codes[new_block]
 
 
-def _within_group_cumsum(per_block, block_group, n_groups, inclusive):
+def within_group_cumsum(per_block, block_group, n_groups, inclusive):
     """Cumulative sums of per-block values restarting at each group."""
     cumulative = np.cumsum(per_block)
     group_total = np.bincount(block_group, weights=per_block, minlength=n_groups)
@@ -247,8 +247,8 @@ def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
     passes score-grid bins as blocks (docs/scale.md)."""
     n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)
     n_neg = np.bincount(block_group, weights=neg_in, minlength=n_groups)
-    neg_below = _within_group_cumsum(neg_in, block_group, n_groups, inclusive=False)
-    pos_upto = _within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
+    neg_below = within_group_cumsum(neg_in, block_group, n_groups, inclusive=False)
+    pos_upto = within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         # DeLong placements: v10 for each positive, v01 for each negative of the block.
         v10 = (neg_below + 0.5 * neg_in) / n_neg[block_group]
@@ -280,8 +280,8 @@ def average_precision_by_group(codes, n_groups, y, score):
 def ap_from_blocks(pos_in, all_in, block_group, n_groups):
     """(average precision, positives) per group from tie blocks sorted by group then descending
     score: each block's positives count at the precision reached at the block's end."""
-    tp = _within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
-    seen = _within_group_cumsum(all_in, block_group, n_groups, inclusive=True)
+    tp = within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
+    seen = within_group_cumsum(all_in, block_group, n_groups, inclusive=True)
     n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         ap = np.bincount(block_group, weights=pos_in * (tp / seen), minlength=n_groups) / n_pos

@@ -201,7 +201,7 @@ def _prepare(frame, params, dataset):
                      excluded=excluded)
 
 
-def _too_many(name, count):
+def too_many_groups(name, count):
     reason = ("Column '{}' has {} distinct values{}: too many groups for a sensitive attribute; bin it into fewer "
               "groups first.".format(name, count, "" if str(count).startswith("more") else
                                      " (more than {})".format(MAX_GROUPS)))
@@ -211,11 +211,11 @@ def _too_many(name, count):
 
 def _attribute(name, codes, labels):
     if len(labels) > MAX_GROUPS:
-        return _Attribute(name, None, labels, skipped=_too_many(name, len(labels)))
+        return _Attribute(name, None, labels, skipped=too_many_groups(name, len(labels)))
     return _Attribute(name, codes, labels)
 
 
-def _skipped_intersection(name, columns):
+def skipped_intersection(name, columns):
     return GroupCounts(name, [], skipped="Intersection '{}' not computed: column {} has too many values.".format(
         name, ", ".join(columns)))
 
@@ -224,7 +224,7 @@ def _intersection(attributes):
     name = " & ".join(a.name for a in attributes)
     skipped = [a.name for a in attributes if a.skipped]
     if skipped:
-        counts = _skipped_intersection(name, skipped)
+        counts = skipped_intersection(name, skipped)
         return _Attribute(name, None, [], skipped=counts.skipped)
     codes, labels = attributes[0].codes, attributes[0].labels
     for other in attributes[1:]:
@@ -301,22 +301,22 @@ def counts_from_chunks(chunks, params, dataset="scored"):
     excluded = outcomes.finish()
     if excluded:
         log.warning("%s dataset: %s", dataset, excluded)
-    attributes = [_streamed_attribute(name, index, s, overall) for name, index, s in zip(names, indexes, stats)]
+    attributes = [streamed_attribute(name, index, s, overall) for name, index, s in zip(names, indexes, stats)]
     if combo is not None:
         name = " & ".join(names)
         if any(i.overflow for i in indexes):
-            attributes.append(_skipped_intersection(name, [n for n, i in zip(names, indexes) if i.overflow]))
+            attributes.append(skipped_intersection(name, [n for n, i in zip(names, indexes) if i.overflow]))
         else:
-            attributes.append(_streamed_attribute(name, combo, combo_stats, overall, indexes))
+            attributes.append(streamed_attribute(name, combo, combo_stats, overall, indexes))
     if all(a.skipped for a in attributes):
         raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
             dataset, " ".join(a.skipped for a in attributes)))
     return FairnessCounts(attributes, excluded)
 
 
-def _streamed_attribute(name, index, stats, overall, parts=None):
+def streamed_attribute(name, index, stats, overall, parts=None):
     if index.overflow:
-        return GroupCounts(name, [], skipped=_too_many(name, "more than {}".format(MAX_GROUPS)))
+        return GroupCounts(name, [], skipped=too_many_groups(name, "more than {}".format(MAX_GROUPS)))
     rank, labels = index.order(parts) if parts else index.order()
     n_groups = len(labels)
     tn, fp, fn, tp = stats.confusion(rank, n_groups)

@@ -10,16 +10,16 @@ group code as the chunks. Nothing here runs Python on the executors.
 import numpy as np
 
 from . import binary, groupstats
-from .drift.spark import _quoted
+from .drift.spark import quoted
 from .errors import InputError
-from .fairness import MAX_GROUPS, FairnessCounts, GroupCounts, _skipped_intersection, _streamed_attribute, _too_many, log
+from .fairness import MAX_GROUPS, FairnessCounts, GroupCounts, skipped_intersection, streamed_attribute, too_many_groups, log
 
 
 def _missing(df, name, F):
     """Null, or NaN for floating columns (pandas reads both as missing)."""
     from pyspark.sql import types as T
 
-    col = F.col(_quoted(name))
+    col = F.col(quoted(name))
     if isinstance(df.schema[name].dataType, (T.DoubleType, T.FloatType)):
         return col.isNull() | F.isnan(col)
     return col.isNull()
@@ -30,9 +30,9 @@ def _score(df, params, F):
     from pyspark.sql import types as T
 
     name = params.score_column
-    raw = F.col(_quoted(name))
+    raw = F.col(quoted(name))
     numeric = isinstance(df.schema[name].dataType, T.NumericType)
-    x = raw.cast("double") if numeric else F.expr("try_cast({} AS double)".format(_quoted(name)))
+    x = raw.cast("double") if numeric else F.expr("try_cast({} AS double)".format(quoted(name)))
     if not numeric:
         bad = df.where(raw.isNotNull() & x.isNull()).select(raw.cast("string")).limit(1).collect()
         if bad:
@@ -69,7 +69,7 @@ def counts_from_spark(df, params, dataset="scored"):
 
     binary.require_columns(df.columns, params.columns, dataset)
     names = list(params.sensitive_columns)
-    keys = {"t": F.col(_quoted(params.target_column))}
+    keys = {"t": F.col(quoted(params.target_column))}
     invalid = _missing(df, params.target_column, F)
     aggregates = [F.count(F.lit(1)).alias("n")]
     if params.score_column:
@@ -79,7 +79,7 @@ def counts_from_spark(df, params, dataset="scored"):
         keys["b"] = F.when(~score_missing, _grid_bin(x, F))
         aggregates += [F.min(x).alias("lo"), F.max(x).alias("hi")]
     if params.prediction_column:
-        keys["p"] = F.col(_quoted(params.prediction_column))
+        keys["p"] = F.col(quoted(params.prediction_column))
         invalid = invalid | _missing(df, params.prediction_column, F)
     else:
         keys["f"] = F.when(~score_missing, (x >= params.threshold).cast("double"))
@@ -87,11 +87,11 @@ def counts_from_spark(df, params, dataset="scored"):
     intersect = params.intersectional and len(names) > 1
     combos = 0
     if intersect and not skipped:
-        combos = df.where(~invalid).select(*[_quoted(n) for n in names]).distinct().count()
+        combos = df.where(~invalid).select(*[quoted(n) for n in names]).distinct().count()
     jobs = [usable] if (combos and combos <= MAX_GROUPS) or len(usable) <= 1 else [[n] for n in usable]
     frames = []
     for job in jobs:
-        columns = dict(keys, **{"s%d" % names.index(n): F.col(_quoted(n)) for n in job})
+        columns = dict(keys, **{"s%d" % names.index(n): F.col(quoted(n)) for n in job})
         frames.append(df.groupBy(*[c.alias(k) for k, c in columns.items()]).agg(*aggregates).toPandas())
     outcomes = groupstats.Outcomes(params.target_column, params.positive_class, params.score_column,
                                    params.prediction_column, params.threshold, dataset)
@@ -114,16 +114,16 @@ def counts_from_spark(df, params, dataset="scored"):
     if excluded:
         log.warning("%s dataset: %s", dataset, excluded)
     too_many = "more than {}".format(MAX_GROUPS)
-    attributes = [GroupCounts(name, [], skipped=_too_many(name, too_many)) if name in skipped else
-                  _streamed_attribute(name, indexes[name], stats[name], overall) for name in names]
+    attributes = [GroupCounts(name, [], skipped=too_many_groups(name, too_many)) if name in skipped else
+                  streamed_attribute(name, indexes[name], stats[name], overall) for name in names]
     if intersect:
         name = " & ".join(names)
         if skipped:
-            attributes.append(_skipped_intersection(name, skipped))
+            attributes.append(skipped_intersection(name, skipped))
         elif combos > MAX_GROUPS:
-            attributes.append(GroupCounts(name, [], skipped=_too_many(name, too_many)))
+            attributes.append(GroupCounts(name, [], skipped=too_many_groups(name, too_many)))
         else:
-            attributes.append(_streamed_attribute(name, combo, combo_stats, overall, [indexes[n] for n in names]))
+            attributes.append(streamed_attribute(name, combo, combo_stats, overall, [indexes[n] for n in names]))
     if all(a.skipped for a in attributes):
         raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
             dataset, " ".join(a.skipped for a in attributes)))
@@ -135,7 +135,7 @@ def _usable_columns(df, names, valid, F):
     rows = df.where(valid)
     exprs = []
     for i, name in enumerate(names):
-        exprs += [F.countDistinct(F.col(_quoted(name))).alias("d%d" % i),
+        exprs += [F.countDistinct(F.col(quoted(name))).alias("d%d" % i),
                   F.max(F.when(_missing(df, name, F), 1).otherwise(0)).alias("m%d" % i)]
     row = rows.agg(*exprs).first()
     skipped = [n for i, n in enumerate(names) if (row["d%d" % i] or 0) + (row["m%d" % i] or 0) > MAX_GROUPS]
@@ -146,12 +146,12 @@ def _outcomes(rows, params, outcomes, count):
     """y, prediction, usable rows and weights of the aggregated rows, with the label checks of the
     chunked engine; ``count``: also record the rows and the excluded rows for the note."""
     weights = rows["n"].to_numpy(dtype="float64")
-    codes, keys = outcomes._labels(rows["t"], outcomes.target_values, params.target_column, "target")
-    y = outcomes._indicator(codes, keys)
+    codes, keys = outcomes.labels(rows["t"], outcomes.target_values, params.target_column, "target")
+    y = outcomes.indicator(codes, keys)
     missing = {params.target_column: np.isnan(y)}
     if params.prediction_column:
-        codes, keys = outcomes._labels(rows["p"], outcomes.prediction_values, params.prediction_column, "prediction")
-        prediction = outcomes._indicator(codes, keys)
+        codes, keys = outcomes.labels(rows["p"], outcomes.prediction_values, params.prediction_column, "prediction")
+        prediction = outcomes.indicator(codes, keys)
         missing[params.prediction_column] = np.isnan(prediction)
     else:
         prediction = rows["f"].to_numpy(dtype="float64", na_value=np.nan)

@@ -194,8 +194,8 @@ class Outcomes:
         self.rows, self.invalid = 0, 0
         self.missing = {c: 0 for c in (target_column, prediction_column, score_column) if c}
 
-    def _labels(self, series, seen, column, field):
-        codes, keys, values = binary._factorize_labels(series)
+    def labels(self, series, seen, column, field):
+        codes, keys, values = binary.factorize_labels(series)
         for key, value in zip(keys, values):
             seen.setdefault(key, value)
         binary.positive_indicator(pd.Series(list(seen.values()), dtype=object), self._positive_class(), column,
@@ -206,7 +206,7 @@ class Outcomes:
         return self.positive_class if self.positive_class not in (None, "") else (
             "1" if set(self.target_values) <= {"0", "1"} else "")
 
-    def _indicator(self, codes, keys):
+    def indicator(self, codes, keys):
         wanted = binary.label_key(self._positive_class())
         positive = np.array([k == wanted for k in keys] + [False])
         y = positive[codes].astype("float64")
@@ -215,8 +215,8 @@ class Outcomes:
 
     def read(self, chunk):
         """(y, score, prediction, valid) of a chunk."""
-        codes, keys = self._labels(chunk[self.target_column], self.target_values, self.target_column, "target")
-        y = self._indicator(codes, keys)
+        codes, keys = self.labels(chunk[self.target_column], self.target_values, self.target_column, "target")
+        y = self.indicator(codes, keys)
         score = None
         if self.score_column:
             try:
@@ -224,9 +224,9 @@ class Outcomes:
             except InputError as exc:
                 raise InputError("{} (in a chunk of the {} dataset)".format(exc, self.dataset)) from None
         if self.prediction_column:
-            codes, keys = self._labels(chunk[self.prediction_column], self.prediction_values, self.prediction_column,
+            codes, keys = self.labels(chunk[self.prediction_column], self.prediction_values, self.prediction_column,
                                        "prediction")
-            prediction = self._indicator(codes, keys)
+            prediction = self.indicator(codes, keys)
         else:
             prediction = np.where(np.isnan(score), np.nan, (score >= self.threshold).astype("float64"))
         invalid = np.zeros(len(chunk), dtype=bool)
@@ -344,7 +344,7 @@ class BinaryGroups:
         auc, variance = binary.auc_from_blocks(pos, neg, group, n_groups)
         n_pos = np.bincount(group, weights=pos, minlength=n_groups)
         n_neg = np.bincount(group, weights=neg, minlength=n_groups)
-        below = binary._within_group_cumsum(neg, group, n_groups, inclusive=False)
+        below = binary.within_group_cumsum(neg, group, n_groups, inclusive=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             low = np.bincount(group, weights=pos * below, minlength=n_groups) / (n_pos * n_neg)
             high = low + np.bincount(group, weights=pos * neg, minlength=n_groups) / (n_pos * n_neg)
@@ -355,8 +355,8 @@ class BinaryGroups:
         scores), and bounds over every order of a bin's rows."""
         pos, neg, group = self._blocks(rank, descending=True)
         ap, n_pos = binary.ap_from_blocks(pos, pos + neg, group, n_groups)
-        tp_before = binary._within_group_cumsum(pos, group, n_groups, inclusive=False)
-        seen_before = binary._within_group_cumsum(pos + neg, group, n_groups, inclusive=False)
+        tp_before = binary.within_group_cumsum(pos, group, n_groups, inclusive=False)
+        seen_before = binary.within_group_cumsum(pos + neg, group, n_groups, inclusive=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             # best: the bin's positives first, all tied; worst: its negatives first, then its positives one by one
             best = np.where(pos > 0, pos * (tp_before + pos) / (seen_before + pos), 0.0)

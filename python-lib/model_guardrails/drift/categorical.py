@@ -6,7 +6,7 @@ seen in the reference, are pooled into ``__other__``; missing values are their o
 import numpy as np
 
 from . import distances, distribution
-from .numeric import PSI_FLOOR, _renormalised_floor
+from .numeric import PSI_FLOOR, renormalised_floor
 
 OTHER, MISSING = "__other__", "(missing)"
 
@@ -47,7 +47,7 @@ def metrics_from_counts(aligned, n_ref, n_cur):
         "missing_share_current": (cur_vec[-1] / n_cur, ""),
         "unseen_share": (unseen / n_cur, ""),
         "psi": (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), note),
-        "kl_divergence": (distances.kl_divergence(*_renormalised_floor(p, q)), note),
+        "kl_divergence": (distances.kl_divergence(*renormalised_floor(p, q)), note),
         "js_distance": (distances.js_distance(p, q, base=2), note),
         "hellinger": (distances.hellinger(p, q), note),
     }

@@ -109,7 +109,7 @@ def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason="", edge
         "missing_share_reference": (ref_counts[-1] / ref_total, ""),
         "missing_share_current": (cur_counts[-1] / cur_total, ""),
         "psi": (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), reason),
-        "kl_divergence": (distances.kl_divergence(*_renormalised_floor(p, q)), reason),
+        "kl_divergence": (distances.kl_divergence(*renormalised_floor(p, q)), reason),
         "js_distance": (distances.js_distance(p, q, base=2), reason),
         "hellinger": (distances.hellinger(p, q), reason),
     }
@@ -132,7 +132,7 @@ def normalised(wasserstein, std, reason=""):
     return None, "reference standard deviation is 0 (constant column): normalised Wasserstein is undefined"
 
 
-def _renormalised_floor(p, q):
+def renormalised_floor(p, q):
     """KL needs no empty bins: floor them at PSI_FLOOR and renormalise, so KL stays >= 0."""
     p, q = distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)
     return p / p.sum(), q / q.sum()

@@ -48,7 +48,7 @@ def missing_side_error(name, in_reference, in_current):
     return "column '{}' is missing from the {} dataset".format(name, side)
 
 
-def _text(series):
+def as_text(series):
     """Values as strings, missing values kept as NaN (None counts as missing too). Whole numbers
     read as floats print without '.0' ("3", not "3.0"), so that a column of codes gives the same
     labels whether or not a chunk of it holds a missing value (which makes pandas read floats)."""
@@ -168,7 +168,7 @@ def type_feature(name, reference, current, forced=None):
             return Feature(name, NUMERIC, reference, current, notes)  # original dtype: Evidently's bins depend on it
         parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in sides]
         return Feature(name, NUMERIC, parsed[0], parsed[1], notes)
-    texts = (_text(reference), _text(current))
+    texts = (as_text(reference), as_text(current))
     reuse = tuple(counts) if all(c is not None and t is s for c, t, s in zip(counts, texts, sides)) else None
     return Feature(name, CATEGORICAL, texts[0], texts[1], notes, counts=reuse)
 

@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 
 from .metrics import CATEGORICAL, NUMERIC
-from .prepare import EXAMPLES, ValueScan, _text, check_current, decide_type, forced_type
-from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, _forced, make_grid,
+from .prepare import EXAMPLES, ValueScan, as_text, check_current, decide_type, forced_type
+from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, forced, make_grid,
                         profile_settings)
 
 _FINITE = "({c} IS NOT NULL AND NOT isnan({c}) AND {c} NOT IN (double('inf'), double('-inf')))"
 
 
-def _quoted(name):
+def quoted(name):
     return "`{}`".format(name.replace("`", "``"))
 
 
@@ -41,8 +41,8 @@ def _scan(df, name):
     kind = _kind(df.schema[name].dataType)
     if kind != "text":
         return ValueScan(frozenset([kind]))
-    col = F.col(_quoted(name)).cast("string")
-    parsed = F.expr("try_cast({} AS double)".format(_quoted(name)))
+    col = F.col(quoted(name)).cast("string")
+    parsed = F.expr("try_cast({} AS double)".format(quoted(name)))
     number = parsed.isNotNull() & ~F.isnan(parsed)
     text = col.isNotNull() & ~number
     row = df.agg(F.sum(F.when(text, 1).otherwise(0)).alias("texts"),
@@ -55,24 +55,24 @@ def _scan(df, name):
 
 def _type(df, name, params):
     """decide_type on the Spark column."""
-    return FeatureProfile(name, *decide_type(name, _forced(name, params), _scan(df, name)))
+    return FeatureProfile(name, *decide_type(name, forced(name, params), _scan(df, name)))
 
 
 def _as_double(name):
     from pyspark.sql import functions as F
 
-    return F.expr("try_cast({} AS double)".format(_quoted(name)))
+    return F.expr("try_cast({} AS double)".format(quoted(name)))
 
 
 def _category_stats(df, name):
     """Category counts keyed as the pandas engine labels them (missing: null, and NaN)."""
     from pyspark.sql import functions as F
 
-    col = F.col(_quoted(name))
+    col = F.col(quoted(name))
     rows = df.groupBy(col.alias("value")).count().collect()
     values = [r["value"] for r in rows]
     counts = np.array([r["count"] for r in rows], dtype="int64")
-    labels = _text(pd.Series(values, dtype=object if any(isinstance(v, str) for v in values) else None))
+    labels = as_text(pd.Series(values, dtype=object if any(isinstance(v, str) for v in values) else None))
     missing = labels.isna().to_numpy()
     stats = CategoricalStats(total=int(counts.sum()), missing=int(counts[missing].sum()))
     kept = pd.Series(counts[~missing], index=pd.Index(labels[~missing].to_numpy(), dtype=object))
@@ -87,7 +87,7 @@ def _numeric_summary(df, names):
     exprs = [F.count(F.lit(1)).alias("__rows")]
     for i, name in enumerate(names):
         x = _as_double(name)
-        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(_quoted(name))))
+        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(quoted(name))))
         v = F.when(finite, x)
         exprs += [F.count(v).alias("n%d" % i), F.min(v).alias("lo%d" % i), F.max(v).alias("hi%d" % i),
                   F.avg(v).alias("mean%d" % i), F.var_pop(v).alias("var%d" % i)]
@@ -137,7 +137,7 @@ def _grid_stats(df, grids, summaries):
     columns = []
     for i, name in enumerate(names):
         x = _as_double(name)
-        columns += [F.when(F.expr(_FINITE.format(c="try_cast({} AS double)".format(_quoted(name)))), x).alias("x%d" % i)]
+        columns += [F.when(F.expr(_FINITE.format(c="try_cast({} AS double)".format(quoted(name)))), x).alias("x%d" % i)]
     frame = df.select(*columns)
     for i in range(len(names)):
         # 0 - x, not -x: Spark orders -0.0 below 0.0, so a zero must not change sign

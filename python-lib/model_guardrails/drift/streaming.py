@@ -28,7 +28,7 @@ from .categorical import aligned_counts, metrics_from_counts
 from .metrics import NUMERIC
 from .numeric import (KS_EXACT_MAX_N, binned_metrics, ks_pvalue_asymptotic, no_values, normalised,
                       quantile_edges, Sample)
-from .prepare import (Feature, ValueScan, _text, check_current, decide_type, forced_type, missing_side_error,
+from .prepare import (Feature, ValueScan, as_text, check_current, decide_type, forced_type, missing_side_error,
                       scan_series, type_feature)
 
 log = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ def profile_settings(params):
                 numeric_columns=sorted(params.numeric_columns), categorical_columns=sorted(params.categorical_columns))
 
 
-def _forced(name, params):
+def forced(name, params):
     return forced_type(name, params.numeric_columns, params.categorical_columns)
 
 
@@ -238,7 +238,7 @@ def profile_from_frame(reference, names, params, plugin_version):
     for name in names:
         if name not in reference.columns:
             continue
-        typed = type_feature(name, reference[name], reference[name].iloc[:0], _forced(name, params))
+        typed = type_feature(name, reference[name], reference[name].iloc[:0], forced(name, params))
         features[name] = _profile_feature(typed, params)
     return ReferenceProfile(plugin_version, profile_settings(params), len(reference), features,
                             [str(c) for c in reference.columns])
@@ -306,7 +306,7 @@ class _Side:
                 continue
             series = chunk[name]
             if isinstance(stats, CategoricalStats):
-                stats.add(_text(series))
+                stats.add(as_text(series))
                 continue
             scan = scan_series(series)
             self.scans[name] = self.scans.get(name, ValueScan()) + scan
@@ -341,7 +341,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
     for name in names:
         if name not in scans and name not in (columns or []):
             continue
-        features[name] = FeatureProfile(name, *decide_type(name, _forced(name, params), scans.get(name, ValueScan())))
+        features[name] = FeatureProfile(name, *decide_type(name, forced(name, params), scans.get(name, ValueScan())))
     profile = ReferenceProfile(plugin_version, profile_settings(params), rows, features, columns or [])
     # pass 2: categories, missing counts, extremes (numeric features read on a grid-less NumericStats)
     usable = [n for n, f in features.items() if not f.error]
