@@ -38,6 +38,31 @@ def test_tls_verification_on_by_default_and_ca_bundle_checked(tmp_path):
     assert client._session.verify is False
 
 
+def test_the_presets_tls_setting_wins_over_ca_bundle_variables(tmp_path, monkeypatch):
+    """Clients before 14.2.2 do not pass the session's verify per call: requests would let
+    $REQUESTS_CA_BUNDLE replace the preset's ca_bundle (or turn verify_tls=False back on)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    seen = []
+
+    def fake_send(adapter, request, **kwargs):
+        seen.append(kwargs["verify"])
+        response = requests.Response()
+        response.status_code, response._content, response.request = 200, b"{}", request
+        return response
+
+    monkeypatch.setattr(HTTPAdapter, "send", fake_send)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "system-bundle.pem"))
+    pem = tmp_path / "ca.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\n")
+    for verify_tls, ca_bundle, expected in ((True, str(pem), str(pem)), (False, "", False), (True, "", True)):
+        client = http.harden(dataikuapi.GovernClient("https://govern.invalid", GOVERN_KEY), 5, http.Deadline(10),
+                             verify_tls=verify_tls, ca_bundle=ca_bundle)
+        client.get_instance_info()
+        assert seen[-1] == expected, (verify_tls, ca_bundle, seen)
+
+
 def test_secret_filter_scrubs_records_and_tracebacks(caplog):
     caplog.set_level(logging.INFO)
     with http.redacted_logs([GOVERN_KEY]):

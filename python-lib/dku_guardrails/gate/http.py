@@ -1,9 +1,10 @@
 """Timeouts, deadline, TLS and secret hygiene for the ``dataikuapi`` clients.
 
 The public client never passes a timeout to ``requests`` (a hung server hangs the caller forever)
-and has no CA-bundle option. Both clients keep their ``requests.Session`` in ``_session`` and pass
-``verify=self._session.verify`` on every call, so we mount an adapter that gives every request a
-timeout bounded by the macro's deadline, and set ``verify`` on that session.
+and has no CA-bundle option. Both clients keep their ``requests.Session`` in ``_session``, so we
+mount an adapter on it that gives every request a timeout bounded by the macro's deadline and, for a
+preset, the TLS verification the preset asks for (only clients from 14.2.2 pass the session's
+``verify`` on each call; before, a CA-bundle environment variable would win).
 """
 import contextlib
 import copy
@@ -50,17 +51,23 @@ class Deadline:
 
 
 class _BoundedAdapter(HTTPAdapter):
-    """Gives each request ``min(timeout, time left before the deadline)``; no retries."""
+    """Gives each request ``min(timeout, time left before the deadline)``; no retries. ``verify``
+    (when set) is the TLS verification the preset asked for, applied to every request: clients before
+    14.2.2 do not pass the session's ``verify`` per call, so requests lets $REQUESTS_CA_BUNDLE /
+    $CURL_CA_BUNDLE override it (dataikuapi/govern_client.py ``_perform_http``, 12.6.4 vs 14.2.2)."""
 
-    def __init__(self, timeout, deadline):
+    def __init__(self, timeout, deadline, verify=None):
         super().__init__(max_retries=0)
         self._timeout = timeout
         self._deadline = deadline
+        self._verify = verify
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         bounded = self._deadline.request_timeout(self._timeout)
         if timeout is not None and not isinstance(timeout, tuple):
             bounded = min(bounded, float(timeout))
+        if self._verify is not None:
+            verify = self._verify
         return super().send(request, stream=stream, timeout=bounded, verify=verify, cert=cert, proxies=proxies)
 
 
@@ -108,19 +115,16 @@ def harden(client, timeout, deadline, verify_tls=None, ca_bundle=""):
         # Without the session no timeout can be enforced: refuse rather than risk hanging forever.
         raise gate.GateError(gate.REFUSE_SERVER, "This version of dataikuapi does not expose its HTTP session, "
                              "so request timeouts cannot be enforced; the gate refuses to run without them.")
-    adapter = _BoundedAdapter(timeout, deadline)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
     if verify_tls is False:
         session.verify = False
     elif verify_tls is True:
-        if ca_bundle:
-            if not os.path.isfile(ca_bundle):
-                raise ConfigError("govern_connection.ca_bundle", ca_bundle,
-                                  "the path of a PEM file of CA certificates readable by the DSS user")
-            session.verify = ca_bundle
-        else:
-            session.verify = True
+        if ca_bundle and not os.path.isfile(ca_bundle):
+            raise ConfigError("govern_connection.ca_bundle", ca_bundle,
+                              "the path of a PEM file of CA certificates readable by the DSS user")
+        session.verify = ca_bundle or True
+    adapter = _BoundedAdapter(timeout, deadline, verify=None if verify_tls is None else session.verify)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return client
 
 
