@@ -13,7 +13,7 @@ from model_guardrails.gate import bundles, ledger
 from .http import harden, long_call
 
 # Keyword arguments of DSSProject.export_bundle and the first DSS release whose client has them
-# (dataiku-api-client 13.1.4: export_bundle(bundle_id); 13.2.1 adds release_notes; 14.1.0 adds
+# (dataiku-api-client 13.1.4: export_bundle(bundle_id); 13.2.0 adds release_notes; 14.1.0 adds
 # evaluate_project_standards_checks).
 EXPORT_RELEASE_NOTES = ("release_notes", "13.2")
 EXPORT_PROJECT_STANDARDS = ("evaluate_project_standards_checks", "14.1")

@@ -1,6 +1,6 @@
 """The gate's approval record: one entry per bundle the gate created, kept in the project.
 
-Release notes cannot carry it (DSS before 13.2 cannot attach them, dataiku-api-client 13.2.1) and
+Release notes cannot carry it (DSS before 13.2 cannot attach them: dataiku-api-client 13.2.0 adds release_notes) and
 the public API cannot read audit entries back, so the record lives in the project's **local
 variables** (``DSSProject.get_variables()["local"]``, present in every supported client; local
 variables are not exported with bundles). prune-bundles, governance-status and
