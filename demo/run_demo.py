@@ -11,6 +11,7 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "python-lib"), HERE]
 import pandas as pd  # noqa: E402
 
 import make_data  # noqa: E402
+from model_guardrails import reports  # noqa: E402
 import stage_checks  # noqa: E402
 import stage_fairness  # noqa: E402
 import stage_gate  # noqa: E402
@@ -18,6 +19,7 @@ import stage_reports  # noqa: E402
 from dss_local.runtime import run_recipe  # noqa: E402
 
 OUTPUT = os.path.join(HERE, "output")
+KINDS = ("drift", "fairness", "performance")
 DRIFT_EXCLUDED = ["transaction_id", "transaction_date"]
 
 
@@ -65,6 +67,17 @@ def stage_fairness_and_performance(data):
         print(line)
 
 
+def metrics_paths():
+    return {kind: os.path.join(OUTPUT, kind + "_metrics.csv") for kind in KINDS}
+
+
+def stage_recipe_reports():
+    banner("2b. The recipes' HTML reports (the three recipes run again with their report folder)")
+    lines = stage_reports.run(metrics_paths(), os.path.join(OUTPUT, "reports"))
+    for line in lines[:len(KINDS)]:  # the model-health page comes in step 5, with the checks and the gate
+        print(line)
+
+
 def stage_scenario_checks(outputs):
     banner("3. Checks, as a scenario's 'Verify rules or run checks' step runs them")
     for line in stage_checks.run(outputs, OUTPUT):
@@ -77,29 +90,34 @@ def stage_governance():
         print(line)
 
 
-def stage_html_reports():
-    banner("5. HTML reports and the model-health page")
+def stage_model_health():
+    """The model-health page from the very files the checks judged (no recipe runs again after step 3)."""
+    banner("5. The model-health page")
     with open(os.path.join(OUTPUT, "checks.json")) as f:
         checks = [(r["check"], r["outcome"], r["message"]) for r in json.load(f)]
     with open(os.path.join(OUTPUT, "gate", "gate.json")) as f:
         gate = json.load(f)
-    outputs = {kind: os.path.join(OUTPUT, kind + "_metrics.csv") for kind in ("drift", "fairness", "performance")}
-    for line in stage_reports.run(outputs, os.path.join(OUTPUT, "reports"), checks=checks,
-                                  approval=gate["approval"], bundle_id=gate["bundle_id"]):
-        print(line)
+    frames = {k: pd.read_csv(path, keep_default_na=False, na_values=[""]) for k, path in metrics_paths().items()}
+    page = reports.model_health_report(checks=checks, approval=gate["approval"], bundle_id=gate["bundle_id"],
+                                       project_key="FRAUD_DETECTION", model="fraud scorer (demo)",
+                                       links={k: "{}/report.html".format(k) for k in KINDS}, **frames)
+    path = os.path.join(OUTPUT, "reports", "model-health.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)
+    print("  model health {}".format(path))
+    print("HTML reports: {}".format(os.path.dirname(path)))
 
 
 def main():
     os.makedirs(OUTPUT, exist_ok=True)
     data = make_data.write(os.path.join(OUTPUT, "data"))
     print("Synthetic fraud data (reference, drifted current): {}".format(os.path.dirname(data["reference"])))
-    drift, clean = stage_drift(data)
+    clean = stage_drift(data)[1]
     stage_fairness_and_performance(data)
-    stage_scenario_checks({"drift": drift, "drift_clean": clean,
-                           "fairness": os.path.join(OUTPUT, "fairness_metrics.csv"),
-                           "performance": os.path.join(OUTPUT, "performance_metrics.csv")})
+    stage_recipe_reports()  # rewrites the three metrics datasets (new run ids): before the checks read them
+    stage_scenario_checks(dict(metrics_paths(), drift_clean=clean))
     stage_governance()
-    stage_html_reports()
+    stage_model_health()
     print("\nAll outputs are in {}".format(OUTPUT))
 
 

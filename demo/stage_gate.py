@@ -89,10 +89,12 @@ def run(output_dir):
         published = [p["id"] for p in emu.state.snapshot()["dss"]["deployer"]["projects"][PROJECT]["packages"]]
         lines.append("Govern bundle review approved by deploy.manager; publish-approved-bundle: {} -> {}".format(
             "published to the Project Deployer" if created in published else "NOT published", path))
-        with open(os.path.join(output_dir, "gate.json"), "w") as f:  # for the model-health report
-            json.dump({"bundle_id": created, "approval": {"status": "APPROVED", "approver": "risk.officer",
-                                                          "step": "review",
-                                                          "item": "Govern model version " + MODEL_VERSION_ARTIFACT}}, f)
+        record = emu.state.snapshot()["dss"]["projects"][PROJECT]["variables"]["local"][
+            "model_guardrails_approvals"][created]
+        with open(os.path.join(output_dir, "gate.json"), "w") as f:  # for the model-health report: the gate's record
+            json.dump({"bundle_id": created, "approval": {
+                "status": record["signoffStatus"], "approver": record["approver"], "step": record["signoffStep"],
+                "approved_on": record["approvedOn"], "item": record["governedItem"]}}, f)
 
         path = write("prune_dry_run.html", macro("prune-bundles", keep=2))
         lines.append("prune (dry run, keep 2): nothing deleted -> {}".format(path))

@@ -9,6 +9,10 @@ import pytest
 from model_guardrails import checks
 from model_guardrails.checks import core
 from model_guardrails.checks.headline import headline_metrics
+from conftest import make_scored
+from model_guardrails.drift import DriftParams, compute_drift
+from model_guardrails.fairness import FairnessParams, compute_fairness
+from model_guardrails.table import RunInfo
 
 NAN = float("nan")
 
@@ -115,10 +119,63 @@ def test_drift_nothing_evaluable_is_never_ok(setting, expected):
         assert out.outcome == expected and "nothing to evaluate" in out.message, out.message
 
 
-def test_drift_partially_evaluable_names_the_empty_features():
+def test_drift_partially_evaluable_is_the_not_evaluable_outcome_and_names_the_empty_features():
     frame = drift_frame(dict(a=0.01, b=NAN))
     out = drift(frame)
-    assert out.outcome == "OK" and out.evaluated == 1 and "not evaluable: b" in out.message
+    assert out.outcome == "WARNING" and out.evaluated == 1 and "1 not evaluable, counted as WARNING: b" in out.message
+    assert drift(frame, not_evaluable_outcome="ERROR").outcome == "ERROR"
+    assert drift(frame, excluded_features=["b"]).outcome == "OK"
+
+
+def _recipe_drift(**columns):
+    """compute-drift on 2,000 rows: a numeric and a categorical column alike on both sides (shuffled),
+    plus ``columns`` as (reference, current) generators."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    ref = {"steady": rng.normal(size=n), "kind": rng.choice(list("xyz"), n)}
+    cur = {k: rng.permutation(v) for k, v in ref.items()}
+    for name, (r, c) in columns.items():
+        ref[name], cur[name] = r(n, rng), c(n, rng)
+    return compute_drift(pd.DataFrame(ref), pd.DataFrame(cur), DriftParams(), RunInfo("r1", "2025-01-01T00:00:00Z"))
+
+
+def normal(n, rng):
+    return rng.normal(size=n)
+
+
+def nothing(n, rng):
+    return np.full(n, np.nan)
+
+
+def ones(n, rng):
+    return np.ones(n)
+
+
+def test_a_feature_that_stops_arriving_or_leaves_a_constant_reference_is_drift():
+    """Issue 14 item 1: the recipe's drift_score is EMPTY for both (wasserstein_norm undefined);
+    the check used to leave them out and answer OK."""
+    table = _recipe_drift(gone=(normal, nothing), moved=(ones, lambda n, rng: rng.normal(5, 1, n)))
+    assert set(table[table.metric == "drift_score"].set_index("feature").status[["gone", "moved"]]) == {"EMPTY"}
+    for config in ({}, {"not_evaluable_outcome": "ERROR"}, {"decide_on": "share"}):
+        out = drift(table, **config)
+        assert out.outcome == "ERROR", out.message
+        assert out.message.startswith("ERROR: 2/4 features drifted (drift_share 0.5 > 0.3)")
+    out = drift(table)
+    assert {o.subject for o in out.offenders} == {"gone", "moved"}
+    assert "gone missing_share_current=1 > 0 (no value left in the current data: the feature stopped arriving)" \
+        in out.message
+    assert "moved js_distance=1 > 0.1 (drift_score undefined, decided on js_distance)" in out.message
+    appeared = drift(_recipe_drift(new=(nothing, normal)))
+    assert appeared.outcome == "ERROR" and "new missing_share_current=0 < 1" in appeared.message
+
+
+def test_a_constant_that_stays_put_is_no_drift_and_a_column_empty_on_both_sides_is_not_evaluable():
+    out = drift(_recipe_drift(flag=(ones, ones)))
+    assert out.outcome == "OK" and out.message.startswith("OK: 0/3 features drifted"), out.message
+    table = _recipe_drift(blank=(nothing, nothing))
+    out = drift(table)
+    assert out.outcome == "WARNING" and "1 not evaluable, counted as WARNING: blank (" in out.message
+    assert drift(table, not_evaluable_outcome="ERROR").outcome == "ERROR"
 
 
 def test_foreign_dataset_names_expected_columns():
@@ -243,9 +300,47 @@ def test_fairness_group_ratios_and_small_groups():
     assert out.outcome == "ERROR"
     assert out.offenders[0].subject == "age=B" and out.offenders[0].value == pytest.approx(1 / 1.3)
     assert [o.subject for o in out.offenders] == ["age=B", "age=D"]
-    assert "skipped groups below 30 rows: age=C (12 rows)" in out.message
+    assert "skipped groups below min_group_size 30 (or the recipe's own): age=C (12 rows)" in out.message
     assert fairness(frame, group_ratio_sides="below", **config).outcome == "WARNING"
     assert fairness(frame, min_group_size=5, **config).offenders[0].subject == "age=C"
+
+
+def _recipe_fairness(recipe_min_group_size):
+    """compute-fairness where region Z has 12 rows, none predicted positive: disparate_impact 0
+    when Z enters the summaries, about 0.94 without it."""
+    scored = make_scored(n=3000)
+    scored["region"] = np.random.default_rng(1).choice(["A", "B"], len(scored))
+    scored.loc[:11, "region"], scored.loc[:11, "prediction"] = "Z", 0
+    params = FairnessParams.from_config(dict(target_column="is_fraud", prediction_column="prediction",
+                                             score_column="score", sensitive_columns=["region"],
+                                             min_group_size=recipe_min_group_size))
+    return compute_fairness(scored, params, run=RunInfo("r1", "2025-01-01T00:00:00Z"))
+
+
+def test_fairness_never_judges_a_summary_computed_from_groups_it_says_it_skips():
+    """Issue 14 item 7: 'skipped groups below 30 rows: region=Z' beside region disparate_impact=0, a value
+    computed from Z (the recipe ran with min_group_size 5)."""
+    table = _recipe_fairness(5)
+    out = fairness(table)
+    assert out.outcome == "WARNING" and "disparate_impact=" not in out.message, out.message
+    assert "region disparate_impact (computed with groups below 30 rows: Z (12 rows))" in out.message
+    assert "re-run compute-fairness with min_group_size 30 or lower this check's" in out.message
+    assert fairness(table, not_evaluable_outcome="ERROR").outcome == "ERROR"
+    out = fairness(table, min_group_size=5)  # the check's minimum matches the recipe's: judged, Z included
+    assert out.outcome == "ERROR" and "region disparate_impact=0 < 0.8" in out.message and "skipped" not in out.message
+    # the recipe left Z out of its summaries: the check judges them and names Z as skipped
+    out = fairness(_recipe_fairness(30))
+    assert out.outcome == "OK" and "skipped groups below min_group_size 30 (or the recipe's own): region=Z (12 rows)" \
+        in out.message
+    out = fairness(_recipe_fairness(30), min_group_size=10)  # Z (12 rows) left out by the recipe, not by the check
+    assert out.outcome == "OK" and "region=Z (12 rows)" in out.message
+
+
+def test_fairness_empty_summary_beside_a_judged_one_is_the_not_evaluable_outcome():
+    frame = fairness_frame({"gender": 0.95, "age": NAN})
+    out = fairness(frame)
+    assert out.outcome == "WARNING" and "1 not evaluable, counted as WARNING: age disparate_impact" in out.message
+    assert fairness(frame, not_evaluable_outcome="ERROR").outcome == "ERROR"
 
 
 def test_fairness_scope_and_not_evaluable():
@@ -384,6 +479,40 @@ def test_consecutive_windows():
     assert perf(history, drop_mode="none", bounds=[{"metric": "roc_auc", "error_threshold": 0.925}], consecutive_windows=3).outcome == "OK"
 
 
+def test_a_fresh_bad_model_is_never_ok_while_its_streak_is_incomplete():
+    """Issue 14 item 2: with consecutive_windows 3, a model below its bound passed its first 2 runs."""
+    aucs = [0.85, 0.84, 0.83]
+    runs = [perf_frame([("__all__", "roc_auc", v, NAN)], "r{}".format(i), "2025-01-0{}T00:00:00Z".format(i))
+            for i, v in enumerate(aucs, 1)]
+    config = dict(consecutive_windows=3, drop_mode="none")
+    for k in (1, 2):
+        history = pd.concat(runs[:k])
+        out = perf(history, **config)
+        assert out.outcome == "WARNING", out.message
+        assert "roc_auc={} < 0.88".format(aucs[k - 1]) in out.message
+        assert "roc_auc: {} of the 3 consecutive runs needed could be judged, all breaching: counted as WARNING".format(
+            k) in out.message
+        assert perf(history, not_evaluable_outcome="ERROR", **config).outcome == "ERROR"
+    assert perf(pd.concat(runs), **config).outcome == "ERROR"  # the full streak
+    recovered = pd.concat([runs[0], perf_frame([("__all__", "roc_auc", 0.9, NAN)], "r2", "2025-01-02T00:00:00Z")])
+    out = perf(recovered, **config)
+    assert out.outcome == "OK" and "only 2 of the 3 consecutive runs needed" in out.message  # a good run breaks it
+    # time windows: two weekly windows, both breaching, three needed
+    windows = perf_frame([("__all__", "roc_auc", 0.85, NAN), ("2025-01-01", "roc_auc", 0.85, NAN),
+                          ("2025-01-08", "roc_auc", 0.86, NAN)])
+    for mode in ("each", "latest_window"):
+        assert perf(windows, windows=mode, **config).outcome == "WARNING"
+    # a window whose value is empty cannot complete a streak of breaching windows
+    gap = perf_frame([("2025-01-01", "roc_auc", 0.85, NAN), ("2025-01-08", "roc_auc", NAN, NAN),
+                      ("2025-01-15", "roc_auc", 0.86, NAN)])
+    assert perf(gap, windows="each", consecutive_windows=2, drop_mode="none").outcome == "WARNING"
+    # and a window that cannot be judged is never left out of a window-by-window verdict
+    out = perf(gap, windows="each", drop_mode="none")
+    assert out.outcome == "ERROR" and "counted as WARNING: roc_auc window 2025-01-08" in out.message
+    ok_gap = perf_frame([("2025-01-01", "roc_auc", 0.95, NAN), ("2025-01-08", "roc_auc", NAN, NAN)])
+    assert perf(ok_gap, windows="each", drop_mode="none").outcome == "WARNING"
+
+
 def test_consecutive_streak_is_as_severe_as_its_mildest_window():
     windows = [("2025-01-01", "roc_auc", 0.89, NAN), ("2025-01-02", "roc_auc", 0.80, NAN)]
     frame = perf_frame(windows, recorded=False)
@@ -438,6 +567,21 @@ def test_headline_metrics_of_the_latest_run():
     assert values["min_disparate_impact_attribute"] == ("age", "STRING")
     with pytest.raises(Exception, match="not a metrics dataset of model-guardrails"):
         headline_metrics(pd.DataFrame({"x": [1]}))
+
+
+@pytest.mark.parametrize("setting, expected", [({}, "WARNING"), ({"not_evaluable_outcome": "ERROR"}, "ERROR")])
+def test_an_all_empty_run_is_never_ok_in_the_probe_nor_in_the_checks(setting, expected):
+    """Issue 14 item 3: the probe said worst_status OK for a run in which every row is EMPTY."""
+    drift_rows = drift_frame({"a": NAN, "b": NAN})
+    fair_rows = fairness_frame({"gender": NAN, "age": NAN})
+    perf_rows = perf_frame([("__all__", "roc_auc", NAN, NAN), ("__all__", "f1", NAN, NAN)])
+    for frame, check in ((drift_rows, "drift-check"), (fair_rows, "fairness-check"), (perf_rows, "performance-check")):
+        frame = frame.assign(status="EMPTY")
+        assert headline_metrics(frame)["worst_status"] == ("WARNING", "STRING")
+        assert headline_metrics(frame)["empty_rows"] == (len(frame), "BIGINT")
+        assert checks.run(check, frame, setting).outcome == expected
+        assert checks.verdict(frame, **{"not_evaluable": setting.get("not_evaluable_outcome", "WARNING")}).outcome \
+            == expected
 
 
 def test_number_formatting_never_prints_value_equal_to_bound():

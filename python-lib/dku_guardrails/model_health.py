@@ -8,6 +8,8 @@ import dataiku
 from model_guardrails import reports
 from model_guardrails.checks.core import DRIFT, FAIRNESS, PERFORMANCE, kind_of
 
+from .checks import read_metrics
+
 log = logging.getLogger(__name__)
 FRAME_ARGUMENT = {DRIFT: "drift", FAIRNESS: "fairness", PERFORMANCE: "performance"}
 
@@ -18,7 +20,7 @@ def section(datasets, rule_results, approval, bundle_id, project_key):
     frames, unread = {}, []
     for name in datasets:
         try:
-            frame = dataiku.Dataset(name).get_dataframe()
+            frame = read_metrics(dataiku.Dataset(name), None, {})  # read as the checks read it
         except Exception as exc:  # noqa: BLE001 -- informational section; any read failure is reported
             log.warning("Model health: cannot read evidence dataset %s: %s", name, exc)
             unread.append(name)

@@ -3,7 +3,7 @@
 One function per check kind takes the metrics DataFrame and a validated rule set (built from the
 raw check config by ``XxxCheckParams.from_config``) and returns an :class:`Outcome`.
 """
-from .core import Offender, Outcome
+from .core import Offender, Outcome, error_outcome, kind_of
 from .drift import DriftCheckParams, check_drift
 from .fairness import FairnessCheckParams, check_fairness
 from .performance import PerformanceCheckParams, check_performance
@@ -28,5 +28,17 @@ def run(check_id, metrics, config, now=None):
     return function(metrics, rules, now=now)
 
 
+def verdict(metrics, not_evaluable="WARNING"):
+    """THE status of a metrics table's latest run, as every part of the plugin states it (report
+    badges, the model-health page, the headline-metrics probe): what the table's check answers with
+    its default settings (recorded bounds; not evaluable -> ``not_evaluable``, never OK). Checks
+    with their own settings reach the same per-run rule, :func:`core.run_status`."""
+    kind = kind_of(metrics) if hasattr(metrics, "columns") else None
+    if kind is None:
+        return error_outcome("not a metrics dataset of model-guardrails (compute-drift, compute-fairness or "
+                             "evaluate-model)")
+    return run(kind.check, metrics, {"not_evaluable_outcome": not_evaluable})
+
+
 __all__ = ["CHECKS", "DriftCheckParams", "FairnessCheckParams", "Offender", "Outcome", "PerformanceCheckParams",
-           "check_drift", "check_fairness", "check_performance", "run"]
+           "check_drift", "check_fairness", "check_performance", "run", "verdict"]

@@ -357,13 +357,32 @@ def display_bound(bound):
 @dataclass
 class RunVerdict:
     run_id: str
-    level: str = OK
+    level: str = OK           # the worst breach among the evaluated values
     headline: str = ""
     offenders: List[Offender] = field(default_factory=list)
     evaluated: int = 0
     notes: List[str] = field(default_factory=list)
     not_evaluable: str = ""   # why nothing could be evaluated
     skipped: List[str] = field(default_factory=list)
+    not_evaluated: List[str] = field(default_factory=list)  # selected subjects that could not be judged
+
+    def missed(self, items, level):
+        """Record ``items`` ("subject (why)") as selected but not judged; they count as ``level``."""
+        if not items:
+            return
+        self.not_evaluated += items
+        self.notes.append("{} not evaluable, counted as {}: {}".format(len(items), level, ", ".join(items[:3]))
+                          + (" and {} more".format(len(items) - 3) if len(items) > 3 else ""))
+
+
+def run_status(verdict, not_evaluable):
+    """THE status of one run, from its judged rows (every check, the probe, the reports and the
+    model-health page come here): the worst breach; ``not_evaluable`` (the user's
+    not_evaluable_outcome, WARNING by default) when nothing, or some selected feature, summary,
+    window or streak, could not be evaluated. Never OK for what was not evaluated."""
+    if not verdict.evaluated:
+        return not_evaluable
+    return worst([verdict.level] + ([not_evaluable] if verdict.not_evaluated else []))
 
 
 def evaluate(frame, kind, rules, judge_run, now=None, extra_required=()):
@@ -404,19 +423,27 @@ def fold(verdicts, not_evaluable_level):
         reasons = "; ".join("run {}: {}".format(v.run_id, v.not_evaluable or "no value could be evaluated")
                             for v in verdicts[-3:])
         return _not_evaluable(not_evaluable_level, reasons, run_ids)
-    level = worst(v.level for v in usable)
+    level = worst(run_status(v, not_evaluable_level) for v in verdicts)
+    evaluated = sum(v.evaluated for v in usable)
     if len(verdicts) == 1:
         v = verdicts[0]
         offenders = rank(v.offenders)
         message = compose(level, "{} in run {}".format(v.headline, v.run_id), offenders, v.notes)
-        return Outcome(level, message, tuple(offenders), v.evaluated, run_ids, skipped)
+        return Outcome(level, message, tuple(offenders), evaluated, run_ids, skipped)
     breaching = [v for v in usable if v.level != OK]
     lost = len(verdicts) - len(usable)
-    notes = ["{} run{} not evaluable".format(lost, "s" if lost > 1 else "")] if lost else []
+    notes = ["{} run{} not evaluable, counted as {}".format(lost, "s" if lost > 1 else "", not_evaluable_level)] \
+        if lost else []
+    partial = [v for v in usable if v.not_evaluated]
+    if partial:
+        last = partial[-1]
+        notes.append("{} run{} partly not evaluable, counted as {} (run {}: {})".format(
+            len(partial), "s" if len(partial) > 1 else "", not_evaluable_level, last.run_id,
+            ", ".join(last.not_evaluated[:2]) + (" ..." if len(last.not_evaluated) > 2 else "")))
     if not breaching:
-        message = compose(OK, "{} runs checked ({} to {}), none breaches".format(
+        message = compose(level, "{} runs checked ({} to {}), none breaches".format(
             len(usable), usable[0].run_id, usable[-1].run_id), [], notes)
-        return Outcome(OK, message, (), sum(v.evaluated for v in usable), run_ids, skipped)
+        return Outcome(level, message, (), evaluated, run_ids, skipped)
     top = max(breaching, key=lambda v: (SEVERITY[v.level], verdicts.index(v)))
     offenders = rank(top.offenders)
     others = [v for v in breaching if v is not top]
@@ -426,4 +453,4 @@ def fold(verdicts, not_evaluable_level):
     headline = "{}/{} runs breach; worst: run {}: {}".format(len(breaching), len(usable), top.run_id, top.headline)
     all_offenders = tuple(rank([o for v in breaching for o in v.offenders]))
     return Outcome(level, compose(level, headline, offenders, notes + top.notes), all_offenders,
-                   sum(v.evaluated for v in usable), run_ids, skipped)
+                   evaluated, run_ids, skipped)

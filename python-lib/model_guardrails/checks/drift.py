@@ -12,12 +12,13 @@ from .. import params as p
 from ..drift.metrics import PVALUE_DECISION_BOUND, SPECS
 from ..drift.params import DEFAULT_DRIFT_SHARE_BOUND
 from ..errors import ConfigError, InputError
-from ..table import ABOVE, EMPTY, ERROR, Bound
+from ..table import ABOVE, BELOW, EMPTY, ERROR, Bound
 from . import core
 
 DATASET = "__dataset__"
 FEATURE_METRICS = ("drift_score",) + tuple(SPECS)
 DECIDE_ON = ("features_and_share", "share")
+FALLBACK_METRICS = ("missing_share_reference", "missing_share_current", "js_distance")
 
 
 def _direction(metric):
@@ -68,21 +69,52 @@ _DECIDED = re.compile(r"decided on (\w+)")
 
 
 def _judge_rows(rows, metric, rules, run_id, with_source=False):
-    """[(feature, level, offender or None, reason)] for ``metric`` rows."""
+    """[(feature, level, offender or None, reason, value missing)] for ``metric`` rows."""
     out = []
     for _, row in rows[rows["metric"] == metric].iterrows():
         bound = core.resolve_bound(rules.bounds, metric, row, _default_bound(metric))
         level, breached = core.judge(row["value"], bound)
-        if bound is None and not core.is_missing(row["value"]):
-            out.append((row["feature"], EMPTY, None, "no bound on {}: set one in 'bounds'".format(metric)))
+        missing = core.is_missing(row["value"])
+        if bound is None and not missing:
+            out.append((row["feature"], EMPTY, None, "no bound on {}: set one in 'bounds'".format(metric), False))
             continue
         offender = None
         if breached is not None:
             source = _DECIDED.search(row.get("reason", "")) if with_source else None
             offender = core.Offender(row["feature"], metric, float(row["value"]), breached, bound.direction,
                                      level, run_id, "({})".format(source.group(1)) if source else "")
-        out.append((row["feature"], level, offender, row.get("reason", "") or "value is empty"))
+        out.append((row["feature"], level, offender, row.get("reason", "") or "value is empty", missing))
     return out
+
+
+def _undefined_decision(values, feature, rules, run_id):
+    """(level, offender or None) for a feature whose decision value is empty, when its other rows
+    (``values``: indexed by metric) decide; None when they cannot. A feature with no value left on
+    one side (it stopped, or started, arriving) drifted; otherwise its js_distance decides (defined
+    whenever both sides have rows, a constant reference included, missing values counted as a bin
+    of their own)."""
+    if values is None:
+        return None
+    reference, current = (values["value"].get(m) for m in ("missing_share_reference", "missing_share_current"))
+    if not core.is_missing(reference) and not core.is_missing(current):
+        if reference >= 1 and current >= 1:
+            return None  # no value on either side: nothing to compare
+        if reference >= 1 or current >= 1:
+            gone = current >= 1
+            note = "(no value left in the {} data: the feature {} arriving)".format(
+                "current" if gone else "reference", "stopped" if gone else "started")
+            return ERROR, core.Offender(feature, "missing_share_current", float(current), float(reference),
+                                        ABOVE if gone else BELOW, ERROR, run_id, note)
+    if "js_distance" in values.index and rules.decision_metric != "js_distance":
+        row = values.loc["js_distance"]
+        bound = core.resolve_bound(rules.bounds, "js_distance", row, _default_bound("js_distance"))
+        level, breached = core.judge(row["value"], bound)
+        if level != EMPTY:
+            offender = None if breached is None else core.Offender(
+                feature, "js_distance", float(row["value"]), breached, bound.direction, level, run_id,
+                "({} undefined, decided on js_distance)".format(rules.decision_metric))
+            return level, offender
+    return None
 
 
 def judge_run(rows, run_id, context, rules):
@@ -92,13 +124,19 @@ def judge_run(rows, run_id, context, rules):
     if not decided:
         verdict.not_evaluable = "no {} rows for the features in scope".format(rules.decision_metric)
         return verdict
-    evaluable = [d for d in decided if d[1] != EMPTY]
-    empty = [d for d in decided if d[1] == EMPTY]
-    if empty:
-        verdict.notes.append("not evaluable: " + ", ".join("{} ({})".format(f, r[:60]) for f, _, _, r in empty[:3])
-                             + (" and {} more".format(len(empty) - 3) if len(empty) > 3 else ""))
+    undefined = features[features["feature"].isin([d[0] for d in decided if d[4]])
+                         & features["metric"].isin(FALLBACK_METRICS)]
+    others = {f: group.set_index("metric") for f, group in undefined.groupby("feature", sort=False)}
+    evaluable, missed = [], []
+    for feature, level, offender, reason, missing in decided:
+        if level == EMPTY and missing:
+            level, offender = _undefined_decision(others.get(feature), feature, rules, run_id) or (EMPTY, None)
+        if level == EMPTY:
+            missed.append("{} ({})".format(feature, reason[:60]))
+        else:
+            evaluable.append((feature, level, offender))
     if not evaluable:
-        verdict.not_evaluable = "every feature's {} is empty".format(rules.decision_metric)
+        verdict.not_evaluable = "every feature's {} is empty: {}".format(rules.decision_metric, "; ".join(missed[:3]))
         return verdict
     drifted = [d for d in evaluable if d[1] == ERROR]
     share = len(drifted) / len(evaluable)
@@ -112,14 +150,19 @@ def judge_run(rows, run_id, context, rules):
     offenders = [d[2] for d in evaluable if d[2] is not None]
     feature_levels = [d[1] for d in evaluable]
     for metric in rules.also_check:
-        checked = [d for d in _judge_rows(features, metric, rules, run_id) if d[1] != EMPTY]
-        verdict.evaluated += len(checked)
-        offenders += [d[2] for d in checked if d[2] is not None]
-        feature_levels += [d[1] for d in checked]
+        for feature, level, offender, reason, _ in _judge_rows(features, metric, rules, run_id):
+            if level == EMPTY:
+                missed.append("{} {} ({})".format(feature, metric, reason[:60]))
+                continue
+            verdict.evaluated += 1
+            feature_levels.append(level)
+            if offender is not None:
+                offenders.append(offender)
     verdict.offenders = offenders
     verdict.evaluated += len(evaluable)
     levels = [share_level] + (feature_levels if rules.decide_on == "features_and_share" else [])
     verdict.level = core.worst(levels)
+    verdict.missed(missed, rules.common.not_evaluable)
     return verdict
 
 

@@ -75,39 +75,50 @@ def judge_run(rows, run_id, context, rules):
     verdict = core.RunVerdict(run_id)
     rows = rows[rows["attribute"].map(rules.in_scope)]
     groups = rows[~rows["group"].isin([SUMMARY, OVERALL])]
-    small = groups[(groups["n"] < rules.min_group_size) | groups["reason"].str.contains(SMALL_GROUP_NOTE, regex=False)]
-    small = small.drop_duplicates(["attribute", "group"])
+    members = groups.drop_duplicates(["attribute", "group"])
+    left_out = members["reason"].str.contains(SMALL_GROUP_NOTE, regex=False)  # by the recipe, from its summaries
+    below = members["n"] < rules.min_group_size
+    small = members[below | left_out]
     verdict.skipped = ["{}={} ({} rows)".format(r.attribute, r.group, core.fmt(r.n)) for r in small.itertuples()]
-    levels, empty, attributes = [], [], set()
+    included = members[below & ~left_out]  # small groups the recipe's summaries were computed with
+    levels, missed, attributes, rerun = [], [], set(), ""
     summaries = rows[(rows["group"] == SUMMARY) & rows["metric"].isin(rules.metrics)]
     for _, row in summaries.iterrows():
-        metric = row["metric"]
+        metric, attribute = row["metric"], row["attribute"]
+        too_small = included[included["attribute"] == attribute]
+        if len(too_small):
+            missed.append("{} {} (computed with groups below {} rows: {})".format(
+                attribute, metric, rules.min_group_size, ", ".join(
+                    "{} ({} rows)".format(r.group, core.fmt(r.n)) for r in too_small.head(2).itertuples())))
+            rerun = ("to judge it, re-run compute-fairness with min_group_size {} or lower this check's"
+                     .format(rules.min_group_size))
+            continue
         bound = core.resolve_bound(rules.bounds, metric, row, _default_bound(metric))
         level, breached = core.judge(row["value"], bound)
         if level == EMPTY:
-            empty.append("{} {}".format(row["attribute"], metric))
+            missed.append("{} {} ({})".format(attribute, metric, (row["reason"] or "value is empty")[:60]))
             continue
         levels.append(level)
-        attributes.add(row["attribute"])
+        attributes.add(attribute)
         if breached is not None:
-            verdict.offenders.append(core.Offender(row["attribute"], metric, float(row["value"]), breached,
+            verdict.offenders.append(core.Offender(attribute, metric, float(row["value"]), breached,
                                                    bound.direction, level, run_id))
-    ratio_count = _judge_group_ratios(groups, small, rules, run_id, verdict, levels)
+    ratio_count = _judge_group_ratios(groups, small, rules, run_id, verdict, levels, attributes)
     verdict.evaluated = len(levels)
-    if empty:
-        verdict.notes.append("not evaluable: " + ", ".join(empty[:3]) +
-                             (" and {} more".format(len(empty) - 3) if len(empty) > 3 else ""))
-    if verdict.skipped:
-        verdict.notes.append("skipped groups below {} rows: {}".format(rules.min_group_size, ", ".join(
-            verdict.skipped[:4])) + (" and {} more".format(len(verdict.skipped) - 4) if len(verdict.skipped) > 4 else ""))
     if not levels:
         present = sorted(set(rows.loc[rows["group"] == SUMMARY, "metric"]))
         verdict.not_evaluable = ("no {} rows in scope (summary metrics present: {})".format(
             ", ".join(rules.metrics), ", ".join(present) or "none") if not len(summaries) and not ratio_count
-            else "every selected value is empty")
-        if empty:
-            verdict.not_evaluable += " ({})".format(verdict.notes[0])
+            else "every selected value is empty or not judged")
+        verdict.not_evaluable += (": " + ", ".join(missed[:3]) if missed else "") + ("; " + rerun if rerun else "")
         return verdict
+    verdict.missed(missed, rules.common.not_evaluable)
+    if rerun:
+        verdict.notes.append(rerun)
+    if verdict.skipped:
+        verdict.notes.append("skipped groups below min_group_size {} (or the recipe's own): {}".format(
+            rules.min_group_size, ", ".join(verdict.skipped[:4]))
+            + (" and {} more".format(len(verdict.skipped) - 4) if len(verdict.skipped) > 4 else ""))
     breaches = len(verdict.offenders)
     verdict.headline = "{}/{} fairness values breach over {} attribute{}".format(
         breaches, len(levels), len(attributes) or "no", "" if len(attributes) == 1 else "s")
@@ -115,7 +126,7 @@ def judge_run(rows, run_id, context, rules):
     return verdict
 
 
-def _judge_group_ratios(groups, small, rules, run_id, verdict, levels):
+def _judge_group_ratios(groups, small, rules, run_id, verdict, levels, attributes):
     if not rules.group_ratio_metrics:
         return 0
     bound = rules.group_ratio_bound
@@ -133,6 +144,7 @@ def _judge_group_ratios(groups, small, rules, run_id, verdict, levels):
         if level == EMPTY:
             continue
         levels.append(level)
+        attributes.add(row["attribute"])
         if breached is not None:
             note = "(ratio {} to {})".format(core.fmt(ratio), row.get("reference_group") or "reference") \
                 if folded != ratio else "(to {})".format(row.get("reference_group") or "reference")

@@ -4,12 +4,14 @@ metric rules can use them.
 
 Returns ``{name: (value, type)}`` with type one of ``DOUBLE``, ``BIGINT``, ``STRING``; a value that
 is undefined in the run is left out (DSS would otherwise store a misleading 0 or text).
+``worst_status`` is the run's verdict (:func:`model_guardrails.checks.verdict`: what the dataset's
+check answers with default settings), so a run nothing could be evaluated in is WARNING, never OK.
 """
 import math
 
 from ..errors import InputError
 from ..table import EMPTY, ERROR, WARNING
-from . import core
+from . import core, verdict
 
 DOUBLE, BIGINT, STRING = "DOUBLE", "BIGINT", "STRING"
 
@@ -51,8 +53,7 @@ def headline_metrics(frame):
     _put(out, "run_time", runs.labels.get(run_id, ""), STRING)
     _put(out, "runs", len(runs.ids), BIGINT)
     statuses = rows["status"]
-    worst = ERROR if (statuses == ERROR).any() else WARNING if (statuses == WARNING).any() else "OK"
-    _put(out, "worst_status", worst, STRING)
+    _put(out, "worst_status", verdict(frame).outcome, STRING)
     _put(out, "error_rows", int((statuses == ERROR).sum()), BIGINT)
     _put(out, "warning_rows", int((statuses == WARNING).sum()), BIGINT)
     _put(out, "empty_rows", int((statuses == EMPTY).sum()), BIGINT)

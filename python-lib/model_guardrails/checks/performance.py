@@ -191,7 +191,8 @@ def _judge_point(row, metric, run_id, rules, history, notes):
             if breached is not None:
                 offenders.append((core.Offender(subject, metric, float(value), breached, drop.direction, level,
                                                 run_id), drop, baseline))
-    return _Point(row["window"], core.worst(levels), offenders, bool(levels))
+    label = "run " + run_id if row["window"] == ALL_WINDOWS else "window " + row["window"]
+    return _Point(label, core.worst(levels), offenders, bool(levels))
 
 
 def _describe_drop(rules, offender, bound, baseline):
@@ -201,15 +202,18 @@ def _describe_drop(rules, offender, bound, baseline):
     return "(drop > {} from baseline {})".format(core.fmt(d), core.fmt(baseline))
 
 
-def _finish(point_offenders, level, rules):
-    """Offenders of a point, capped at ``level`` (a streak is as severe as its mildest window)."""
+def _finish(point_offenders, level, rules, incomplete=False):
+    """Offenders of a point, capped at ``level`` (a streak is as severe as its mildest window; an
+    incomplete streak keeps the bounds its points breach, at the level it counts as)."""
     out = []
     for offender, bound, baseline in point_offenders:
         if core.SEVERITY[offender.level] > core.SEVERITY[level]:
-            if level == OK or bound.warning is None or not bound._beyond(offender.value, bound.warning):
+            if not incomplete and (level == OK or bound.warning is None
+                                   or not bound._beyond(offender.value, bound.warning)):
                 continue
-            offender = core.Offender(offender.subject, offender.metric, offender.value, bound.warning,
-                                     offender.direction, level, offender.run_id)
+            offender = core.Offender(offender.subject, offender.metric, offender.value,
+                                     offender.bound if incomplete else bound.warning, offender.direction, level,
+                                     offender.run_id)
         note = _describe_drop(rules, offender, bound, baseline) if baseline != "" else ""
         out.append(core.Offender(offender.subject, offender.metric, offender.value, offender.bound,
                                  offender.direction, offender.level, offender.run_id,
@@ -222,22 +226,22 @@ def judge_run(rows, run_id, context, rules):
     history = getattr(context, "history", None)
     if history is None:
         history = context.history = _History(context.frame, context.runs)
-    notes, levels, present = set(), [], set(rows["metric"])
+    notes, levels, missed, present = set(), [], [], set(rows["metric"])
     n = rules.consecutive_windows
     for metric in rules.metrics:
         if metric not in present:
             continue
+        if rules.windows == "overall" and n > 1:  # the last n runs
+            ids = history.runs.ids[:history.runs.ids.index(run_id) + 1][-n:]
+            series = []
+            for r in ids:
+                rrows = context.frame[(context.frame["run_id"] == r) & (context.frame["metric"] == metric)
+                                      & (context.frame["window"] == ALL_WINDOWS)]
+                if len(rrows):
+                    series.append(_judge_point(rrows.iloc[0], metric, r, rules, history, notes))
+            _streaks(series, n, [len(series) - 1], "runs", verdict, levels, missed, rules, notes, metric)
+            continue
         if rules.windows == "overall":
-            if n > 1:
-                ids = history.runs.ids[:history.runs.ids.index(run_id) + 1][-n:]
-                series = []
-                for r in ids:
-                    rrows = context.frame[(context.frame["run_id"] == r) & (context.frame["metric"] == metric)
-                                          & (context.frame["window"] == ALL_WINDOWS)]
-                    if len(rrows):
-                        series.append(_judge_point(rrows.iloc[0], metric, r, rules, history, notes))
-                _streaks(series, n, [len(series) - 1], "runs", verdict, levels, rules, notes, metric)
-                continue
             chosen = rows[(rows["metric"] == metric) & (rows["window"] == ALL_WINDOWS)]
         else:
             chosen = rows[(rows["metric"] == metric) & (rows["window"] != ALL_WINDOWS)].sort_values("window")
@@ -245,20 +249,19 @@ def judge_run(rows, run_id, context, rules):
                 notes.add("no time windows for {} (set a time column in evaluate-model)".format(metric))
                 continue
         series = [_judge_point(row, metric, run_id, rules, history, notes) for _, row in chosen.iterrows()]
-        if rules.windows == "latest_window":
-            ends = [len(series) - 1]
-        else:
-            ends = list(range(len(series)))
-        _streaks(series, n, ends, "windows", verdict, levels, rules, notes, metric)
+        last = [len(series) - 1]
+        ends = last if rules.windows != "each" or len(series) < n else list(range(n - 1, len(series)))
+        _streaks(series, n, ends, "windows", verdict, levels, missed, rules, notes, metric)
     verdict.evaluated = len(levels)
     verdict.notes = sorted(notes)
     if not levels:
-        missing = [m for m in rules.metrics if m not in present]
-        verdict.not_evaluable = ("no {} rows (metrics present: {})".format(", ".join(missing), ", ".join(sorted(present)))
-                                 if missing and len(missing) == len(rules.metrics) else
-                                 "no value could be judged" + ("; " + "; ".join(sorted(notes)) if notes else ""))
+        absent = [m for m in rules.metrics if m not in present]
+        verdict.not_evaluable = ("no {} rows (metrics present: {})".format(", ".join(absent), ", ".join(sorted(present)))
+                                 if absent and len(absent) == len(rules.metrics) else
+                                 "no value could be judged" + "".join("; " + x for x in missed[:3] + sorted(notes)))
         return verdict
     verdict.level = core.worst(levels)
+    verdict.missed(missed, rules.common.not_evaluable)
     unit = "values" if rules.windows == "overall" else "windows"
     streak = "" if n == 1 else ", {} consecutive {} required".format(n, "runs" if rules.windows == "overall" else "windows")
     verdict.headline = "{}/{} {} of {} breach{}".format(
@@ -267,28 +270,31 @@ def judge_run(rows, run_id, context, rules):
     return verdict
 
 
-def _streaks(series, n, ends, unit, verdict, levels, rules, notes, metric):
-    judged = [s for s in series if s.judged]
-    if n == 1:
-        for i in ends:
-            point = series[i]
-            if point.judged:
-                levels.append(point.level)
-                verdict.offenders += _finish(point.offenders, point.level, rules)
-        return
-    if len(judged) < n:
-        if judged:
-            levels.append(OK)
-            notes.add("{}: only {} of the {} consecutive {} needed".format(metric, len(judged), n, unit))
-        return
+def _streaks(series, n, ends, unit, verdict, levels, missed, rules, notes, metric):
+    """Judge the streaks of ``n`` consecutive points of ``series`` ending at each of ``ends``.
+
+    A judged point within its bounds breaks every streak through it (OK). A full streak is as
+    severe as its mildest point. A streak that cannot be seen in full (fewer points than ``n`` so
+    far, or a point whose value could not be judged) while every point seen breaches is not OK:
+    it counts as the not_evaluable_outcome, capped at the mildest breach seen (a bad model is
+    never OK during its first n - 1 runs)."""
     for end in ends:
         window = series[max(0, end - n + 1):end + 1]
-        if len(window) < n or not all(s.judged for s in window):
+        judged = [s for s in window if s.judged]
+        if not judged:
+            missed.append("{} {} (no value could be judged)".format(metric, window[-1].window))
             continue
-        level = min((s.level for s in window), key=core.SEVERITY.get)
+        level = min((s.level for s in judged), key=core.SEVERITY.get)
+        incomplete = level != OK and len(judged) < n
+        if incomplete:
+            level = min(level, rules.common.not_evaluable, key=core.SEVERITY.get)
+            notes.add("{}: {} of the {} consecutive {} needed could be judged, all breaching: counted as {}".format(
+                metric, len(judged), n, unit, level))
+        elif len(window) < n:
+            notes.add("{}: only {} of the {} consecutive {} needed".format(metric, len(window), n, unit))
         levels.append(level)
         if level != OK:
-            verdict.offenders += _finish(window[-1].offenders, level, rules)
+            verdict.offenders += _finish(judged[-1].offenders, level, rules, incomplete)
 
 
 def check_performance(metrics, rules, now=None):

@@ -1,10 +1,12 @@
-"""What every report shares: picking the latest run, the run line, metrics as JSON."""
+"""What every report shares: picking the latest run, the run line, the run's verdict, metrics as JSON."""
 import json
 import math
 from html import escape
 
 import pandas as pd
 
+from ..checks import verdict
+from ..checks.core import kind_of
 from .html import is_number
 
 GENERATOR = "model-guardrails"
@@ -77,3 +79,12 @@ def rows_where(frame, **equal):
 def status_of(row):
     status = row.get("status") if hasattr(row, "get") else None
     return status if isinstance(status, str) and status else "EMPTY"
+
+
+def run_verdict(metrics):
+    """(status, html) of the latest run's verdict, :func:`model_guardrails.checks.verdict`: the badge
+    of every report and of the model-health page, and the line saying which check decided it."""
+    outcome = verdict(metrics)
+    kind = kind_of(metrics) if metrics is not None else None
+    who = "{} with default settings".format(kind.check) if kind is not None else "verdict"
+    return outcome.outcome, '<span class="mg-verdict">{}: {}</span>'.format(escape(who), escape(outcome.message))

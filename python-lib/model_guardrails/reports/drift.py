@@ -5,9 +5,9 @@ import re
 from html import escape
 
 from . import svg
-from .common import latest_run, metrics_json, run_line
+from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, STATUS_RANK, Cell, cards, document, fmt, is_number, legend, num_cell, page, pct,
-                   rich_table, SORT_SCRIPT, status_badge, status_cell, worst_status)
+                   rich_table, SORT_SCRIPT, status_badge, status_cell)
 
 DATASET = "__dataset__"
 TABLE_METRICS = ("psi", "js_distance", "wasserstein_norm", "ks_pvalue", "chi2_pvalue", "hellinger",
@@ -106,16 +106,17 @@ def _first(frame, column):
     return None
 
 
-def _summary(data):
+def _summary(data, status):
+    """The summary cards (the recipe's counts; ``status``: the run's verdict) and the worst features."""
     share = data.dataset.get("drift_share", {})
     drifted = data.dataset.get("drifted_features", {})
     evaluable = [s for s in data.scores if s.get("status") != "EMPTY"]
-    status = share.get("status", "EMPTY")
     items = [
         ("{} / {}".format(fmt(drifted.get("value")) or "–", len(evaluable)), "features drifted (drift_score ERROR)",
          status),
         (pct(share.get("value")) or "–", "drift share (bounds {} / {})".format(
-            pct(share.get("warning_threshold"), 0), pct(share.get("error_threshold"), 0)), status),
+            pct(share.get("warning_threshold"), 0), pct(share.get("error_threshold"), 0)),
+         share.get("status", "EMPTY")),
         (sum(1 for s in data.scores if s.get("status") == "WARNING"), "features in WARNING", ""),
         (len(data.scores) - len(evaluable), "features not evaluable (EMPTY)", ""),
         ("{} / {}".format(fmt(data.n_reference), fmt(data.n_current)), "rows reference / current", ""),
@@ -132,7 +133,7 @@ def _summary(data):
             "" if len(data.scores) <= WORST_SHOWN else " (top {} of {})".format(WORST_SHOWN, len(data.scores)))
         html += svg.hbars("drift-worst", rows, width=640, label="drift score of the worst features",
                           x_label="drift_score (ticks: warning and error bounds)")
-    return html, status
+    return html
 
 
 def _table(data):
@@ -214,15 +215,15 @@ def _distributions(data, distributions, max_charts):
 def drift_fragment(metrics, distributions=None, title="Data drift", max_charts=None):
     """The drift report as a scoped HTML fragment (for a macro result or a larger page)."""
     data = DriftData(metrics)
-    summary, status = _summary(data)
+    status, verdict_html = run_verdict(metrics)
+    summary = _summary(data, status)
     sections = [("Summary", summary), ("Features", _table(data))]
     if distributions is not None:
         sections.append(("Distributions: reference vs current", _distributions(data, distributions, max_charts)))
     footer = ["Convention <b>{}</b>: {}".format(escape(data.convention), escape(" ".join(
         CONVENTIONS.get(data.convention, ["see docs/drift.md"]))))] + [escape(n) for n in COMMON_NOTES]
-    meta = run_line(data.frame, [("convention", data.convention)])
-    title_status = status_badge(status, "DRIFT " + status if status in ("ERROR", "WARNING") else status)
-    return page(title, title_status, sections, meta_html=meta, extra_class="mg-drift", footer_items=footer)
+    meta = run_line(data.frame, [("convention", data.convention)]) + "<br>" + verdict_html
+    return page(title, status_badge(status), sections, meta_html=meta, extra_class="mg-drift", footer_items=footer)
 
 
 def drift_report(metrics, distributions=None, title="Data drift report", max_charts=None):

@@ -4,7 +4,7 @@ the parity summaries with their bounds and, when a reference dataset was given, 
 from html import escape
 
 from . import svg
-from .common import latest_run, metrics_json, run_line
+from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, Cell, document, fmt, is_number, legend, num_cell, page, rich_table, SORT_SCRIPT,
                    status_badge, status_cell, worst_status)
 
@@ -175,8 +175,9 @@ def fairness_fragment(metrics, title="Fairness"):
     convention = conventions[0] if len(conventions) else "default"
     footer = ["Convention <b>{}</b>: {}".format(escape(convention), escape(CONVENTIONS.get(
         convention, "see docs/fairness.md")))] + [escape(n) for n in NOTES]
-    status = worst_status([a.status for a in attributes])
-    return page(title, status_badge(status), sections, meta_html=run_line(frame, [("convention", convention)]),
+    status, verdict_html = run_verdict(metrics)
+    return page(title, status_badge(status), sections,
+                meta_html=run_line(frame, [("convention", convention)]) + "<br>" + verdict_html,
                 extra_class="mg-fairness", footer_items=footer)
 
 

@@ -7,7 +7,7 @@ Check outcomes are plain (check, outcome, message) triples, so any check runner 
 from html import escape
 
 from . import svg
-from .common import latest_run, run_of
+from .common import latest_run, run_of, run_verdict
 from .drift import DriftData, decision_metric
 from .html import (COLORS, Cell, cards, document, fmt, is_number, key_values_html, num_cell, page, pct, rich_table,
                    status_badge, status_cell, worst_status)
@@ -27,7 +27,7 @@ def _drift_part(drift, link):
         return None, "EMPTY", ("–", "drift: no run", "")
     data = DriftData(drift)
     share = data.dataset.get("drift_share", {})
-    status = share.get("status", "EMPTY")
+    status, verdict_html = run_verdict(drift)
     drifted = data.dataset.get("drifted_features", {}).get("value")
     evaluable = sum(1 for s in data.scores if s.get("status") != "EMPTY")
     rows = []
@@ -36,7 +36,7 @@ def _drift_part(drift, link):
                      num_cell(s.get("value"), s.get("status", "")), Cell(decision_metric(s.get("reason", "")))])
     html = "<p>{} of {} evaluable features drifted (drift share {}, bounds {} / {}).{}</p>".format(
         fmt(drifted) or "–", evaluable, pct(share.get("value")) or "–", pct(share.get("warning_threshold"), 0),
-        pct(share.get("error_threshold"), 0), _link(link))
+        pct(share.get("error_threshold"), 0), _link(link)) + "<p>{}</p>".format(verdict_html)
     html += "<h5>Worst features</h5>" + rich_table(
         [("feature", "feature"), ("status", "status"), ("drift_score", "drift_score"), ("on", "decided on")], rows,
         row_status=[s.get("status", "EMPTY") for s in data.scores[:5]])
@@ -62,9 +62,9 @@ def _fairness_part(fairness, link):
         rows.append([Cell(attribute), status_cell(status), num_cell(di.get("value"), di.get("status", "")),
                      Cell(", ".join(breaches[:4]) + (" …" if len(breaches) > 4 else "") or "none", cls="mg-reason")])
         statuses.append(status)
-    status = worst_status(statuses)
-    html = ("<p>{} sensitive attribute(s); {} with a breach.{}</p>".format(
-        len(rows), sum(1 for s in statuses if s in ("ERROR", "WARNING")), _link(link))
+    status, verdict_html = run_verdict(fairness)
+    html = ("<p>{} sensitive attribute(s); {} with a breach.{}</p><p>{}</p>".format(
+        len(rows), sum(1 for s in statuses if s in ("ERROR", "WARNING")), _link(link), verdict_html)
         + rich_table([("attribute", "attribute"), ("status", "status"), ("di", "disparate_impact"),
                       ("breaches", "breaches")], rows, row_status=statuses))
     card = (fmt(min(di_values)) if di_values else "–", "lowest disparate impact", status)
@@ -76,7 +76,7 @@ def _performance_part(performance, link):
         return None, "EMPTY", ("–", "performance: no run", "")
     frame = latest_run(performance)
     overall = frame[frame["window"].astype(str) == "__all__"].to_dict("records")
-    status = worst_status([r["status"] for r in overall])
+    status, verdict_html = run_verdict(performance)
     primary = next((r for m in PRIMARY for r in overall if r["metric"] == m), overall[0] if overall else {})
     rows = []
     for r in overall:
@@ -87,7 +87,7 @@ def _performance_part(performance, link):
     html = "<p>{} = {}{} on {} rows.{}</p>".format(
         escape(str(primary.get("metric", ""))), fmt(primary.get("value")),
         " (baseline {})".format(fmt(primary["baseline_value"])) if is_number(primary.get("baseline_value")) else "",
-        fmt(primary.get("n")), _link(link))
+        fmt(primary.get("n")), _link(link)) + "<p>{}</p>".format(verdict_html)
     html += rich_table([("metric", "metric"), ("value", "value"), ("ci", "interval"), ("baseline", "baseline"),
                         ("status", "status")], rows, row_status=[r["status"] for r in overall])
     windows = frame[(frame["window"].astype(str) != "__all__") & (frame["metric"] == primary.get("metric"))]
@@ -144,7 +144,8 @@ def model_health_fragment(drift=None, fairness=None, performance=None, checks=()
                   "unknown (Govern was not consulted)"),
                  ("Approver", escape(str(approval.get("approver") or "–"))),
                  ("Workflow step", escape(str(approval.get("step") or "–"))),
-                 ("Approved on", escape(str(approval.get("approved_on") or "–"))),
+                 ("Approved on", escape(str(approval.get("approved_on") or ("(not reported)" if approval else
+                                                                             "–")))),
                  ("Governed item", escape(str(approval.get("item") or "–"))),
                  ("Bundle", escape(bundle_id or "not gated into a bundle yet"))]
     sections = [("Summary", cards(summary_cards)), ("Lifecycle", key_values_html(lifecycle)),
@@ -158,9 +159,10 @@ def model_health_fragment(drift=None, fairness=None, performance=None, checks=()
         run_id, run_time = run_of(latest_run(frame)) if frame is not None and len(frame) else ("", "")
         if run_id:
             sources.append("{} run <code>{}</code> started {}".format(name, escape(run_id), escape(run_time)))
-    footer = sources + [escape("Overall status: the worst of the check outcomes and of the latest runs' statuses "
-                               "(ERROR > WARNING > OK; EMPTY when nothing was evaluable). The Govern sign-off is "
-                               "shown as reported and does not change the status.")]
+    footer = sources + [escape("Overall status: the worst of the check outcomes given and of the latest runs' "
+                               "verdicts (ERROR > WARNING > OK). A run's verdict is what its check answers with "
+                               "default settings: what could not be evaluated counts as WARNING, never OK. The "
+                               "Govern sign-off is shown as reported and does not change the status.")]
     meta = " · ".join(escape(x) for x in (project_key, model, bundle_id) if x)
     return page(title, status_badge(overall), sections, meta_html=meta, extra_class="mg-health",
                 footer_items=footer)

@@ -4,7 +4,7 @@ with the bounds drawn."""
 from html import escape
 
 from . import svg
-from .common import latest_run, metrics_json, run_line
+from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, Cell, document, fmt, is_number, legend, num_cell, page, rich_table, SORT_SCRIPT,
                    status_badge, status_cell, worst_status)
 
@@ -132,7 +132,7 @@ def _trend_section(frame, latest):
 def performance_fragment(metrics, curves=None, title="Model performance"):
     latest = latest_run(metrics)
     overall = latest[latest["window"].astype(str) == ALL].to_dict("records")
-    status = worst_status([r["status"] for r in overall])
+    status, verdict_html = run_verdict(metrics)
     sections = [("Metrics (all rows)", _metrics_section(overall))]
     curve_html = _curves_section(curves)
     if curve_html:
@@ -141,7 +141,7 @@ def performance_fragment(metrics, curves=None, title="Model performance"):
     if trend:
         sections.append(("Trend", trend))
     n = next((r.get("n") for r in overall if is_number(r.get("n"))), None)
-    meta = run_line(latest, [("rows", fmt(n))])
+    meta = run_line(latest, [("rows", fmt(n))]) + "<br>" + verdict_html
     return page(title, status_badge(status), sections, meta_html=meta, extra_class="mg-performance",
                 footer_items=[escape(x) for x in NOTES])
 
