@@ -69,6 +69,12 @@ def cmd_emulator(args):
     return 0
 
 
+def cmd_accept(args):
+    from . import acceptance
+
+    return acceptance.main(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="dss-local", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
@@ -113,6 +119,13 @@ def build_parser():
     p.add_argument("--port", type=int, default=8085)
     p.add_argument("--state", help="JSON state file (loaded at start, written back on change)")
     p.set_defaults(func=cmd_emulator)
+
+    p = sub.add_parser("accept", help="acceptance kit: prove the plugin works on a real DSS (prints a pass/fail "
+                       "table; exit code 1 when a step fails)")
+    from .acceptance import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=cmd_accept)
     return parser
 
 

@@ -7,6 +7,7 @@ which node is addressed — keys listed under ``dss.api_keys`` reach the Design 
 ``govern.api_keys`` reach Govern. An unknown key gets the real 401 body.
 """
 import base64
+import email.parser
 import json
 import logging
 import re
@@ -35,9 +36,12 @@ class ApiError(Exception):
 
 
 class Request:
-    def __init__(self, method, path, query, body, node, login, admin, doc):
+    def __init__(self, method, path, query, body, node, login, admin, doc, files=None, api_key=None, base_url="",
+                 state=None):
         self.method, self.path, self.query, self.body = method, path, query, body
         self.node, self.login, self.admin, self.doc = node, login, admin, doc
+        self.files = files            # {part name: (filename, bytes)} of a multipart/form-data body
+        self.api_key, self.base_url, self.state = api_key, base_url, state  # for routes that call back
 
     def q(self, name, default=None):
         values = self.query.get(name)
@@ -76,8 +80,11 @@ def auth_info(req):
 @route("*", "GET", r"/instance-info")
 def instance_info(req):
     node = req.doc[req.node]
-    return {"nodeId": node["node_id"], "nodeName": node.get("node_name", ""),
+    info = {"nodeId": node["node_id"], "nodeName": node.get("node_name", ""),
             "nodeType": "GOVERN" if req.node == "govern" else node.get("node_type", "DESIGN")}
+    if req.node == "dss":  # read by Dataiku's ansible collection as get_instance_info().raw["dssVersion"]
+        info["dssVersion"] = node.get("dss_version", "0.0.0-emulator")
+    return info
 
 
 @route("*", "POST", r"/admin/audit/custom/([^/]+)")
@@ -389,6 +396,16 @@ def add_approval(req, artifact_id, step):
 
 # -- server ------------------------------------------------------------------------------------
 
+def _parse_multipart(content_type, raw):
+    """{part name: (filename, bytes)}; {} when the body is not readable as multipart."""
+    message = email.parser.BytesParser().parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        return {}
+    return {part.get_param("name", header="content-disposition"): (part.get_filename(), part.get_payload(decode=True))
+            for part in message.get_payload()}
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "dss-local-emulator"
     protocol_version = "HTTP/1.1"
@@ -448,14 +465,21 @@ class Handler(BaseHTTPRequestHandler):
                 return None
         if node is None:
             return self._send(401, ApiError(401, NOT_AUTHENTICATED, "Unknown API Key").body())
-        try:
-            body = json.loads(raw.decode("utf-8")) if raw.strip() else None  # whatever the Content-Type
-        except ValueError:
-            return self._send(400, ApiError(400, CODED, "Malformed JSON body").body())
+        content_type = self.headers.get("Content-Type", "")
+        body, files = None, None
+        if content_type.startswith("multipart/form-data"):  # the client's file uploads
+            files = _parse_multipart(content_type, raw)
+        else:
+            try:
+                body = json.loads(raw.decode("utf-8")) if raw.strip() else None  # whatever the Content-Type
+            except ValueError:
+                return self._send(400, ApiError(400, CODED, "Malformed JSON body").body())
         query = parse_qs(url.query, keep_blank_values=True)
+        host, port = self.server.server_address[:2]
+        base_url = "http://{}:{}".format("127.0.0.1" if host in ("0.0.0.0", "") else host, port)
         with state.lock:
             req = Request(method, path, query, body, node, who.get("login", "api-key"), bool(who.get("admin")),
-                          state.doc)
+                          state.doc, files, key, base_url, state)
             for route_node, route_method, pattern, fn in ROUTES:
                 if route_method != method or route_node not in ("*", node):
                     continue
@@ -535,3 +559,6 @@ class Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         # A client that gave up (its timeout) closes the socket under a delayed answer: not news.
         log.debug("request from %s ended with an error", client_address, exc_info=True)
+
+
+from . import flow_routes  # noqa: E402,F401  (Flow endpoints of the acceptance kit; registers its routes)
