@@ -17,8 +17,28 @@ CLIENT_VERSIONS ?= 12.6.4 13.1.4 13.4.4 14.0.2 14.3.3 15.2.0
 CLIENT_JOBS ?= 1
 CLIENTS := build/clients
 CLIENT_STAMPS := $(foreach v,$(CLIENT_VERSIONS),$(CLIENTS)/$(v)/.installed)
+# `make test` also runs the pure-core tests with the oldest pandas/numpy/scipy/scikit-learn a code env may hold
+# (requirements-oldest.txt, pinned per interpreter), once per declared interpreter found on this machine (the
+# others are skipped, and said), each in a venv of its own; e.g. make test-oldest OLDEST_VERSIONS=3.9
+OLDEST_VERSIONS ?= 3.9 3.10 3.11 3.12
+# an interpreter: pythonX.Y on the PATH, else one installed by pyenv
+oldest_python = $(firstword $(shell python$(1) -c "import sys; print(sys.executable)" 2>/dev/null) \
+	$(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)))
+OLDEST_FOUND := $(foreach v,$(OLDEST_VERSIONS),$(if $(call oldest_python,$(v)),$(v)))
+OLDEST_STAMPS := $(foreach v,$(OLDEST_FOUND),build/oldest/py$(v)/.installed)
+CORE_TESTS := $(addprefix tests/test_,$(addsuffix .py,checks core_purity drift_engine drift_metrics drift_peers \
+	fairness fairness_peers gate_core intervals params performance table private_imports))
+# a shell loop over the found interpreters; a failing one fails the loop after all have run
+OLDEST_RUN := status=0; \
+	for v in $(filter-out $(OLDEST_FOUND),$(OLDEST_VERSIONS)); do echo "oldest: python$$v not found, skipped"; done; \
+	for v in $(OLDEST_FOUND); do py=build/oldest/py$$v/bin/python; \
+	$$py -c 'import sys, numpy, pandas, scipy, sklearn; \
+	print("oldest: Python %s, pandas %s, numpy %s, scipy %s, scikit-learn %s" % (sys.version.split()[0], \
+	pandas.__version__, numpy.__version__, scipy.__version__, sklearn.__version__))' && \
+	$$py -m pytest -q -p no:cacheprovider -W ignore::FutureWarning $(CORE_TESTS) || status=1; done; \
+	test $$status = 0
 
-.PHONY: install test test-clients clients demo plugin bench clean
+.PHONY: install test test-clients test-oldest clients demo plugin bench clean
 
 install: $(STAMP)
 
@@ -41,16 +61,30 @@ $(CLIENTS)/%/.installed: | $(STAMP)
 
 clients: $(CLIENT_STAMPS)
 
-# the client matrix runs even when the main run fails (both results show); either failing fails `make test`
-test: install $(SPARK_STAMP) clients
+# wheels only: an interpreter without a wheel for a pinned version fails here, never builds from source
+build/oldest/py%/.installed: requirements-oldest.txt
+	rm -rf build/oldest/py$*
+	$(call oldest_python,$*) -m venv build/oldest/py$*
+	build/oldest/py$*/bin/python -m pip install -q --upgrade pip
+	build/oldest/py$*/bin/python -m pip install -q --only-binary :all: -r requirements-oldest.txt
+	touch $@
+
+# the client matrix and the oldest-versions run go on when an earlier run fails (all results show); any
+# failing fails `make test`
+test: install $(SPARK_STAMP) clients $(OLDEST_STAMPS)
 	@status=0; \
 	$(VENV)/bin/python -m pytest || status=1; \
 	$(VENV)/bin/python tests/client_matrix.py --clients $(CLIENTS) --jobs $(CLIENT_JOBS) $(CLIENT_VERSIONS) || status=1; \
+	( $(OLDEST_RUN) ) || status=1; \
 	exit $$status
 
 # the client matrix alone
 test-clients: install clients
 	$(VENV)/bin/python tests/client_matrix.py --clients $(CLIENTS) --jobs $(CLIENT_JOBS) $(CLIENT_VERSIONS)
+
+# the pure-core tests with the oldest versions alone
+test-oldest: $(OLDEST_STAMPS)
+	@$(OLDEST_RUN)
 
 demo: install
 	$(VENV)/bin/python demo/run_demo.py

@@ -102,7 +102,7 @@ def test_kit_passes_end_to_end_on_the_emulator(emu, plugin_zip, data_dir, monkey
     passed = ["connect", "upload plugin", "create project", "upload dataset reference", "upload dataset current",
               "recipe compute-drift", "recipe compute-fairness", "recipe evaluate-model (baseline)",
               "recipe evaluate-model", "check drift-check", "check fairness-check", "check performance-check",
-              "macro governance-status", "macro prune-bundles (dry run)", "macro create-approved-bundle (dry run)",
+              "macro governance-status", "macro govern-diagnostics (read only)", "macro prune-bundles (dry run)", "macro create-approved-bundle (dry run)",
               "macro publish-approved-bundle (no such bundle)", "delete project"]
     assert {name: rows.get(name, ("missing",))[0] for name in passed} == {name: "PASS" for name in passed}, out
     assert rows["probe guardrails-headline-metrics"] == ("SKIP", NOT_SERVED)
@@ -126,6 +126,19 @@ def test_a_failing_step_makes_the_exit_code_non_zero(emu, plugin_zip, data_dir, 
     assert "disk full" not in rows["recipe compute-fairness"][1]  # the other steps still run, on their own
     kept = [k for k in emu.state.snapshot()["dss"]["projects"] if k.startswith("MG_ACCEPT_")]
     assert len(kept) == 1 and rows["delete project"] == ("SKIP", "kept (--keep): " + kept[0])
+    assert_no_key(out, err)
+
+
+def test_a_refusal_a_throwaway_project_does_not_explain_fails_the_step(emu, plugin_zip, data_dir, monkeypatch,
+                                                                       capsys):
+    """A gate macro that refuses because Govern's answer cannot be read is not "failed closed as
+    expected": an incompatibility between the gate and a DSS/Govern line must show as FAIL."""
+    emu.state.add_fault(node="govern", method="POST", path=r"/artifacts/search$", status=200,
+                        body="<html>maintenance</html>", content_type="text/html")
+    code, out, err, rows = accept(emu, plugin_zip, data_dir, monkeypatch, capsys)
+    status, detail = rows["macro create-approved-bundle (dry run)"]
+    assert code == 1 and status == "FAIL" and "does not explain" in detail, out
+    assert rows["macro publish-approved-bundle (no such bundle)"][0] == "PASS"  # refused before asking Govern
     assert_no_key(out, err)
 
 

@@ -200,7 +200,5 @@ def test_each_kind_of_source_is_accepted(source):
     assert source_problems(1, source, ROOT) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the 'Library versions' row waits for the run with the oldest pandas / "
-                                       "numpy / scipy / scikit-learn; once it is filled, delete this marker")
 def test_no_placeholder_left(doc):
     assert PLACEHOLDER not in doc

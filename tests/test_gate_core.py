@@ -298,6 +298,9 @@ def test_creation_evidence_rule():
     failing = {"drift_metrics": [{"name": "drift", "outcome": "ERROR", "message": "PSI 0.4"}]}
     ok = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), passing), params, NOW)
     assert ok.decision.approved and ok.evidence == ("dataset drift_metrics: latest outcomes OK",)
+    partial = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), passing),
+                                   creation_params(evidence_datasets=["drift_metrics", "fairness_metrics"]), NOW)
+    assert not partial.decision.approved and "fairness_metrics" in partial.decision.reason
     for evidence in (failing, None, {}):
         refused = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), evidence), params,
                                        NOW).decision
@@ -314,6 +317,7 @@ def test_an_unaudited_approval_is_withdrawn():
 
 def test_publication_needs_the_bundle_its_record_and_its_govern_approval():
     assert gate.decide_publication("b1", "P", True, True, APPROVED_SIGNOFF) is APPROVED_SIGNOFF
+    assert not gate.decide_publication("b1", "P", True, True, None).approved
     for exists, recorded in ((False, True), (True, False)):
         decision = gate.decide_publication("b1", "P", exists, recorded, APPROVED_SIGNOFF)
         assert not decision.approved and decision.code == gate.REFUSE_NOT_FOUND

@@ -101,6 +101,20 @@ def test_check_probe_report_and_model_health_agree(case):
     assert checks.verdict(table).outcome == expected
 
 
+def test_badges_and_the_probe_are_never_milder_than_a_recorded_row():
+    """The default fairness-check judges disparate_impact only: an ERROR the recipe recorded on
+    another summary must still show in the badge and the probe's worst_status (review finding)."""
+    table = _fairness(0.0).copy()
+    parity = (table.group == "__summary__") & (table.metric == "disparate_impact")
+    table.loc[parity, ["value", "status"]] = [1.0, "OK"]  # no disparate-impact breach: the check says OK
+    other = (table.group == "__summary__") & (table.metric != "disparate_impact") & (table.status != "EMPTY")
+    assert other.any() and checks.run("fairness-check", table, {}).outcome == "OK"
+    table.loc[table.index[other][0], "status"] = "ERROR"
+    assert checks.verdict(table).outcome == "ERROR" and "default settings do not judge" in checks.verdict(table).message
+    assert headline_metrics(table)["worst_status"][0] == "ERROR"
+    assert _title_badge(reports.fairness_report(table)) == "ERROR"
+
+
 def test_the_drift_report_says_what_drift_check_says():
     """Issue 14 item 6: the report said 'DRIFT WARNING' (the share's own status) where drift-check said ERROR."""
     table = _drift(shift=1.0, one_drifted_of=6)

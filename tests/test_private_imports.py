@@ -1,5 +1,7 @@
 """Modules meet through public names only: no module of python-lib imports another's private name
-(``from x import _y``) or reaches into it (``x._y`` where ``x`` is one of our modules)."""
+(``from x import _y``) or reaches into it (``x._y`` where ``x`` is one of our modules). Those two
+forms are what is checked; a private method called on another module's object (``obj._m()``) is not
+seen here and is kept out by review."""
 import ast
 import os
 

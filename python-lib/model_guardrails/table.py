@@ -44,7 +44,7 @@ class Bound:
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
                 raise ConfigError(name + " bound", value, "a finite number")
-        if self.warning is not None and self.error is not None and self._beyond(self.warning, self.error):
+        if self.warning is not None and self.error is not None and self.beyond(self.warning, self.error):
             raise ConfigError(
                 "bounds", "warning {} / error {}".format(self.warning, self.error),
                 "a warning bound that is not stricter than the error bound: with direction "
@@ -52,23 +52,23 @@ class Bound:
                     self.direction, "at most" if self.direction == ABOVE else "at least"),
             )
 
-    def _beyond(self, value, bound):
+    def beyond(self, value, bound):
         return value > bound if self.direction == ABOVE else value < bound
 
     def status(self, value):
         """OK / WARNING / ERROR for a defined value; EMPTY for an undefined one."""
         if is_missing(value):
             return EMPTY
-        if self.error is not None and self._beyond(value, self.error):
+        if self.error is not None and self.beyond(value, self.error):
             return ERROR
-        if self.warning is not None and self._beyond(value, self.warning):
+        if self.warning is not None and self.beyond(value, self.warning):
             return WARNING
         return OK
 
     def breached(self, value):
         """The bound ``value`` breaches (the error bound first), or None."""
         for bound in (self.error, self.warning):
-            if bound is not None and not is_missing(value) and self._beyond(value, bound):
+            if bound is not None and not is_missing(value) and self.beyond(value, bound):
                 return bound
         return None
 

@@ -12,7 +12,7 @@ class CreateApprovedBundle(Runnable):
         self.plugin_config = plugin_config
 
     def get_progress_target(self):
-        return STEPS, "NONE"  # steps: connect, Govern, decide, act
+        return STEPS, "NONE"  # steps: connect, Govern, sign-offs, audit, export, publish
 
     def run(self, progress_callback):
         return create_approved_bundle(self.project_key, self.config, progress=progress_callback,

@@ -1,6 +1,7 @@
 """create-approved-bundle: fetch (the governed item's sign-offs, the project's bundles, the evidence)
 → decide (``gate.decide_creation``) → audit (an approval whose audit entry cannot be written is
 withdrawn) → act (record, export, publish once the Govern bundle approves) → report."""
+import html
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -57,8 +58,7 @@ def _fetch(dss, params, deadline, step):
         found.actor, node_id = dss.identity()
         found.chain.append("DSS project {} on node {}, macro run by {}".format(dss.project_key, node_id, found.actor))
         step(1)
-        found.govern = govern_gateway.connect(params.source, dss, deadline)
-        found.govern.node_id = node_id
+        found.govern = govern_gateway.connect(params.source, dss, deadline, node_id)
         found.chain.append("Govern reached through " + params.source.label)
         step(2)
         found.item = governed_item(dss, found.govern, params)
@@ -102,14 +102,23 @@ def _create(project_key, params, client, redactor, now, step):
     audited = gate.withdraw_unaudited(decision, written, where, params.audit_required)
     if not audited.approved:
         raise gate.GateRefused(audited)
+    health = _health(params, facts, decision, bundle_id, project_key)  # before acting: nothing can fail after it
     outcome = [] if params.dry_run else _export(dss, found, params, decision, bundle_id, now, step)
-    health = None
-    if params.evidence_datasets:
-        approval = {"status": decision.signoff_status, "approver": decision.approver, "step": decision.step,
-                    "approved_on": decision.approved_on}
-        health = model_health.section(params.evidence_datasets, facts.evidence or {}, approval, bundle_id, project_key)
     step(STEPS)
     return _approval_report(project_key, params, decision, found, creation, outcome, audit_note, now, health)
+
+
+def _health(params, facts, decision, bundle_id, project_key):
+    """The model-health section of the report (informational: the decision is taken), or None."""
+    if not params.evidence_datasets:
+        return None
+    approval = {"status": decision.signoff_status, "approver": decision.approver, "step": decision.step,
+                "approved_on": decision.approved_on}
+    try:
+        return model_health.section(params.evidence_datasets, facts.evidence or {}, approval, bundle_id, project_key)
+    except Exception as exc:  # noqa: BLE001 -- a page section must not stop an approved creation
+        log.warning("Model health section not built: %s", exc, exc_info=True)
+        return "Model health", "<p>Not built: {}.</p>".format(html.escape(str(exc)[:300]))
 
 
 def _export(dss, found, params, decision, bundle_id, now, step):

@@ -92,8 +92,8 @@ class DssGateway:
         for name in datasets:
             ids.check(ids.DATASET_NAME, name, "evidence_datasets")
             rules = self.project.get_dataset(name).get_data_quality_rules()
-            results = self._call("reading the latest check results of dataset " + name, rules.get_last_rules_results)
-            out[name] = [r.get_raw() for r in results]
+            out[name] = self._call("reading the latest check results of dataset " + name,
+                                   lambda: [r.get_raw() for r in rules.get_last_rules_results()])
         return out
 
     # -- bundles --------------------------------------------------------------------------------

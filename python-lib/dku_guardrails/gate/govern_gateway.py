@@ -22,9 +22,10 @@ TRANSPORT_CODES = (gate.REFUSE_AUTH, gate.REFUSE_FORBIDDEN, gate.REFUSE_TIMEOUT,
                    gate.REFUSE_TLS)
 
 
-def connect(source, dss, deadline):
+def connect(source, dss, deadline, node_id):
     """A GovernGateway for ``source`` (a preset, or the Govern node DSS is configured with, read
-    through the DssGateway ``dss``); the key in use joins the values to redact."""
+    through the DssGateway ``dss``) looking up the items of DSS node ``node_id``; the key in use
+    joins the values to redact."""
     redactor = dss.redactor
     if source.use_dss_govern_node:
         if not hasattr(dss.client, "get_govern_client"):
@@ -43,7 +44,7 @@ def connect(source, dss, deadline):
         redactor.add(conn.api_key)
         client = harden(GovernClient(conn.govern_url, conn.api_key), source.timeout_seconds, deadline,
                         verify_tls=conn.verify_tls, ca_bundle=conn.ca_bundle)
-    return GovernGateway(client, source.names, redactor, dss.project_key)
+    return GovernGateway(client, source.names, redactor, dss.project_key, node_id)
 
 
 def _field(field_id, value):
@@ -60,7 +61,7 @@ class GovernGateway:
         self.names = names
         self.redactor = redactor
         self.project_key = project_key
-        self.node_id = node_id  # the DSS node whose items are looked up; set once DSS reported it
+        self.node_id = node_id  # the DSS node whose items are looked up
 
     def _call(self, what, fn, *args, **kwargs):
         return self.redactor.call("Govern", what, fn, *args, **kwargs)

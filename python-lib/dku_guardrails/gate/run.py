@@ -75,6 +75,4 @@ def open_gateways(client, project_key, source, redactor):
     deadline = Deadline(source.deadline_seconds)
     dss = DssGateway(client, project_key, source, deadline, redactor)
     actor, node_id = dss.identity()
-    govern = govern_gateway.connect(source, dss, deadline)
-    govern.node_id = node_id
-    return Gateways(dss, govern, actor)
+    return Gateways(dss, govern_gateway.connect(source, dss, deadline, node_id), actor)

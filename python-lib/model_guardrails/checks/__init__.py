@@ -3,7 +3,9 @@
 One function per check kind takes the metrics DataFrame and a validated rule set (built from the
 raw check config by ``XxxCheckParams.from_config``) and returns an :class:`Outcome`.
 """
-from .core import Offender, Outcome, error_outcome, kind_of
+import dataclasses
+
+from .core import SEVERITY, Offender, Outcome, error_outcome, kind_of, shorten, worst
 from .drift import DriftCheckParams, check_drift
 from .fairness import FairnessCheckParams, check_fairness
 from .performance import PerformanceCheckParams, check_performance
@@ -37,7 +39,26 @@ def verdict(metrics, not_evaluable="WARNING"):
     if kind is None:
         return error_outcome("not a metrics dataset of model-guardrails (compute-drift, compute-fairness or "
                              "evaluate-model)")
-    return run(kind.check, metrics, {"not_evaluable_outcome": not_evaluable})
+    return _never_milder_than_rows(run(kind.check, metrics, {"not_evaluable_outcome": not_evaluable}), metrics,
+                                   kind)
+
+
+def _never_milder_than_rows(outcome, metrics, kind):
+    """The default settings judge some metrics only (e.g. disparate_impact): a row of the judged run
+    that the recipe recorded worse (e.g. an equal_opportunity_difference ERROR) makes the verdict
+    that bad too, so that a badge or the probe never reads milder than a row."""
+    if not outcome.run_ids or "status" not in metrics.columns:
+        return outcome
+    rows = metrics[metrics["run_id"].astype(str).isin(outcome.run_ids)]
+    recorded = worst(rows["status"].astype(str))
+    if SEVERITY[recorded] <= SEVERITY.get(outcome.outcome, 0):
+        return outcome
+    bad = rows[rows["status"].astype(str) == recorded]
+    subject = [c for c in kind.subject if c in bad.columns]
+    named = ", ".join(" ".join(str(r[c]) for c in subject) + " " + str(r["metric"]) for _, r in bad.head(3).iterrows())
+    note = "; the recipe recorded {} {} row(s) the check's default settings do not judge (e.g. {})".format(
+        len(bad), recorded, named)
+    return dataclasses.replace(outcome, outcome=recorded, message=shorten(outcome.message + note))
 
 
 __all__ = ["CHECKS", "DriftCheckParams", "FairnessCheckParams", "Offender", "Outcome", "PerformanceCheckParams",

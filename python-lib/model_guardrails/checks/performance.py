@@ -209,7 +209,7 @@ def _finish(point_offenders, level, rules, incomplete=False):
     for offender, bound, baseline in point_offenders:
         if core.SEVERITY[offender.level] > core.SEVERITY[level]:
             if not incomplete and (level == OK or bound.warning is None
-                                   or not bound._beyond(offender.value, bound.warning)):
+                                   or not bound.beyond(offender.value, bound.warning)):
                 continue
             offender = core.Offender(offender.subject, offender.metric, offender.value,
                                      offender.bound if incomplete else bound.warning, offender.direction, level,

@@ -59,7 +59,8 @@ def decide_creation(facts, params, now):
                                      bundle_id, facts.project_key)), bundle_id)
     if not params.evidence_datasets:
         return Creation(decision, bundle_id)
-    ok, lines = evaluate_evidence(facts.evidence or {name: None for name in params.evidence_datasets},
+    fetched = facts.evidence or {}  # every named dataset is judged: one not fetched has no readable results
+    ok, lines = evaluate_evidence({name: fetched.get(name) for name in params.evidence_datasets},
                                   params.evidence_allow_warning)
     if not ok:
         return Creation(_refused(decision, REFUSE_EVIDENCE, "The sign-off is approved but the evidence fails: " +
@@ -81,6 +82,9 @@ def withdraw_unaudited(decision, written, where, audit_required=None):
 def decide_publication(bundle_id, project_key, exists, gate_approved, bundle_signoffs, step=""):
     """Publish a bundle only when it exists, the gate created it on an approval (its approval record),
     and the sign-offs of the Govern bundle governing it approve (``bundle_signoffs``, a Decision)."""
+    if bundle_signoffs is None and exists and gate_approved:
+        return refuse(REFUSE_MALFORMED, "the sign-offs of the Govern bundle governing {} were not read.".format(
+            bundle_id), step)
     if not exists:
         return refuse(REFUSE_NOT_FOUND, "bundle {} does not exist in project {}.".format(bundle_id, project_key), step)
     if not gate_approved:
