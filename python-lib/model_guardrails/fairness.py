@@ -16,13 +16,13 @@ from typing import List, Optional, Tuple
 import numpy as np
 
 from . import binary, groupstats, intervals
+from .contract import FAIRNESS_EXTRA, FAIRNESS_SUBJECT, OVERALL, SUMMARY
 from .errors import ConfigError, InputError
 from .params import get_bool, get_choice, get_float, get_int, get_list, get_str
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 
 log = logging.getLogger(__name__)
 
-OVERALL, SUMMARY = "__overall__", "__summary__"
 HIGHEST_SELECTION_RATE = "highest_selection_rate"
 MAX_GROUPS = 500
 
@@ -50,9 +50,6 @@ DEFAULT_METRICS = GROUP_METRICS + SUMMARY_METRICS
 RATIO_METRICS = ("disparate_impact",) + EXTRA_SUMMARY_METRICS
 CONVENTIONS = ("default", "fairlearn", "aif360")
 
-SUBJECT_COLUMNS = ("attribute", "group")
-EXTRA_COLUMNS = ("n", "ci_low", "ci_high", "reference_group", "ratio_to_reference",
-                 "difference_to_reference", "convention")
 
 
 @dataclass(frozen=True)
@@ -646,7 +643,7 @@ def fairness_table(current, params, reference=None, run=None):
         if previous is not None:
             rows.extend(_summary_rows(attribute.name, _shifts(summaries, previous.get(attribute.name)),
                                       n, reference_label, "", params, "_shift", params.shift_bound))
-    frame = to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
+    frame = to_frame(rows, run, FAIRNESS_SUBJECT, FAIRNESS_EXTRA)
     frame["convention"] = params.convention_label
     frame["reference_group"] = frame["reference_group"].fillna("").astype(str)
     return frame

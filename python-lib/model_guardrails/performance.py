@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from .contract import PERFORMANCE_EXTRA, PERFORMANCE_SUBJECT
 from . import binary, groupstats, intervals
 from .errors import ConfigError, InputError
 from .params import get_choice, get_float, get_list, get_str
@@ -41,8 +42,6 @@ TIME_UNITS = {"dates": None, "epoch_seconds": "s", "epoch_milliseconds": "ms"}  
 DATE_FORMS = ("dates or timestamps (a DSS date column, or text such as 2024-05-01 or 2024-05-01T13:45:00Z); "
               "numbers only with time_unit epoch_seconds or epoch_milliseconds")
 
-SUBJECT_COLUMNS = ("window",)
-EXTRA_COLUMNS = ("n", "ci_low", "ci_high", "baseline_value", "change", "change_relative")
 
 
 def direction_of(metric):
@@ -449,7 +448,7 @@ def performance_table(stats, params, baseline=None, run=None):
             offset += len(values)
     if not rows:
         raise InputError("No metric selected.")
-    frame = to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
+    frame = to_frame(rows, run, PERFORMANCE_SUBJECT, PERFORMANCE_EXTRA)
     if (frame["status"] == EMPTY).all():
         log.warning("Every metric is EMPTY: %s", frame["reason"].iloc[0])
     return frame

@@ -11,6 +11,7 @@ from typing import Optional
 
 import pandas as pd
 
+from .contract import COMMON_COLUMNS
 from .errors import ConfigError
 
 OK, WARNING, ERROR, EMPTY = "OK", "WARNING", "ERROR", "EMPTY"
@@ -18,10 +19,6 @@ STATUSES = (OK, WARNING, ERROR, EMPTY)
 ABOVE, BELOW = "above", "below"
 DIRECTIONS = (ABOVE, BELOW)
 
-COMMON_COLUMNS = [
-    "run_id", "run_time", "metric", "value", "warning_threshold", "error_threshold",
-    "direction", "status", "reason",
-]
 
 
 def is_missing(value):

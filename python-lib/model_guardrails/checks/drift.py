@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+from ..contract import DATASET
 from .. import params as p
 from ..drift.metrics import PVALUE_DECISION_BOUND, SPECS
 from ..drift.params import DEFAULT_DRIFT_SHARE_BOUND
@@ -15,7 +16,6 @@ from ..errors import ConfigError, InputError
 from ..table import ABOVE, BELOW, EMPTY, ERROR, Bound
 from . import core
 
-DATASET = "__dataset__"
 FEATURE_METRICS = ("drift_score",) + tuple(SPECS)
 DECIDE_ON = ("features_and_share", "share")
 FALLBACK_METRICS = ("missing_share_reference", "missing_share_current", "js_distance")

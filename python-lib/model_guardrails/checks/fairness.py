@@ -8,14 +8,13 @@ skipped and named.
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+from ..contract import OVERALL, SUMMARY
 from .. import params as p
 from ..errors import ConfigError, InputError
 from ..fairness import EXTRA_SUMMARY_METRICS, GROUP_METRICS, RATIO_METRICS, SUMMARY_METRICS
 from ..table import ABOVE, BELOW, EMPTY, Bound
 from . import core
 
-SUMMARY = "__summary__"
-OVERALL = "__overall__"
 BASE_SUMMARIES = SUMMARY_METRICS + EXTRA_SUMMARY_METRICS
 CHECKABLE = BASE_SUMMARIES + tuple(m + "_shift" for m in BASE_SUMMARIES)
 RATIO_GROUP_METRICS = tuple(m for m in GROUP_METRICS if m != "count")

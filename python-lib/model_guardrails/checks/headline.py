@@ -9,6 +9,7 @@ check answers with default settings), so a run nothing could be evaluated in is 
 """
 import math
 
+from ..contract import DATASET, SUMMARY
 from ..errors import InputError
 from ..table import EMPTY, ERROR, WARNING
 from . import core, verdict
@@ -58,18 +59,18 @@ def headline_metrics(frame):
     _put(out, "warning_rows", int((statuses == WARNING).sum()), BIGINT)
     _put(out, "empty_rows", int((statuses == EMPTY).sum()), BIGINT)
     if kind is core.DRIFT:
-        features = rows[rows["feature"] != "__dataset__"]
+        features = rows[rows["feature"] != DATASET]
         for metric in ("psi", "drift_score", "js_distance", "wasserstein_norm"):
             value, feature = _extreme(features, metric, True, "feature")
             _put(out, "max_" + metric, value)
             if metric == "drift_score":
                 _put(out, "max_drift_score_feature", feature, STRING)
-        dataset = rows[rows["feature"] == "__dataset__"].set_index("metric")["value"]
+        dataset = rows[rows["feature"] == DATASET].set_index("metric")["value"]
         _put(out, "drift_share", dataset.get("drift_share"))
         _put(out, "drifted_features", dataset.get("drifted_features"), BIGINT)
         _put(out, "features", features["feature"].nunique(), BIGINT)
     elif kind is core.FAIRNESS:
-        summary = rows[rows["group"] == "__summary__"]
+        summary = rows[rows["group"] == SUMMARY]
         value, attribute = _extreme(summary, "disparate_impact", False, "attribute")
         _put(out, "min_disparate_impact", value)
         _put(out, "min_disparate_impact_attribute", attribute, STRING)

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ..contract import DATASET, DRIFT_EXTRA, DRIFT_SUBJECT
 from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
 from .categorical import aligned_counts, categorical_metrics, metrics_from_counts
@@ -15,9 +16,6 @@ from .prepare import prepare_features
 
 log = logging.getLogger(__name__)
 
-DATASET = "__dataset__"
-SUBJECT_COLUMNS = ["feature", "feature_type"]
-EXTRA_COLUMNS = ["n_reference", "n_current", "convention"]
 MAX_WORKERS = 4
 
 
@@ -68,7 +66,7 @@ def drift_table(computed, common, params, run, distributions=None):
                                        **subject))
     rows += _decision_rows(computed, common, params)
     rows += _dataset_rows(rows, common, params)
-    return to_frame(rows, run, SUBJECT_COLUMNS, EXTRA_COLUMNS)
+    return to_frame(rows, run, DRIFT_SUBJECT, DRIFT_EXTRA)
 
 
 def _subject(common, feature):

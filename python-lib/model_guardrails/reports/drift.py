@@ -4,12 +4,12 @@ included)."""
 import re
 from html import escape
 
+from ..contract import DATASET
 from . import svg
 from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, STATUS_RANK, Cell, cards, document, fmt, is_number, legend, num_cell, page, pct,
                    rich_table, SORT_SCRIPT, status_badge, status_cell)
 
-DATASET = "__dataset__"
 TABLE_METRICS = ("psi", "js_distance", "wasserstein_norm", "ks_pvalue", "chi2_pvalue", "hellinger",
                  "missing_share_reference", "missing_share_current", "unseen_share")
 SHORT = {"missing_share_reference": "missing ref.", "missing_share_current": "missing cur.",

@@ -3,12 +3,12 @@ intervals and the reference group marked, the disparate-impact view with the fou
 the parity summaries with their bounds and, when a reference dataset was given, the bias shift."""
 from html import escape
 
+from ..contract import OVERALL, SUMMARY
 from . import svg
 from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, Cell, document, fmt, is_number, legend, num_cell, page, rich_table, SORT_SCRIPT,
                    status_badge, status_cell, worst_status)
 
-OVERALL, SUMMARY = "__overall__", "__summary__"
 RATE_PANELS = (("selection_rate", "Selection rate (predicted positive)"),
                ("tpr", "True positive rate (equal opportunity)"),
                ("fpr", "False positive rate (equalized odds)"))

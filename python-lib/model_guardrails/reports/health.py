@@ -6,6 +6,7 @@ Check outcomes are plain (check, outcome, message) triples, so any check runner 
 """
 from html import escape
 
+from ..contract import SUMMARY
 from . import svg
 from .common import latest_run, run_of, run_verdict
 from .drift import DriftData, decision_metric
@@ -49,7 +50,7 @@ def _fairness_part(fairness, link):
     if fairness is None or len(fairness) == 0:
         return None, "EMPTY", ("–", "fairness: no run", "")
     frame = latest_run(fairness)
-    summary = frame[frame["group"].astype(str) == "__summary__"].to_dict("records")
+    summary = frame[frame["group"].astype(str) == SUMMARY].to_dict("records")
     rows, statuses, di_values = [], [], []
     for attribute in dict.fromkeys(str(r["attribute"]) for r in summary):
         mine = [r for r in summary if str(r["attribute"]) == attribute]
