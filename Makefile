@@ -1,7 +1,9 @@
 # model-guardrails — developer commands. `make demo` and `make test` do their own setup.
 PLUGIN_ID := model-guardrails
 VERSION := $(shell python3 -c "import json; print(json.load(open('plugin.json'))['version'])")
-ARCHIVE := dist/dss-plugin-$(PLUGIN_ID)-$(VERSION).zip
+# where `make plugin` writes the zip; e.g. make plugin DIST=/tmp/out
+DIST ?= dist
+ARCHIVE := $(DIST)/dss-plugin-$(PLUGIN_ID)-$(VERSION).zip
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -99,12 +101,22 @@ $(PEER_STAMP): bench/peers-requirements.txt
 bench: install $(PEER_STAMP)
 	$(VENV)/bin/python bench/run_bench.py --peer-python $(PEERS)/bin/python $(BENCH_ARGS)
 
-# The upload zip: plugin.json at the root, only the files DSS uses (no tests, no dev tooling).
-SHIPPED := ^(plugin\.json|README\.md|CHANGELOG\.md|LICENSE|code-env|custom-recipes|python-checks|python-runnables|python-probes|parameter-sets|python-project-standards-check-specs|python-lib|resource)$$
+# The upload zip: plugin.json at the root, only the files DSS uses (no tests, no dev tooling), and the DSS
+# users' README (dss/README.md) as its README.md. It is the last commit's content (git archive HEAD), so it
+# refuses while a shipped path differs from HEAD (modified, staged, deleted or untracked files).
+SHIPPED := plugin.json CHANGELOG.md LICENSE code-env custom-recipes python-checks python-runnables python-probes \
+	parameter-sets python-project-standards-check-specs python-lib resource
+USER_README := dss/README.md
 
 plugin:
-	rm -rf dist && mkdir -p dist
-	git archive -9 --format zip -o $(ARCHIVE) HEAD -- $$(git ls-tree --name-only HEAD | grep -E '$(SHIPPED)')
+	@dirty="$$(git status --porcelain --untracked-files=all -- $(SHIPPED) $(USER_README))" || exit 1; \
+	if [ -n "$$dirty" ]; then \
+	echo "make plugin: refused: the zip is built from the last commit (git archive HEAD), and these shipped" \
+	"files differ from it:" >&2; echo "$$dirty" >&2; \
+	echo "Commit (or revert) them, then run make plugin again." >&2; exit 1; fi
+	mkdir -p $(DIST) && rm -f $(DIST)/dss-plugin-$(PLUGIN_ID)-*.zip
+	git archive -9 --format zip -o $(ARCHIVE) --add-file=$(USER_README) HEAD -- \
+		$$(git ls-tree --name-only HEAD -- $(SHIPPED))
 	@echo "Built $(ARCHIVE)"
 
 clean:

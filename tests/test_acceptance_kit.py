@@ -25,9 +25,9 @@ pytestmark = pytest.mark.client_matrix
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DSS_KEY = "dss-ACCEPT+key&<9f1>"
 GOVERN_KEY = "govern-ACCEPT+key&<3c2>"
-SHIPPED = re.compile(r"^(plugin\.json|README\.md|CHANGELOG\.md|LICENSE|code-env|custom-recipes|python-checks|"
+SHIPPED = re.compile(r"^(plugin\.json|CHANGELOG\.md|LICENSE|code-env|custom-recipes|python-checks|"
                      r"python-runnables|python-probes|parameter-sets|python-project-standards-check-specs|"
-                     r"python-lib|resource)$")  # the Makefile's `plugin` target ships these
+                     r"python-lib|resource)$")  # the Makefile's `plugin` target ships these, and dss/README.md
 NOT_SERVED = "not served by the emulator"
 
 
@@ -36,6 +36,7 @@ def plugin_zip(tmp_path_factory):
     """The upload zip of this checkout's working tree (`make plugin` archives HEAD)."""
     path = tmp_path_factory.mktemp("zip") / "plugin.zip"
     with zipfile.ZipFile(path, "w") as archive:
+        archive.write(os.path.join(ROOT, "dss", "README.md"), "README.md")
         for top in sorted(os.listdir(ROOT)):
             if not SHIPPED.match(top):
                 continue
