@@ -41,8 +41,8 @@ def run_macro(macro_id, project_key, config=None, dss_url=None, dss_api_key=None
     are the project's datasets the macro may read with ``dataiku.Dataset(name)``."""
     plugin_dir = plugin_dir or runtime.find_plugin_dir()
     folder, descriptor = runtime.load_descriptor(plugin_dir, "python-runnables", macro_id)
-    merged = runtime.with_defaults(descriptor, config or {})
     with runtime.component_context(plugin_dir) as flow:
+        merged = runtime.with_defaults(descriptor, config or {}, "macro " + macro_id)
         flow.state["api_client"] = _client_factory(dss_url, dss_api_key)
         for name, path in (datasets or {}).items():
             flow.state["paths"][flow.full_name(name)] = os.path.abspath(path)
@@ -68,8 +68,8 @@ def run_project_standards_check(check_id, project_key, config=None, dss_url=None
     folder = os.path.join(plugin_dir, "python-project-standards-check-specs", check_id)
     with open(os.path.join(folder, "project_standards_check_spec.json")) as f:
         descriptor = json.load(f)
-    merged = runtime.with_defaults(descriptor, config or {})
     with runtime.component_context(plugin_dir) as flow:
+        merged = runtime.with_defaults(descriptor, config or {}, "Project Standards check " + check_id)
         factory = _client_factory(dss_url, dss_api_key)
         flow.state["api_client"] = factory
         from dataiku.project_standards import ProjectStandardsCheckSpec

@@ -44,8 +44,20 @@ def load_descriptor(plugin_dir, kind, component_id):
         return folder, json.load(f)
 
 
-def with_defaults(descriptor, config):
-    """DSS stores every param's defaultValue in a new component's config; do the same."""
+def with_defaults(descriptor, config, component="this component"):
+    """DSS stores every param's defaultValue in a new component's config; do the same.
+
+    A name the descriptor does not declare is an error here, with its close matches (DSS keeps such
+    a key silently and the plugin's code logs a warning: a configuration saved before an upgrade
+    renamed a parameter must not break a Flow; a local run is being written now, so it can be
+    fixed). Call inside component_context: the names are compared by the plugin's own python-lib."""
+    from model_guardrails.params import describe_unknown, unknown_names
+
+    known = [param["name"] for param in descriptor.get("params", []) if "name" in param]
+    unknown, suggestions = unknown_names(config, known)
+    if unknown:
+        raise ValueError("{} has no parameter {} (its parameters: {}).".format(
+            component, describe_unknown(unknown, suggestions), ", ".join(known) or "none"))
     merged = {}
     for param in descriptor.get("params", []):
         if "name" in param and "defaultValue" in param:
@@ -109,7 +121,7 @@ def run_recipe(recipe_id, inputs, outputs, config=None, plugin_config=None, appe
         _register(flow, outputs, "outputs")
         if append:
             flow.state["append"] = {o["fullName"] for o in flow.state["outputs"]}
-        flow.state["recipe_config"] = with_defaults(descriptor, config or {})
+        flow.state["recipe_config"] = with_defaults(descriptor, config or {}, "recipe " + recipe_id)
         flow.state["plugin_config"] = plugin_config or {}
         flow.state["in_flow"] = True  # a recipe runs inside DSS's Flow: roles and partitions are fixed
         log.info("Running recipe %s", recipe_id)
@@ -173,11 +185,11 @@ def _attached(kind, code_file, component_id, on_path, role, config, plugin_confi
         raise ValueError("object_type must be one of {}, got {!r}".format(", ".join(OBJECT_TYPES), object_type))
     with component_context(plugin_dir) as flow:
         _register(flow, [(role, on_path)], "inputs")
+        merged = with_defaults(descriptor, config or {}, "{} {}".format(kind[len("python-"):-1], component_id))
 
         def load():
             path = os.path.join(folder, code_file)
-            module = runpy.run_path(path, init_globals={
-                "config": with_defaults(descriptor, config or {}), "plugin_config": plugin_config or {}})
+            module = runpy.run_path(path, init_globals={"config": merged, "plugin_config": plugin_config or {}})
             return _process_function(module, path), _checked_object(flow, object_type)
         yield load
 

@@ -80,6 +80,34 @@ def pytest_sessionfinish(session, exitstatus):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+# CI=true (GitHub Actions, GitLab CI and .ci/run set it): a test that cannot run fails instead of
+# skipping, so a CI run without Java (Spark engine), Chromium (browser tests) or PySpark cannot pass.
+ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _failed_instead_of_skipped(report):
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = "CI=true: this test must run, not skip: %s" % reason
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if ON_CI and report.skipped and not hasattr(report, "wasxfail"):
+        _failed_instead_of_skipped(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """A module skipped as a whole (pytest.importorskip at import) fails too."""
+    outcome = yield
+    report = outcome.get_result()
+    if ON_CI and report.skipped:
+        _failed_instead_of_skipped(report)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(7)

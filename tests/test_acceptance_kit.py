@@ -20,7 +20,6 @@ import pytest
 from dss_local import cli
 from dss_local.emulator import Emulator, demo_state
 
-pytestmark = pytest.mark.client_matrix
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DSS_KEY = "dss-ACCEPT+key&<9f1>"
@@ -96,6 +95,7 @@ def assert_no_key(*texts):
                 assert form not in text
 
 
+@pytest.mark.client_matrix  # every client call of the kit, with each DSS line's client
 def test_kit_passes_end_to_end_on_the_emulator(emu, plugin_zip, data_dir, monkeypatch, capsys, caplog):
     caplog.set_level("DEBUG")
     code, out, err, rows = accept(emu, plugin_zip, data_dir, monkeypatch, capsys)

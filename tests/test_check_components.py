@@ -127,11 +127,43 @@ def test_cli_exit_codes_and_output(metrics, capsys):
     assert out.startswith("ERROR\tERROR: not a metrics dataset of evaluate-model: expected the columns")
 
 
+def test_unknown_parameter_is_an_error_locally(metrics, tmp_path, capsys):
+    """Misspelt names fail a local run with their close matches (inside DSS they are a warning)."""
+    with pytest.raises(ValueError, match=r"^recipe compute-drift has no parameter 'psi_bin' \(did you mean "
+                                         r"'psi_bins'\?\) \(its parameters: columns, excluded_columns, "):
+        run_recipe("compute-drift", [("reference", metrics["reference"]), ("current", metrics["reference"])],
+                   [("metrics", str(tmp_path / "m.csv"))], config=dict(EXCLUDED, psi_bin=5))
+    assert not (tmp_path / "m.csv").exists()
+    with pytest.raises(ValueError, match=r"^check performance-check has no parameter 'dropmode' \(did you mean "
+                                         r"'drop_mode'\?\)"):
+        run_check("performance-check", metrics["performance"], config={"dropmode": "none"})
+    assert cli.main(["check", "drift-check", "--on", metrics["drift"], "--param", "decison_metric=psi"]) == 2
+    assert "'decison_metric' (did you mean 'decision_metric'?)" in capsys.readouterr().err
+    from dss_local.macro import run_macro
+
+    with pytest.raises(ValueError, match=r"^macro governance-status has no parameter 'signof_step' \(did you mean "
+                                         r"'signoff_step'\?\)"):
+        run_macro("governance-status", "PROJ", config={"signof_step": "review"})
+
+
+def test_unknown_excluded_column_is_a_logged_warning(metrics, tmp_path, caplog):
+    """An excluded column in neither dataset changes no result: the run goes on and its log names
+    it with its close match."""
+    with caplog.at_level("WARNING"):
+        run_recipe("compute-drift", [("reference", metrics["reference"]), ("current", metrics["reference"])],
+                   [("metrics", str(tmp_path / "m.csv"))], config={"excluded_columns": ["transaction_idd"]})
+    assert ("excluded_columns: 'transaction_idd' (did you mean 'transaction_id' or 'transaction_date'?) in neither "
+            "the reference nor the current dataset, nothing to exclude") in caplog.text
+    assert (tmp_path / "m.csv").exists()
+
+
 def test_cli_config_file(metrics, tmp_path, capsys):
     config = tmp_path / "rule.json"
     config.write_text(json.dumps({"decision_metric": "psi", "bounds": [{"metric": "psi", "error_threshold": 0.25}]}))
-    cli.main(["check", "drift-check", "--on", metrics["drift"], "--config", str(config)])
-    assert "drift_score" not in capsys.readouterr().out
+    # the file's decision metric and bound are the ones judged (the defaults judge drift_score > 0.1)
+    assert cli.main(["check", "drift-check", "--on", metrics["drift"], "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("ERROR\tERROR: ") and " psi=" in out and " > 0.25" in out and "drift_score" not in out
 
 
 def test_check_on_a_managed_folder(metrics, tmp_path):

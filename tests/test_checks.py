@@ -587,7 +587,8 @@ def test_an_all_empty_run_is_never_ok_in_the_probe_nor_in_the_checks(setting, ex
 def test_number_formatting_never_prints_value_equal_to_bound():
     assert core.fmt(0.88) == "0.88"
     assert core.fmt(0.879999, 0.88) != core.fmt(0.88, 0.879999)
-    assert np.isnan(NAN) and core.fmt(NAN) == "empty"
+    assert [core.fmt(v) for v in (NAN, np.float64("nan"), None)] == ["empty"] * 3
+    assert core.fmt(0.88, NAN) == "0.88"  # an empty other needs no extra digits
 
 
 def test_bound_override_none_removes_the_absolute_bound():
@@ -597,3 +598,47 @@ def test_bound_override_none_removes_the_absolute_bound():
     assert out.outcome == "WARNING" and "nothing to evaluate" in out.message  # no rule left: never OK
     out = perf(frame, bounds=[{"metric": "roc_auc", "ignore": True}], drop_warning=0.05, drop_error="")
     assert out.outcome == "WARNING" and "drop > 5% of baseline 0.9" in out.message
+
+
+def test_drift_decision_metric_without_bound_says_so_and_names_every_feature():
+    """ks_statistic has values but no bound (no default, none recorded): the message says the bound
+    is missing, not that the values are empty, and names every feature it left out."""
+    features = ["f{}".format(i) for i in range(5)]
+    frame = drift_frame({}, extra=[(f, "ks_statistic", 0.2, NAN, NAN) for f in features])
+    out = drift(frame, decision_metric="ks_statistic")
+    assert out.outcome == "WARNING" and "is empty" not in out.message
+    assert ("no bound on ks_statistic (it has no default bound and the metrics rows record none): set one in "
+            "'bounds'; 5 feature(s) with a value left out: f0, f1, f2, f3, f4") in out.message
+    ignored = drift(frame, decision_metric="ks_statistic", bounds=[{"metric": "ks_statistic", "ignore": True}])
+    assert "no bound on ks_statistic ('bounds' marks it ignore)" in ignored.message
+
+
+def test_messages_cut_at_a_word_boundary():
+    assert core.shorten("no non-missing values in the reference dataset", 20) == "no non-missing..."
+    assert core.shorten("no non-missing values", 21) == "no non-missing values"
+    assert core.shorten("abc def ghi", 10) == "abc def..."
+    assert core.shorten("abcdefghijkl", 10) == "abcdefg..."
+    reason = "no non-missing values in the reference dataset (Evidently drops missing and infinite values)"
+    frame = drift_frame(dict(a=0.01, b=NAN))
+    frame.loc[frame.feature == "b", "reason"] = reason
+    out = drift(frame)
+    assert "b (no non-missing values in the reference dataset (Evidently...)" in out.message
+
+
+# -- one dataset, two recipes (issue 15, item 3) -----------------------------------------------
+
+def test_a_metrics_dataset_mixing_two_recipes_names_them(frames):
+    drift_rows = compute_drift(*frames, DriftParams(), RunInfo("d1", "2025-01-01T00:00:00Z"))
+    fair_rows = compute_fairness(make_scored(600), FairnessParams.from_config(dict(
+        target_column="is_fraud", prediction_column="prediction", sensitive_columns=["gender"])),
+        run=RunInfo("f1", "2025-01-02T00:00:00Z"))
+    mixed = pd.concat([drift_rows, fair_rows], ignore_index=True)   # appended into the drift dataset
+    expected = ("this metrics dataset mixes the rows of compute-drift ({} rows, run d1) and compute-fairness ({} rows, "
+                "run f1)".format(len(drift_rows), len(fair_rows)))
+    for out in (drift(mixed), fairness(mixed), checks.verdict(mixed)):
+        assert out.outcome == "ERROR" and expected in out.message, out.message
+        assert "duplicated" not in out.message
+        assert "own output dataset" in out.message
+    with pytest.raises(core.InputError, match="mixes the rows of compute-drift"):
+        headline_metrics(mixed)
+    assert "mixes" not in drift(drift_rows).message and "mixes" not in fairness(fair_rows).message

@@ -1,7 +1,10 @@
 """The core package must never import dataiku or an HTTP library (SPEC §1)."""
+import ast
 import os
 import subprocess
 import sys
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORE = os.path.join(ROOT, "python-lib", "model_guardrails")
@@ -27,13 +30,36 @@ def test_core_modules_import_without_dataiku_or_http():
     assert out.stdout.strip() == "", "core imports forbidden modules: " + out.stdout
 
 
-def test_core_source_never_mentions_forbidden_imports():
+def forbidden_imports(source):
+    """The modules a source imports (import a.b, from a import b, from a.b import c) that are or sit
+    under a forbidden one: ``import http.client`` and ``from http import client`` both name http.client."""
+    imported = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported += [node.module] + ["{}.{}".format(node.module, alias.name) for alias in node.names]
+    return [name for name in imported if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)]
+
+
+@pytest.mark.parametrize("source", ["import http.client", "import os, http.client as hc", "from http import client",
+                                    "from http.client import HTTPSConnection", "import dataiku",
+                                    "from dataikuapi import DSSClient", "def f():\n    import requests.adapters",
+                                    "import urllib3"])
+def test_forbidden_imports_are_recognised(source):
+    assert forbidden_imports(source), source
+
+
+@pytest.mark.parametrize("source", ["import http", "from http import HTTPStatus", "import dataiku_tools",
+                                    "from . import requests", "import json  # not requests"])
+def test_allowed_imports_are_not_flagged(source):
+    assert not forbidden_imports(source), source
+
+
+def test_core_source_never_imports_forbidden_modules():
     for root, _, files in os.walk(CORE):
         for name in files:
             if name.endswith(".py"):
-                with open(os.path.join(root, name)) as f:
-                    for line in f:
-                        stripped = line.strip()
-                        if stripped.startswith(("import ", "from ")):
-                            target = stripped.split()[1].split(".")[0]
-                            assert target not in FORBIDDEN, "{}: {}".format(name, stripped)
+                with open(os.path.join(root, name), encoding="utf-8") as f:
+                    found = forbidden_imports(f.read())
+                assert not found, "{}: imports {}".format(os.path.join(root, name), ", ".join(found))

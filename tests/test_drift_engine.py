@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from model_guardrails.drift import DriftParams, compute_drift
-from model_guardrails.drift.engine import adjust_pvalues
+from model_guardrails.drift.engine import SMALL_SAMPLE, adjust_pvalues
 from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.table import RunInfo
 
@@ -158,3 +158,32 @@ def test_int_params_arriving_as_floats(frames):
 def test_methods_subset(frames):
     table = drift(*frames, methods=["psi"])
     assert set(table.metric) == {"psi", "drift_score", "drift_share", "drifted_features"}
+
+
+# -- small samples (issue 15, item 3) --------------------------------------------------------
+
+def test_rows_from_very_few_rows_say_so_without_changing_the_verdict(frames, tmp_path):
+    from dss_local.runtime import run_recipe
+
+    reference, current = frames
+    one = current.iloc[:1]
+    note = "small sample: the current dataset has 1 row (fewer than {})".format(SMALL_SAMPLE)
+    table = drift(reference, one)
+    scores = table[table.metric == "drift_score"]
+    assert (scores.status == "ERROR").all()          # the verdict stays what the numbers say
+    feature_rows = table[table.feature != "__dataset__"]
+    assert feature_rows.reason.str.contains(note, regex=False).all(), feature_rows.reason.tolist()
+    assert row(table, "x", "drift_score").reason.startswith("decided on wasserstein_norm")
+    assert row(table, "__dataset__", "drift_share").reason.endswith(note + "; sampling noise alone can breach "
+                                                                    "the bounds")
+    few = drift(reference.iloc[:SMALL_SAMPLE - 1], current.iloc[:SMALL_SAMPLE])
+    assert few.reason.str.contains("small sample: the reference dataset has {} rows (fewer than {})".format(
+        SMALL_SAMPLE - 1, SMALL_SAMPLE), regex=False).all()
+    assert not drift(*frames).reason.str.contains("small sample").any()
+    reference.to_parquet(tmp_path / "reference.parquet", index=False)
+    one.to_parquet(tmp_path / "current.parquet", index=False)
+    run_recipe("compute-drift", [("reference", str(tmp_path / "reference.parquet")),
+                                 ("current", str(tmp_path / "current.parquet"))],
+               [("metrics", str(tmp_path / "out.csv"))], config={"max_rows_in_memory": 1, "chunk_size": 1000})
+    streamed = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert streamed.reason.str.contains(note, regex=False).all()

@@ -216,7 +216,7 @@ def test_absent_positive_class_and_missing_columns():
     (dict(convention="aif360", reference_group="overall"), "reference_group"),
     (dict(min_group_size=0), "min_group_size"),
     (dict(confidence_level=1.5), "confidence_level"),
-    (dict(disparate_impact_warning=0.7, disparate_impact_error=0.8), "bounds"),
+    (dict(disparate_impact_warning=0.7, disparate_impact_error=0.8), "disparate_impact_warning / disparate_impact_error"),
 ])
 def test_bad_config_names_the_field(config, field):
     with pytest.raises(ConfigError, match="Parameter '{}'".format(field)):
@@ -252,3 +252,82 @@ def test_bias_shift_rows(scored):
     assert dpd["value"] > 0.1 and dpd["status"] == "ERROR" and dpd["direction"] == "above"
     same = compute_fairness(scored, p, reference=scored, run=RUN)
     assert value(same, "__summary__", "disparate_impact_shift")["value"] == 0.0
+
+
+# -- a window without the positive class (issue 15, item 1) -----------------------------------
+
+NO_FRAUD = TOY.assign(y=["legit"] * 8)
+NO_FRAUD_NOTE = "positive class 'fraud' does not occur in target column 'y' (classes seen: 'legit')"
+
+
+def _fairness_engines(frame, p, tmp_path):
+    """The in-memory table, the streamed one (chunks of 3 rows) and, when Spark runs here, Spark's."""
+    from model_guardrails.fairness import counts_from_chunks, fairness_table
+
+    tables = {"memory": compute_fairness(frame, p, run=RUN),
+              "chunks": fairness_table(counts_from_chunks([frame.iloc[i:i + 3] for i in range(0, len(frame), 3)], p),
+                                       p, run=RUN)}
+    try:
+        import pyspark  # noqa: F401
+        from test_scale import _java
+        java = _java()
+    except ImportError:
+        java = False
+    if java:
+        from dss_local.runtime import run_recipe
+
+        frame.to_parquet(tmp_path / "scored.parquet", index=False)
+        config = {k: v for k, v in vars(p).items() if k in ("target_column", "positive_class", "prediction_column",
+                                                           "score_column", "min_group_size")}
+        run_recipe("compute-fairness-spark", [("scored", str(tmp_path / "scored.parquet"))],
+                   [("metrics", str(tmp_path / "spark.csv"))], config=dict(config, sensitive_columns=["g"]))
+        tables["spark"] = pd.read_csv(tmp_path / "spark.csv", keep_default_na=False)
+    return tables
+
+
+def test_positive_class_absent_from_the_run_degrades_to_empty(tmp_path):
+    p = params(score_column="s", positive_class="fraud", prediction_column="")
+    for engine, out in _fairness_engines(NO_FRAUD, p, tmp_path).items():
+        auc, tpr = value(out, "__overall__", "roc_auc"), value(out, "a", "tpr")
+        for row in (auc, tpr, value(out, "__summary__", "equal_opportunity_difference")):
+            assert row["status"] == "EMPTY" and NO_FRAUD_NOTE in row["reason"], (engine, row.to_dict())
+        assert "no actual positives" in auc["reason"], engine
+        assert value(out, "a", "selection_rate")["status"] == "OK", engine
+        assert float(value(out, "b", "fpr")["value"]) == pytest.approx(0.5), engine   # 0.6 and 0.5 ≥ 0.5 in b
+        assert NO_FRAUD_NOTE not in value(out, "a", "fpr")["reason"], engine  # defined rows say nothing
+
+
+def test_zero_one_target_without_positives_degrades_with_the_inferred_class():
+    out = compute_fairness(TOY.assign(y=0), params(score_column="s"), run=RUN)
+    row = value(out, "__overall__", "roc_auc")
+    assert row["status"] == "EMPTY"
+    assert "positive class '1' does not occur in target column 'y' (classes seen: '0')" in row["reason"]
+
+
+@pytest.mark.parametrize("frame,positive,message", [
+    (TOY, "yes", r"Positive class 'yes' does not occur in target column 'y', which has the two classes '0', '1': "
+                 r"set positive_class to one of them"),
+    (TOY.assign(y=0), "yes", r"Positive class 'yes' cannot be a class of target column 'y', which holds numbers or "
+                             r"booleans \(values seen: '0'\): set positive_class to the positive label \(a number"),
+    (NO_FRAUD, "1", r"Positive class '1' cannot be a class of target column 'y', which holds text \(values seen: "
+                    r"'legit'\): set positive_class to the positive label \(a text"),
+])
+def test_misconfigured_positive_class_still_fails_with_the_right_advice(frame, positive, message):
+    with pytest.raises(InputError, match=message):
+        compute_fairness(frame, params(positive_class=positive), run=RUN)
+
+
+def test_prediction_labels_other_than_the_two_classes_are_refused_when_the_positive_is_absent():
+    with pytest.raises(InputError, match="Prediction column 'pred' has labels that are not target labels"):
+        compute_fairness(NO_FRAUD.assign(pred="other"), params(positive_class="fraud"), run=RUN)
+    out = compute_fairness(NO_FRAUD.assign(pred=["fraud", "legit"] * 4), params(positive_class="fraud"), run=RUN)
+    assert value(out, "__overall__", "selection_rate")["value"] == pytest.approx(0.5)
+
+
+def test_reference_without_the_positive_class_explains_the_empty_shifts():
+    scored = TOY.assign(y=TOY["y"].map({1: "fraud", 0: "legit"}))
+    out = compute_fairness(scored, params(score_column="s", positive_class="fraud", prediction_column=""),
+                           reference=NO_FRAUD, run=RUN)
+    shift = value(out, "__summary__", "equal_opportunity_difference_shift")
+    assert shift["status"] == "EMPTY" and "reference dataset: " + NO_FRAUD_NOTE in shift["reason"]
+    assert value(out, "a", "tpr")["status"] == "OK" and NO_FRAUD_NOTE not in value(out, "a", "tpr")["reason"]

@@ -321,3 +321,21 @@ def test_publication_needs_the_bundle_its_record_and_its_govern_approval():
     for exists, recorded in ((False, True), (True, False)):
         decision = gate.decide_publication("b1", "P", exists, recorded, APPROVED_SIGNOFF)
         assert not decision.approved and decision.code == gate.REFUSE_NOT_FOUND
+
+
+def test_gate_component_params_are_their_descriptors_and_unknown_keys_are_logged(caplog):
+    import glob
+    import json
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = {}
+    for path in glob.glob(os.path.join(root, "python-runnables", "*", "runnable.json")) + glob.glob(
+            os.path.join(root, "python-project-standards-check-specs", "*", "project_standards_check_spec.json")):
+        with open(path) as f:
+            found[os.path.basename(os.path.dirname(path))] = {
+                p["name"] for p in json.load(f)["params"] if p.get("type") != "SEPARATOR"}
+    assert found == {k: set(v) for k, v in gate.COMPONENT_PARAMS.items()}
+    with caplog.at_level("WARNING"):
+        assert gate.warn_unknown_params({"signof_step": "review", "keep": 3}, "prune-bundles") == ["signof_step"]
+    assert "prune-bundles: unknown parameter 'signof_step' (did you mean 'signoff_step'?), ignored" in caplog.text

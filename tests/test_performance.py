@@ -211,3 +211,66 @@ def test_recipe_reads_time_unit(scored, tmp_path):
                config=dict(target_column="is_fraud", score_column="score", time_column="transaction_date",
                            time_granularity="month", time_unit="epoch_milliseconds"))
     assert sorted(set(pd.read_csv(out)["window"])) == ["2024-01", "2024-02", "2024-03", "__all__"]
+
+
+# -- interval widths against a bootstrap (issue 15 item 4) -------------------------------------
+# The delta-method standard error of F1 and R² must match the spread of the statistic over seeded
+# bootstrap resamples of the rows. Tolerance 6%: with B = 4000 resamples the bootstrap standard
+# deviation has a relative Monte Carlo error of about 1/sqrt(2B) = 1.1% (so 6% is > 5 of them), and
+# the delta method and the bootstrap agree to O(1/n) at these n; an interval missing its covariance
+# term is 2-3 times too wide.
+BOOTSTRAP = 4000
+
+
+def half_width_in_standard_errors(row):
+    from model_guardrails.intervals import z_value
+
+    return (row["ci_high"] - row["ci_low"]) / (2 * z_value(0.95))
+
+
+@pytest.mark.parametrize("window", ["__all__", "2024-02"])
+def test_f1_interval_width_matches_a_bootstrap(scored, window):
+    out = evaluate_model(scored, params(time_column="transaction_date", time_granularity="month"), run=RUN)
+    if window != "__all__":
+        scored = scored[scored["transaction_date"].dt.strftime("%Y-%m") == window]
+    y, p = scored["is_fraud"].to_numpy(), scored["prediction"].to_numpy()
+    # resampling rows = drawing the four confusion cells' counts from a multinomial
+    cells = np.array([((y == 0) & (p == 0)).sum(), ((y == 0) & (p == 1)).sum(), ((y == 1) & (p == 0)).sum(),
+                      ((y == 1) & (p == 1)).sum()])
+    tn, fp, fn, tp = np.random.default_rng(11).multinomial(cells.sum(), cells / cells.sum(), size=BOOTSTRAP).T
+    spread = (2 * tp / (2 * tp + fp + fn)).std(ddof=1)
+    assert half_width_in_standard_errors(rows(out, window).loc["f1"]) == pytest.approx(spread, rel=0.06)
+
+
+def test_r2_interval_width_matches_a_bootstrap():
+    rng = np.random.default_rng(3)
+    y = rng.normal(100, 20, 3000)
+    yhat = y + rng.normal(0, 1, 3000) * 0.4 * np.abs(y - 100)  # errors grow with |y - ȳ|: Σe² and Σd covary
+    out = evaluate_model(pd.DataFrame({"y": y, "yhat": yhat}), PerformanceParams.from_config(dict(
+        task="regression", target_column="y", prediction_column="yhat")), run=RUN)
+    index = np.random.default_rng(12).integers(0, len(y), size=(BOOTSTRAP, len(y)))
+    ys, errors = y[index], (yhat - y)[index]
+    r2 = 1 - (errors ** 2).sum(axis=1) / ((ys - ys.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    assert half_width_in_standard_errors(rows(out).loc["r2"]) == pytest.approx(r2.std(ddof=1), rel=0.06)
+
+
+# -- a window without the positive class (issue 15, item 1) -----------------------------------
+
+def test_positive_class_absent_from_the_run_degrades_to_empty(scored):
+    frame = scored.assign(is_fraud=0)
+    note = "positive class '1' does not occur in target column 'is_fraud' (classes seen: '0')"
+    for out in _both_engines(frame):
+        for window in ("__all__", "2024-02"):
+            table = rows(out, window)
+            for metric in ("roc_auc", "average_precision", "recall"):
+                row = table.loc[metric]
+                assert row["status"] == "EMPTY" and note in row["reason"], (window, metric, row["reason"])
+            assert table.loc["accuracy", "status"] != "EMPTY" and note not in table.loc["accuracy", "reason"]
+            assert table.loc["log_loss", "status"] != "EMPTY"
+
+
+def test_misconfigured_positive_class_still_fails(scored):
+    with pytest.raises(InputError, match="which has the two classes '0', '1': set positive_class to one of them"):
+        evaluate_model(scored, params(positive_class="yes"), run=RUN)
+    with pytest.raises(InputError, match="cannot be a class of target column 'is_fraud', which holds numbers"):
+        evaluate_model(scored.assign(is_fraud=0), params(positive_class="yes"), run=RUN)

@@ -1,13 +1,13 @@
 """The reports in a real browser (headless Chromium): every chart is laid out and drawn, the table
-sorts, and a 200-feature drift report renders quickly. Screenshots are kept in
-$MG_SCREENSHOT_DIR (default: build/screenshots) for a person to look at."""
-import os
+sorts, and a 200-feature drift report renders quickly. Screenshots go to pytest's temporary folder
+(`pytest --basetemp=DIR` keeps them in DIR/screenshots0 for a person to look at); nothing is
+written into the checkout. Under CI=true a missing Chromium or Pillow fails these tests (conftest.py)."""
 import time
 
 import pytest
 
 from browser import find_chromium, ink, probe, screenshot
-from conftest import ROOT, make_scored
+from conftest import make_scored
 from model_guardrails import reports
 from model_guardrails.fairness import FairnessParams, compute_fairness
 from model_guardrails.performance import PerformanceParams, evaluate_model
@@ -17,7 +17,11 @@ pytestmark = pytest.mark.skipif(find_chromium() is None, reason="chromium is not
                                                                  "with apt-get install chromium)")
 PIL = pytest.importorskip("PIL.Image", reason="Pillow is needed to read the screenshots (requirements-dev.txt)")
 WIDTH = 1280
-SHOTS = os.environ.get("MG_SCREENSHOT_DIR", os.path.join(ROOT, "build", "screenshots"))
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +48,11 @@ def pages(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", ["drift", "fairness", "performance", "health"])
-def test_every_chart_is_laid_out_and_drawn(pages, name):
+def test_every_chart_is_laid_out_and_drawn(pages, shots, name):
     layout = probe(pages[name], WIDTH)
     charts = layout["charts"]
     assert charts, "no chart rendered"
-    os.makedirs(SHOTS, exist_ok=True)
-    png = screenshot(pages[name], os.path.join(SHOTS, "{}.png".format(name)), WIDTH, min(layout["height"], 8000))
+    png = screenshot(pages[name], str(shots / "{}.png".format(name)), WIDTH, min(layout["height"], 8000))
     image = PIL.open(png)
     assert image.size[0] == WIDTH
     for box in charts:
@@ -69,7 +72,7 @@ def test_drift_table_sorts_from_the_url(pages):
     assert descending == sorted(by_name, reverse=True)
 
 
-def test_200_feature_drift_report_renders_fast(tmp_path):
+def test_200_feature_drift_report_renders_fast(tmp_path, shots):
     metrics, distributions = _wide_drift(200)
     path = str(tmp_path / "drift200.html")
     with open(path, "w", encoding="utf-8") as f:
@@ -79,6 +82,6 @@ def test_200_feature_drift_report_renders_fast(tmp_path):
     elapsed = time.perf_counter() - start
     assert len(layout["charts"]) == 201 and all(c["w"] > 100 for c in layout["charts"])
     assert elapsed < 20, "200-feature report took {:.1f}s to load and lay out".format(elapsed)
-    png = screenshot(path, os.path.join(SHOTS, "drift200-top.png"), WIDTH, 2400)
+    png = screenshot(path, str(shots / "drift200-top.png"), WIDTH, 2400)
     drawn, coloured = ink(PIL.open(png), layout["charts"][0])  # worst offenders, above the long table
     assert drawn > 0.02 and coloured > 40

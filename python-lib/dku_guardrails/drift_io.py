@@ -90,6 +90,9 @@ def _plan(settings, params, reference_dataset, current_dataset, profile_folder):
     names, one_sided = select_columns(reference_columns, current_columns, params)
     if one_sided:
         log.info("Columns present on one side only, not compared: %s", ", ".join(one_sided))
+    note = params.exclusion_note(reference_columns, current_columns)
+    if note:
+        log.warning(note)
     if profile:
         profile.check_features([n for n in names if n in reference_columns and n in current_columns])
     return profile, reference_columns, current_columns, names

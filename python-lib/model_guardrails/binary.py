@@ -65,9 +65,10 @@ def factorize_labels(series):
 
 
 def positive_indicator(series, positive_class, column, field="target", allow_absent=False):
-    """(y, positive_label, keys): y is 1.0 where the label is the positive class, 0.0 for the other
-    class and NaN where missing. Raises InputError for more than two classes or an absent
-    positive class; a ConfigError when the positive class is needed but not set."""
+    """(y, positive_label, keys, absent): y is 1.0 where the label is the positive class, 0.0 for
+    the other class and NaN where missing; ``absent`` is :func:`absent_positive`'s note ("" when the
+    positive class occurs). Raises InputError for more than two classes, a ConfigError when the
+    positive class is needed but not set."""
     codes, keys, values = factorize_labels(series)
     if len(keys) > 2:
         raise InputError(
@@ -78,35 +79,67 @@ def positive_indicator(series, positive_class, column, field="target", allow_abs
             positive_class = "1"
         else:
             raise ConfigError("positive_class", positive_class,
-                              "the positive value of {} column '{}' (one of {})".format(
+                              "the positive label of {} column '{}' (values seen: {})".format(
                                   field, column, _describe(values)))
     wanted = label_key(positive_class)
-    if wanted not in keys:
-        if not allow_absent:
-            raise InputError(
-                "Positive class {!r} does not occur in {} column '{}' (values: {}): set "
-                "positive_class to one of them.".format(positive_class, field, column,
-                                                        _describe(values) or "none"))
-        position = -2
-    else:
-        position = keys.index(wanted)
+    position = keys.index(wanted) if wanted in keys else -2
+    absent = "" if position >= 0 or allow_absent else absent_positive(positive_class, column, keys, values)
     y = (codes == position).astype("float64")
     y[codes == -1] = np.nan
     label = display(values[position]) if position >= 0 else str(positive_class)
-    return y, label, keys
+    return y, label, keys, absent
+
+
+def _is_number(key):
+    try:
+        float(key)
+    except ValueError:
+        return False
+    return True
+
+
+def absent_positive(positive_class, column, keys, values):
+    """The note on a target column in which the positive class does not occur (a fraud window
+    without fraud): its rates that need actual positives are EMPTY, and their reason says why.
+    Raises InputError when ``positive_class`` cannot be this target's positive class: the column has
+    two classes and it is neither, or it is text for a column of numbers or booleans (or a number
+    for a column of text)."""
+    if not keys:
+        return ""  # every target missing: binary.usable_rows says so
+    seen = _describe(values)
+    if len(keys) == 2:
+        raise InputError("Positive class {!r} does not occur in target column '{}', which has the two classes {}: "
+                         "set positive_class to one of them.".format(positive_class, column, seen))
+    numeric = _is_number(keys[0])
+    if numeric != _is_number(label_key(positive_class)):
+        raise InputError("Positive class {!r} cannot be a class of target column '{}', which holds {} (values seen: "
+                         "{}): set positive_class to the positive label (a {}), even if it does not occur in this "
+                         "dataset.".format(positive_class, column, "numbers or booleans" if numeric else "text",
+                                           seen, "number, or true/false" if numeric else "text"))
+    return "positive class {!r} does not occur in target column '{}' (classes seen: {})".format(
+        display(positive_class), column, seen)
+
+
+def explain_empty(rows, note):
+    """Append ``note`` (a cause shared by the whole run, e.g. :func:`absent_positive`'s) to the
+    reason of every row without a value."""
+    for row in rows if note else ():
+        if row["value"] is None:
+            row["reason"] = "; ".join(r for r in (row["reason"], note) if r)
+    return rows
 
 
 def prediction_indicator(series, positive_class, column, target_keys):
     """1.0 where the predicted label is the positive class, 0.0 otherwise, NaN where missing.
-    The predicted labels must be labels of the target (``target_keys``) or the positive class."""
-    y, _, keys = positive_indicator(series, positive_class, column, field="prediction",
-                                    allow_absent=True)
-    unknown = sorted(set(keys) - set(target_keys) - {label_key(positive_class)})
-    if unknown and len(set(keys) | set(target_keys)) > 2:
+    The predicted labels, the target labels and the positive class are two labels at most."""
+    y, _, keys, _ = positive_indicator(series, positive_class, column, field="prediction", allow_absent=True)
+    positive = label_key(positive_class)
+    unknown = sorted(set(keys) - set(target_keys) - {positive})
+    if unknown and len(set(keys) | set(target_keys) | {positive}) > 2:
         raise InputError(
             "Prediction column '{}' has labels that are not target labels ({}); expected the same "
             "two classes as the target ({}).".format(column, ", ".join(map(repr, unknown)),
-                                                     ", ".join(map(repr, target_keys))))
+                                                     ", ".join(map(repr, sorted(set(target_keys) | {positive})))))
     return y
 
 
@@ -140,14 +173,15 @@ def probabilities(series, column):
 
 def binary_outcomes(frame, target_column, positive_class, score_column, prediction_column, threshold):
     """Ground truth, score and prediction of a binary classifier as float arrays (1.0 positive,
-    0.0 negative, NaN missing); the prediction is score >= threshold when no prediction column."""
-    y, positive, keys = positive_indicator(frame[target_column], positive_class, target_column)
+    0.0 negative, NaN missing), and the note on a positive class absent from the target (""); the
+    prediction is score >= threshold when no prediction column."""
+    y, positive, keys, absent = positive_indicator(frame[target_column], positive_class, target_column)
     score = probabilities(frame[score_column], score_column) if score_column else None
     if prediction_column:
         prediction = prediction_indicator(frame[prediction_column], positive, prediction_column, keys)
     else:
         prediction = np.where(np.isnan(score), np.nan, (score >= threshold).astype("float64"))
-    return y, score, prediction
+    return y, score, prediction, absent
 
 
 def usable_rows(n_rows, columns, dataset):

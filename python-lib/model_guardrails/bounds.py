@@ -4,11 +4,23 @@
 Checks accept two more fields per entry (``overrides=True``): ``direction`` (``above`` /
 ``below``, for metrics whose breach side depends on the convention, e.g. AIF360's signed
 differences) and ``ignore`` (true: the metric's recorded bound is not applied)."""
+import contextlib
+
 from . import params as p
 from .errors import ConfigError
 from .table import DIRECTIONS, Bound
 
 ENTRY = "a list of {metric, warning_threshold, error_threshold} entries"
+
+
+@contextlib.contextmanager
+def naming(field):
+    """Re-raise a ConfigError raised inside as one about ``field``, the parameter(s) the user set
+    (a Bound only knows its own 'bounds')."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise ConfigError(field, exc.received, exc.expected) from None
 
 
 def parse_bounds(raw, directions, field="bounds", overrides=False):
@@ -29,17 +41,13 @@ def parse_bounds(raw, directions, field="bounds", overrides=False):
         if overrides and p.get_bool(entry, "ignore", False):
             result[metric] = None
             continue
-        try:
+        with naming(label):
             warning = p.get_float(entry, "warning_threshold", None)
             error = p.get_float(entry, "error_threshold", None)
             direction = (p.get_choice(entry, "direction", directions[metric], ("",) + DIRECTIONS)
                          if overrides else "") or directions[metric]
-        except ConfigError as exc:
-            raise ConfigError(label, exc.received, exc.expected) from None
         if warning is None and error is None:
             raise ConfigError(label, entry, "a warning_threshold or an error_threshold")
-        try:
+        with naming(label):
             result[metric] = Bound(direction, warning, error)
-        except ConfigError as exc:
-            raise ConfigError(label, exc.received, exc.expected) from None
     return result

@@ -35,13 +35,20 @@ def roc_from_counts(fp, tp, max_points=MAX_ROC_POINTS):
     return {"fpr": fpr.round(6).tolist(), "tpr": tpr.round(6).tolist()}
 
 
+def calibration_bins(score, bins=CALIBRATION_BINS):
+    """Bin of each score in [0, 1] among ``bins`` equal-width bins closed on the right: [0, e1],
+    (e1, e2], ..., as scikit-learn's calibration_curve since 1.1 (``np.searchsorted(edges[1:-1],
+    y_prob)``; 1.0 closed them on the left)."""
+    return np.searchsorted(np.linspace(0.0, 1.0, bins + 1)[1:-1], score)
+
+
 def calibration_curve(y, score, bins=CALIBRATION_BINS):
-    """Reliability diagram on ``bins`` equal-width score bins over [0, 1]: per non-empty bin the
-    mean score, the observed positive rate and the count (as scikit-learn's calibration_curve,
-    strategy 'uniform', plus the counts)."""
+    """Reliability diagram on ``bins`` equal-width score bins over [0, 1] (:func:`calibration_bins`):
+    per non-empty bin the mean score, the observed positive rate and the count (equal to
+    scikit-learn's calibration_curve, strategy 'uniform', plus the counts)."""
     y = np.asarray(y, dtype="float64")
     score = np.clip(np.asarray(score, dtype="float64"), 0.0, 1.0)
-    index = np.minimum((score * bins).astype(int), bins - 1)
+    index = calibration_bins(score, bins)
     return calibration_from_sums(np.bincount(index, minlength=bins), np.bincount(index, weights=score, minlength=bins),
                                  np.bincount(index, weights=y, minlength=bins))
 

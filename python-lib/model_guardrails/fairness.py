@@ -18,7 +18,8 @@ import numpy as np
 from . import binary, groupstats, intervals
 from .contract import FAIRNESS_EXTRA, FAIRNESS_SUBJECT, OVERALL, SUMMARY
 from .errors import ConfigError, InputError
-from .params import get_bool, get_choice, get_float, get_int, get_list, get_str
+from .bounds import naming
+from .params import get_bool, get_choice, get_float, get_int, get_list, get_str, warn_unknown
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 
 log = logging.getLogger(__name__)
@@ -72,9 +73,15 @@ class FairnessParams:
     difference_error: Optional[float] = 0.2
     shift_warning: Optional[float] = 0.05
     shift_error: Optional[float] = 0.1
+    # The recipe's parameter names (recipe.json), the engine's (read by dku_guardrails) included.
+    NAMES = ("target_column", "positive_class", "prediction_column", "score_column", "threshold", "sensitive_columns",
+             "intersectional", "reference_group", "min_group_size", "metrics", "confidence_level", "convention",
+             "disparate_impact_warning", "disparate_impact_error", "difference_warning", "difference_error",
+             "shift_warning", "shift_error", "max_rows_in_memory", "chunk_size")
 
     @classmethod
     def from_config(cls, config):
+        warn_unknown(config, cls.NAMES, "compute-fairness")
         target = get_str(config, "target_column")
         if not target:
             raise ConfigError("target_column", target, "the name of the ground-truth column")
@@ -117,9 +124,14 @@ class FairnessParams:
             shift_warning=get_float(config, "shift_warning", 0.05, minimum=0.0),
             shift_error=get_float(config, "shift_error", 0.1, minimum=0.0),
         )
-        params.summary_bound("disparate_impact")  # validates the bound pairs now
-        params.summary_bound("demographic_parity_difference")
-        params.shift_bound("demographic_parity_difference")
+        # Validates the bound pairs now, naming the parameters and their values as set
+        # (equalized_odds_difference: a difference never signed, whatever the convention).
+        pairs = (("disparate_impact", params.summary_bound, "disparate_impact"),
+                 ("difference", params.summary_bound, "equalized_odds_difference"),
+                 ("shift", params.shift_bound, "equalized_odds_difference"))
+        for pair, bound, metric in pairs:
+            with naming("{0}_warning / {0}_error".format(pair)):
+                bound(metric)
         return params
 
     @property
@@ -172,14 +184,16 @@ class _Prepared:
     score: Optional[np.ndarray]
     attributes: list
     excluded: str
+    absent: str
 
 
 def _prepare(frame, params, dataset):
     if len(frame) == 0:
         raise InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
     binary.require_columns(frame, params.columns, dataset)
-    y, score, prediction = binary.binary_outcomes(frame, params.target_column, params.positive_class,
-                                                  params.score_column, params.prediction_column, params.threshold)
+    y, score, prediction, absent = binary.binary_outcomes(frame, params.target_column, params.positive_class,
+                                                          params.score_column, params.prediction_column,
+                                                          params.threshold)
     valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y), (params.prediction_column, prediction),
                                                       (params.score_column, score)], dataset)
     if excluded:
@@ -195,7 +209,7 @@ def _prepare(frame, params, dataset):
             dataset, " ".join(a.skipped for a in attributes)))
     return _Prepared(y=y[valid].astype("int64"), prediction=prediction[valid].astype("int64"),
                      score=None if score is None else score[valid], attributes=attributes,
-                     excluded=excluded)
+                     excluded=excluded, absent=absent_note(absent, dataset))
 
 
 def too_many_groups(name, count):
@@ -247,6 +261,14 @@ class GroupCounts:
 class FairnessCounts:
     attributes: List[GroupCounts]
     excluded: str
+    absent: str = ""   # binary.absent_positive's note: the positive class does not occur
+
+
+def absent_note(absent, dataset):
+    """Log the note on a positive class absent from the dataset; return it."""
+    if absent:
+        log.warning("%s dataset: %s", dataset, absent)
+    return absent
 
 
 def counts_from_frame(frame, params, dataset="scored"):
@@ -265,7 +287,7 @@ def counts_from_frame(frame, params, dataset="scored"):
             overall, overall_var = binary.roc_auc_by_group(np.zeros_like(attribute.codes), 1, data.y, data.score)
             auc = (np.append(values, overall), np.append(variance, overall_var), None)
         attributes.append(GroupCounts(attribute.name, list(attribute.labels), dict(tn=tn, fp=fp, fn=fn, tp=tp), auc))
-    return FairnessCounts(attributes, data.excluded)
+    return FairnessCounts(attributes, data.excluded, data.absent)
 
 
 def counts_from_chunks(chunks, params, dataset="scored"):
@@ -308,7 +330,7 @@ def counts_from_chunks(chunks, params, dataset="scored"):
     if all(a.skipped for a in attributes):
         raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
             dataset, " ".join(a.skipped for a in attributes)))
-    return FairnessCounts(attributes, excluded)
+    return FairnessCounts(attributes, excluded, absent_note(outcomes.absent, dataset))
 
 
 def streamed_attribute(name, index, stats, overall, parts=None):
@@ -641,8 +663,11 @@ def fairness_table(current, params, reference=None, run=None):
         note = _left_out_note(stats, eligible, params)
         rows.extend(_summary_rows(attribute.name, summaries, n, reference_label, note, params))
         if previous is not None:
-            rows.extend(_summary_rows(attribute.name, _shifts(summaries, previous.get(attribute.name)),
-                                      n, reference_label, "", params, "_shift", params.shift_bound))
+            rows.extend(binary.explain_empty(
+                _summary_rows(attribute.name, _shifts(summaries, previous.get(attribute.name)), n, reference_label,
+                              "", params, "_shift", params.shift_bound),
+                reference.absent and "reference dataset: " + reference.absent))
+    binary.explain_empty(rows, current.absent)
     frame = to_frame(rows, run, FAIRNESS_SUBJECT, FAIRNESS_EXTRA)
     frame["convention"] = params.convention_label
     frame["reference_group"] = frame["reference_group"].fillna("").astype(str)

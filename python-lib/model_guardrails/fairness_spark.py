@@ -12,7 +12,8 @@ import numpy as np
 from . import binary, groupstats
 from .drift.spark import quoted
 from .errors import InputError
-from .fairness import MAX_GROUPS, FairnessCounts, GroupCounts, skipped_intersection, streamed_attribute, too_many_groups, log
+from .fairness import (MAX_GROUPS, FairnessCounts, GroupCounts, absent_note, skipped_intersection,
+                       streamed_attribute, too_many_groups, log)
 
 
 def _missing(df, name, F):
@@ -127,7 +128,7 @@ def counts_from_spark(df, params, dataset="scored"):
     if all(a.skipped for a in attributes):
         raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
             dataset, " ".join(a.skipped for a in attributes)))
-    return FairnessCounts(attributes, excluded)
+    return FairnessCounts(attributes, excluded, absent_note(outcomes.absent, dataset))
 
 
 def _usable_columns(df, names, valid, F):

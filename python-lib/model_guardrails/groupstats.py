@@ -7,7 +7,7 @@ can be summarised one at a time and merged:
 
 - :class:`Outcomes` reads the target, prediction and score of a chunk as
   :func:`..binary.binary_outcomes` reads a whole frame, keeping the label checks global (two
-  classes over every chunk, the positive class somewhere, predictions among the target's labels);
+  classes over every chunk, a positive class that can be the target's, predictions among its labels);
 - :class:`LabelIndex` / :class:`ComboIndex` give groups first-seen codes (a group may appear in any
   chunk) and, at the end, the order the in-memory engine uses;
 - :class:`BinaryGroups` keeps confusion counts, per-class score histograms on a fixed grid
@@ -192,6 +192,7 @@ class Outcomes:
         self.dataset = dataset
         self.target_values, self.prediction_values = {}, {}   # label key -> first raw value
         self.rows, self.invalid = 0, 0
+        self.absent = ""
         self.missing = {c: 0 for c in (target_column, prediction_column, score_column) if c}
 
     def labels(self, series, seen, column, field):
@@ -248,12 +249,13 @@ class Outcomes:
             self.missing[column] += count
 
     def finish(self):
-        """Checks that need every chunk (the positive class occurs; predictions are target labels)
-        and the note on excluded rows, as binary.usable_rows words it."""
+        """Checks that need every chunk (the positive class can be the target's; predictions are
+        target labels) and the note on excluded rows, as binary.usable_rows words it. Sets
+        ``absent``, binary.absent_positive's note on a positive class absent from every chunk."""
         if self.rows == 0:
             raise InputError("The {} dataset is empty: nothing to evaluate.".format(self.dataset))
         targets = pd.Series(list(self.target_values.values()), dtype=object)
-        _, positive, keys = binary.positive_indicator(targets, self.positive_class, self.target_column)
+        _, positive, keys, self.absent = binary.positive_indicator(targets, self.positive_class, self.target_column)
         if self.prediction_column:
             binary.prediction_indicator(pd.Series(list(self.prediction_values.values()), dtype=object), positive,
                                         self.prediction_column, keys)

@@ -4,9 +4,13 @@ macros). Each reader validates one field and raises ConfigError naming it.
 DSS delivers INT parameters as floats (``10.0``) and leaves unset fields out or as ``None`` /
 ``""``; every reader accepts those forms.
 """
+import difflib
+import logging
 import math
 
 from .errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 def _missing(value):
@@ -101,3 +105,29 @@ def get_list(config, name, allowed=None):
         if text not in items:
             items.append(text)
     return items
+
+
+def unknown_names(names, known):
+    """(unknown, suggestions) for ``names`` (a config's keys, or any names) not in ``known``:
+    the unknown ones in their given order, and {unknown name: close matches among ``known``}."""
+    known = list(known)
+    unknown = [name for name in names if name not in known]
+    return unknown, {name: difflib.get_close_matches(str(name), known, n=3, cutoff=0.6) for name in unknown}
+
+
+def describe_unknown(unknown, suggestions, what="parameter"):
+    """"'psi_bin' (did you mean 'psi_bins'?), 'foo'": each unknown name with its close matches."""
+    return ", ".join("{!r}{}".format(name, " (did you mean {}?)".format(" or ".join(map(repr, suggestions[name])))
+                                     if suggestions.get(name) else "") for name in unknown)
+
+
+def warn_unknown(config, known, component):
+    """Log a warning naming the parameters of ``config`` that ``component`` does not have (with
+    close matches). Inside DSS an unknown name is not an error: a configuration saved before a
+    plugin upgrade renamed a parameter keeps the old key, and must not break a Flow. Returns the
+    unknown names."""
+    unknown, suggestions = unknown_names(config or {}, known)
+    if unknown:
+        log.warning("%s: unknown parameter%s %s, ignored (misspelt, or saved before a plugin upgrade renamed it)",
+                    component, "s" if len(unknown) > 1 else "", describe_unknown(unknown, suggestions))
+    return unknown

@@ -22,9 +22,10 @@ import pandas as pd
 from .contract import PERFORMANCE_EXTRA, PERFORMANCE_SUBJECT
 from . import binary, groupstats, intervals
 from .errors import ConfigError, InputError
-from .params import get_choice, get_float, get_list, get_str
-from .bounds import parse_bounds
-from .curves import CALIBRATION_BINS, calibration_from_sums, performance_curves, predicted_vs_actual, roc_from_counts
+from .params import get_choice, get_float, get_list, get_str, warn_unknown
+from .bounds import naming, parse_bounds
+from .curves import (CALIBRATION_BINS, calibration_bins, calibration_from_sums, performance_curves, predicted_vs_actual,
+                     roc_from_counts)
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 
 log = logging.getLogger(__name__)
@@ -63,9 +64,14 @@ class PerformanceParams:
     confidence_level: float = 0.95
     metrics: Tuple[str, ...] = BINARY_METRICS
     bounds: Dict[str, Bound] = field(default_factory=dict)
+    # The recipe's parameter names (recipe.json), the engine's (read by dku_guardrails) included.
+    NAMES = ("task", "target_column", "positive_class", "score_column", "prediction_column", "threshold",
+             "time_column", "time_granularity", "time_unit", "baseline_value", "metrics", "confidence_level",
+             "roc_auc_warning", "roc_auc_error", "bounds", "max_rows_in_memory", "chunk_size")
 
     @classmethod
     def from_config(cls, config):
+        warn_unknown(config, cls.NAMES, "evaluate-model")
         task = get_choice(config, "task", "binary", tuple(METRICS))
         target = get_str(config, "target_column")
         if not target:
@@ -136,7 +142,8 @@ def _parse_bounds(config, task):
         warning = get_float(config, "roc_auc_warning", None, minimum=0.0, maximum=1.0)
         error = get_float(config, "roc_auc_error", 0.88, minimum=0.0, maximum=1.0)
         if warning is not None or error is not None:
-            bounds["roc_auc"] = Bound(BELOW, warning, error)
+            with naming("roc_auc_warning / roc_auc_error"):
+                bounds["roc_auc"] = Bound(BELOW, warning, error)
     bounds.update(parse_bounds(config.get("bounds"), {m: direction_of(m) for m in METRICS[task]}))
     return bounds
 
@@ -151,6 +158,7 @@ class _Prepared:
     windows: np.ndarray  # code per row, -1 when the time is missing
     window_labels: list
     notes: list
+    absent: str = ""
 
 
 def _prepare(frame, params):
@@ -158,8 +166,9 @@ def _prepare(frame, params):
         raise InputError("The scored dataset is empty: nothing to evaluate.")
     binary.require_columns(frame, params.columns)
     score = prediction = None
+    absent = ""
     if params.task == "binary":
-        y, score, prediction = binary.binary_outcomes(frame, params.target_column, params.positive_class,
+        y, score, prediction, absent = binary.binary_outcomes(frame, params.target_column, params.positive_class,
                                                       params.score_column, params.prediction_column,
                                                       params.threshold)
     else:
@@ -176,7 +185,8 @@ def _prepare(frame, params):
         notes.extend([note] if note else [])
     return _Prepared(
         y=y[valid], prediction=None if prediction is None else prediction[valid],
-        score=None if score is None else score[valid], windows=windows, window_labels=labels, notes=notes)
+        score=None if score is None else score[valid], windows=windows, window_labels=labels, notes=notes,
+        absent=_absent_note(absent))
 
 
 def _times(series, params):
@@ -387,6 +397,13 @@ class PerformanceStats:
     labels: List[str]
     parts: list   # [(BinarySums | RegressionSums, n per group)]
     notes: List[str]
+    absent: str = ""   # binary.absent_positive's note: the positive class does not occur
+
+
+def _absent_note(absent):
+    if absent:
+        log.warning(absent)
+    return absent
 
 
 def evaluate_model(scored, params, baseline=None, run=None, curves=None):
@@ -411,7 +428,7 @@ def stats_from_prepared(data, params):
         n_windows = len(data.window_labels)
         parts.append((sums(codes, n_windows, windowed),
                       np.bincount(codes, minlength=n_windows).astype("float64")))
-    return PerformanceStats([ALL_WINDOWS] + data.window_labels, parts, data.notes)
+    return PerformanceStats([ALL_WINDOWS] + data.window_labels, parts, data.notes, data.absent)
 
 
 def performance_table(stats, params, baseline=None, run=None):
@@ -448,6 +465,7 @@ def performance_table(stats, params, baseline=None, run=None):
             offset += len(values)
     if not rows:
         raise InputError("No metric selected.")
+    binary.explain_empty(rows, stats.absent)
     frame = to_frame(rows, run, PERFORMANCE_SUBJECT, PERFORMANCE_EXTRA)
     if (frame["status"] == EMPTY).all():
         log.warning("Every metric is EMPTY: %s", frame["reason"].iloc[0])
@@ -489,7 +507,7 @@ def stats_from_chunks(chunks, params, curves=None):
         if is_binary:
             overall.add(zeros, y, prediction, score)
             if calibration is not None:
-                index = np.minimum((score * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+                index = calibration_bins(score)
                 for row, weights in enumerate((None, score, y)):
                     calibration[row] += np.bincount(index, weights=weights, minlength=CALIBRATION_BINS)
         else:
@@ -525,7 +543,7 @@ def stats_from_chunks(chunks, params, curves=None):
         notes.append(_missing_time_note(missing_time, params))
     if curves is not None:
         curves.update(_streamed_curves(params, overall, calibration, first))
-    return PerformanceStats([ALL_WINDOWS] + labels, parts, notes)
+    return PerformanceStats([ALL_WINDOWS] + labels, parts, notes, _absent_note(outcomes.absent))
 
 
 def _chunk_numbers(chunk, column, field):

@@ -9,6 +9,7 @@ from typing import Optional
 
 from model_guardrails import gate, ids
 from model_guardrails.errors import ConfigError
+from model_guardrails.text import shorten
 from model_guardrails.gate import ledger, report
 
 from .. import model_health
@@ -28,7 +29,7 @@ def create_approved_bundle(project_key, config, dss=None, now=None, progress=Non
         ids.check(ids.PROJECT_KEY, project_key, "project key")
         return _create(project_key, params, api_client(dss), redactor, now or datetime.now(timezone.utc),
                        step_counter(progress))
-    return guarded(config, run)
+    return guarded("create-approved-bundle", config, run)
 
 
 def governed_item(dss, govern, params):
@@ -118,7 +119,7 @@ def _health(params, facts, decision, bundle_id, project_key):
         return model_health.section(params.evidence_datasets, facts.evidence or {}, approval, bundle_id, project_key)
     except Exception as exc:  # noqa: BLE001 -- a page section must not stop an approved creation
         log.warning("Model health section not built: %s", exc, exc_info=True)
-        return "Model health", "<p>Not built: {}.</p>".format(html.escape(str(exc)[:300]))
+        return "Model health", "<p>Not built: {}.</p>".format(html.escape(shorten(str(exc), 300)))
 
 
 def _export(dss, found, params, decision, bundle_id, now, step):

@@ -16,7 +16,7 @@ def govern_diagnostics(project_key, config, dss=None, progress=None, plugin_conf
     def work(redactor):
         source = gate.parse_govern_source(config, plugin_config)
         return _diagnose(open_gateways(api_client(dss), project_key, source, redactor), source, step_counter(progress))
-    return guarded(config, work)
+    return guarded("govern-diagnostics", config, work)
 
 
 def _diagnose(gw, source, advance):

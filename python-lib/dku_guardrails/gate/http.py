@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from dataikuapi.utils import DataikuException
 from model_guardrails import gate
 from model_guardrails.errors import ConfigError
+from model_guardrails.text import shorten
 
 log = logging.getLogger("model_guardrails.gate")
 REDACTED = "<redacted>"
@@ -221,7 +222,7 @@ CALL_ERRORS = (DataikuException, requests.exceptions.RequestException, ValueErro
 def classify(exc, service, what, secrets):
     """An exception raised while calling ``service`` ("Govern" or "DSS") to a GateError whose
     message names the call, says what happened and what to do — with secrets removed."""
-    detail = scrub(exc, secrets)[:300]
+    detail = shorten(scrub(exc, secrets), 300)
     if isinstance(exc, DeadlineExceeded):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} while {}: {}.".format(service, what, detail))
     # An unreadable JSON body is a ValueError in every requests release (requests.exceptions.JSONDecodeError,
@@ -229,7 +230,7 @@ def classify(exc, service, what, secrets):
     if isinstance(exc, ValueError) and (not isinstance(exc, requests.exceptions.RequestException)
                                         or "JSON" in type(exc).__name__):
         return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer the gate cannot read (not JSON, or not the "
-                              "expected shape) while {} ({}).".format(service, what, detail[:200]))
+                              "expected shape) while {} ({}).".format(service, what, shorten(detail, 200)))
     if isinstance(exc, requests.exceptions.Timeout):
         return gate.GateError(gate.REFUSE_TIMEOUT, "{} did not answer in time while {} (request timeout "
                               "reached; see timeout_seconds in the govern-connection preset).".format(service, what))
@@ -250,4 +251,4 @@ def classify(exc, service, what, secrets):
             return gate.GateError(gate.REFUSE_NOT_FOUND, "{} found nothing while {} ({}).".format(service, what, detail))
         return gate.GateError(gate.REFUSE_SERVER, "{} failed while {} ({}).".format(service, what, detail))
     return gate.GateError(gate.REFUSE_MALFORMED, "{} sent an answer the gate cannot read while {} ({}: {}).".format(
-        service, what, type(exc).__name__, detail[:200]))
+        service, what, type(exc).__name__, shorten(detail, 200)))

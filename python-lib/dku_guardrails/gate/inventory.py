@@ -59,7 +59,7 @@ def prune_bundles(project_key, config, dss=None, progress=None, plugin_config=No
         dry_run = p.get_bool(config, "dry_run", True)
         gw = open_gateways(api_client(dss), project_key, source, redactor)
         return _prune(gw, keep, dry_run, gate.parse_step(config), step_counter(progress))
-    return guarded(config, work)
+    return guarded("prune-bundles", config, work)
 
 
 def _prune(gw, keep, dry_run, step, advance):
@@ -107,7 +107,7 @@ def governance_status(project_key, config, dss=None, progress=None, plugin_confi
         source = gate.parse_govern_source(config, plugin_config)
         gw = open_gateways(api_client(dss), project_key, source, redactor)
         return _status(gw, gate.parse_step(config), step_counter(progress))
-    return guarded(config, work)
+    return guarded("governance-status", config, work)
 
 
 def _status(gw, step, advance):

@@ -23,7 +23,7 @@ def publish_approved_bundle(project_key, config, dss=None, now=None, progress=No
                         gate.parse_step(config), p.get_bool(config, "require_final_approval", True),
                         gate.parse_long_call_seconds(config, "bundle_timeout_seconds"),
                         now or datetime.now(timezone.utc), step_counter(progress))
-    return guarded(config, work)
+    return guarded("publish-approved-bundle", config, work)
 
 
 def bundle_decision(govern, bundle_id, step, require_final):

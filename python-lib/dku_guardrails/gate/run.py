@@ -20,11 +20,13 @@ def redactor_of(config):
     return Redactor([key.strip()] if isinstance(key, str) and key.strip() else [])
 
 
-def guarded(config, fn):
-    """Run ``fn(redactor)`` with the keys removed from every log record; an exception whose text would
-    carry a key is replaced by a scrubbed one, and so is a returned text."""
+def guarded(component, config, fn):
+    """Run ``fn(redactor)`` for gate component ``component`` with the keys removed from every log
+    record; an exception whose text would carry a key is replaced by a scrubbed one, and so is a
+    returned text. Config keys the component does not have are logged first."""
     redactor = redactor_of(config)
     with redacted_logs(redactor.values):
+        gate.warn_unknown_params(config, component)
         try:
             result = fn(redactor)
         except Exception as exc:  # re-raised below; only its text may change

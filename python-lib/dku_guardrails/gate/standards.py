@@ -23,4 +23,4 @@ def project_signoff_decision(project, config, plugin_config=None):
             decision = gate.refuse(getattr(err, "code", gate.REFUSE_MALFORMED), str(err), step)
         return decision.approved, redactor.scrub(decision.reason)
 
-    return guarded(config, decide)
+    return guarded("govern-approval", config, decide)

@@ -10,8 +10,8 @@ from typing import Dict, List, Tuple
 
 import pandas as pd
 
-from .. import params as p
-from ..bounds import parse_bounds
+from .. import params as p, text as text_
+from ..bounds import naming, parse_bounds
 from ..errors import ConfigError, InputError
 from ..table import ABOVE, DIRECTIONS, EMPTY, ERROR, OK, WARNING, Bound, is_missing
 
@@ -95,7 +95,8 @@ def error_outcome(message):
 
 
 def shorten(text, limit=MESSAGE_LIMIT):
-    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
+    """A check's message within DSS's limit (cut at a word boundary)."""
+    return text_.shorten(text, limit)
 
 
 def compose(level, headline, offenders, notes=(), limit=MESSAGE_LIMIT):
@@ -149,6 +150,8 @@ class RunSelection:
 class CommonRules:
     runs: RunSelection = RunSelection()
     not_evaluable: str = WARNING
+    # Parameters of every check (check.json): metrics_file is read by dku_guardrails.checks.
+    NAMES = ("runs", "run_id", "after_run_id", "recent_hours", "not_evaluable_outcome", "metrics_file")
 
     @classmethod
     def from_config(cls, config):
@@ -174,10 +177,8 @@ def parse_bound_pair(config, warning_name, error_name, direction, minimum=None):
     error = p.get_float(config, error_name, None, minimum=minimum)
     if warning is None and error is None:
         return None
-    try:
+    with naming("{} / {}".format(warning_name, error_name)):
         return Bound(direction, warning, error)
-    except ConfigError as exc:
-        raise ConfigError("{} / {}".format(warning_name, error_name), exc.received, exc.expected) from None
 
 
 # -- the dataset -------------------------------------------------------------------------------
@@ -225,6 +226,7 @@ def recognise(frame, kind, extra_required=()):
         shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "") if columns else "no column"
         raise InputError("not a metrics dataset of {}: expected the columns {}; found {}".format(
             kind.recipe, ", ".join(required), shown))
+    check_one_recipe(frame.set_axis(columns, axis=1), kind)
     missing = [c for c in required if c not in present]
     if missing:
         raise InputError("the {} metrics dataset lacks the column{} {}: it was written by an older version "
@@ -240,6 +242,41 @@ def recognise(frame, kind, extra_required=()):
         if name in frame.columns:
             frame[name] = frame[name].map(lambda v: "" if is_missing(v) else str(v).strip())
     return frame
+
+
+def _rows_of(frame, kind):
+    """Rows carrying ``kind``'s subject (every key column filled): rows its recipe wrote."""
+    mask = pd.Series(True, index=frame.index)
+    for key in kind.keys:
+        mask &= frame[key].map(lambda v: not is_missing(v) and str(v).strip() != "")
+    return mask
+
+
+def check_one_recipe(frame, kind):
+    """InputError when the rows of several recipes share the dataset (a recipe's output appended
+    into another's dataset: the union of both tables' columns, each row filling its own subject),
+    naming the recipes, their rows and runs, and what to do."""
+    present = set(frame.columns)
+    owned = {k: _rows_of(frame, k) for k in KINDS if set(k.keys) <= present}
+    mixed = []
+    for k, mask in owned.items():
+        alone = mask.copy()
+        for other, other_mask in owned.items():
+            alone &= other_mask if other is k else ~other_mask
+        if alone.any():
+            run_ids = list(dict.fromkeys(frame.loc[alone, "run_id"].map(str))) if "run_id" in present else []
+            mixed.append((k, int(alone.sum()), run_ids))
+    if len(mixed) < 2:
+        return
+    parts = ["{} ({} rows, run{} {}{})".format(k.recipe, n, "s" if len(ids) > 1 else "", ", ".join(ids[:3]),
+                                              " and {} more".format(len(ids) - 3) if len(ids) > 3 else "")
+             for k, n, ids in mixed]
+    others = [k.recipe for k, _, _ in mixed if k is not kind]
+    raise InputError(
+        "this metrics dataset mixes the rows of {}: each recipe needs its own output dataset. Give {} an "
+        "output dataset of its own, then rebuild this one without its rows (one run without 'Append instead of "
+        "overwrite', or keep only the rows where {} is filled); attach {} to the {} dataset".format(
+            " and ".join(parts), " and ".join(others), kind.keys[0], kind.check, kind.recipe))
 
 
 # -- runs --------------------------------------------------------------------------------------

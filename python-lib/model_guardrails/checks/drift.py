@@ -42,9 +42,12 @@ class DriftCheckParams:
     decide_on: str = "features_and_share"
     features: Tuple[str, ...] = ()
     excluded_features: Tuple[str, ...] = ()
+    NAMES = core.CommonRules.NAMES + ("decision_metric", "also_check_metrics", "bounds", "drift_share_warning",
+                                      "drift_share_error", "decide_on", "features", "excluded_features")
 
     @classmethod
     def from_config(cls, config):
+        p.warn_unknown(config, cls.NAMES, "drift-check")
         decision = p.get_str(config, "decision_metric", "drift_score")
         if decision not in FEATURE_METRICS:
             raise ConfigError("decision_metric", decision, "a metric name, one of " + ", ".join(FEATURE_METRICS))
@@ -132,11 +135,11 @@ def judge_run(rows, run_id, context, rules):
         if level == EMPTY and missing:
             level, offender = _undefined_decision(others.get(feature), feature, rules, run_id) or (EMPTY, None)
         if level == EMPTY:
-            missed.append("{} ({})".format(feature, reason[:60]))
+            missed.append("{} ({})".format(feature, core.shorten(reason, 60)))
         else:
             evaluable.append((feature, level, offender))
     if not evaluable:
-        verdict.not_evaluable = "every feature's {} is empty: {}".format(rules.decision_metric, "; ".join(missed[:3]))
+        verdict.not_evaluable = _nothing_judged(rules, decided, missed)
         return verdict
     drifted = [d for d in evaluable if d[1] == ERROR]
     share = len(drifted) / len(evaluable)
@@ -152,7 +155,7 @@ def judge_run(rows, run_id, context, rules):
     for metric in rules.also_check:
         for feature, level, offender, reason, _ in _judge_rows(features, metric, rules, run_id):
             if level == EMPTY:
-                missed.append("{} {} ({})".format(feature, metric, reason[:60]))
+                missed.append("{} {} ({})".format(feature, metric, core.shorten(reason, 60)))
                 continue
             verdict.evaluated += 1
             feature_levels.append(level)
@@ -164,6 +167,23 @@ def judge_run(rows, run_id, context, rules):
     verdict.level = core.worst(levels)
     verdict.missed(missed, rules.common.not_evaluable)
     return verdict
+
+
+def _nothing_judged(rules, decided, missed):
+    """Why no feature could be judged on the decision metric, naming every feature left out:
+    ``decided`` and ``missed`` (one item per feature) are aligned when nothing was evaluable."""
+    metric = rules.decision_metric
+    unbounded = [d[0] for d in decided if not d[4]]  # a value, but no bound in force
+    empty = [item for item, d in zip(missed, decided) if d[4]]
+    parts = []
+    if unbounded:
+        why = ("'bounds' marks it ignore" if metric in rules.bounds else
+               "it has no default bound and the metrics rows record none")
+        parts.append("no bound on {} ({}): set one in 'bounds'; {} feature(s) with a value left out: {}".format(
+            metric, why, len(unbounded), ", ".join(unbounded)))
+    if empty:
+        parts.append("{} is empty for {} feature(s): {}".format(metric, len(empty), "; ".join(empty)))
+    return "; ".join(parts)
 
 
 def _recorded_share_bound(rows):

@@ -46,9 +46,13 @@ class FairnessCheckParams:
     group_ratio_bound: Optional[Bound] = None
     group_ratio_sides: str = "both"
     min_group_size: int = 30
+    NAMES = core.CommonRules.NAMES + ("metrics", "bounds", "group_ratio_metrics", "group_ratio_warning",
+                                      "group_ratio_error", "group_ratio_sides", "min_group_size", "attributes",
+                                      "excluded_attributes")
 
     @classmethod
     def from_config(cls, config):
+        p.warn_unknown(config, cls.NAMES, "fairness-check")
         ratio_metrics = core.parse_metrics(config, "group_ratio_metrics", (), RATIO_GROUP_METRICS)
         ratio_bound = core.parse_bound_pair(config, "group_ratio_warning", "group_ratio_error", BELOW, minimum=0.0)
         if ratio_metrics and ratio_bound is None:
@@ -95,7 +99,7 @@ def judge_run(rows, run_id, context, rules):
         bound = core.resolve_bound(rules.bounds, metric, row, _default_bound(metric))
         level, breached = core.judge(row["value"], bound)
         if level == EMPTY:
-            missed.append("{} {} ({})".format(attribute, metric, (row["reason"] or "value is empty")[:60]))
+            missed.append("{} {} ({})".format(attribute, metric, core.shorten(row["reason"] or "value is empty", 60)))
             continue
         levels.append(level)
         attributes.add(attribute)

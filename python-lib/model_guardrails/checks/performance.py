@@ -43,9 +43,13 @@ class PerformanceCheckParams:
     baseline_values: Dict[str, float] = field(default_factory=dict)
     baseline_run_id: str = ""
     baseline_runs: int = 5
+    NAMES = core.CommonRules.NAMES + ("metrics", "bounds", "windows", "consecutive_windows", "drop_mode",
+                                      "drop_warning", "drop_error", "baseline_source", "baseline_value",
+                                      "baseline_run_id", "baseline_runs")
 
     @classmethod
     def from_config(cls, config):
+        p.warn_unknown(config, cls.NAMES, "performance-check")
         metrics = core.parse_metrics(config, "metrics", ("roc_auc",), METRICS)
         drop_mode = p.get_choice(config, "drop_mode", "relative", DROP_MODES)
         top = 1.0 if drop_mode == "relative" else None

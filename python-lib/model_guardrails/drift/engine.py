@@ -17,6 +17,9 @@ from .prepare import prepare_features
 log = logging.getLogger(__name__)
 
 MAX_WORKERS = 4
+# Fewer rows than this on a side and every row gets a note: sampling noise alone breaches the
+# default bounds for most features (docs/drift.md, "Small samples"). The status is not changed.
+SMALL_SAMPLE = 500
 
 
 def compute_drift(reference, current, params, run, distributions=None):
@@ -66,7 +69,20 @@ def drift_table(computed, common, params, run, distributions=None):
                                        **subject))
     rows += _decision_rows(computed, common, params)
     rows += _dataset_rows(rows, common, params)
+    note = small_sample_note(common["n_reference"], common["n_current"])
+    for row in rows if note else ():
+        row["reason"] = _join(row["reason"], note)
     return to_frame(rows, run, DRIFT_SUBJECT, DRIFT_EXTRA)
+
+
+def small_sample_note(n_reference, n_current):
+    """The note on rows computed from fewer than SMALL_SAMPLE rows on a side ("" otherwise)."""
+    small = ["the {} dataset has {} row{}".format(side, n, "" if n == 1 else "s")
+             for side, n in (("reference", n_reference), ("current", n_current)) if n < SMALL_SAMPLE]
+    if not small:
+        return ""
+    return "small sample: {} (fewer than {}); sampling noise alone can breach the bounds".format(
+        " and ".join(small), SMALL_SAMPLE)
 
 
 def _subject(common, feature):

@@ -27,9 +27,14 @@ class DriftParams:
     categorical_decision_metric: str = "js_distance"
     max_categories: int = 1000
     bounds: Dict[str, Bound] = field(default_factory=dict)
+    # The recipe's parameter names (recipe.json), the engine's (read by dku_guardrails) included.
+    NAMES = ("columns", "excluded_columns", "numeric_columns", "categorical_columns", "convention", "methods",
+             "psi_bins", "max_categories", "numeric_decision_metric", "categorical_decision_metric",
+             "multiple_testing", "bounds", "max_rows_in_memory", "chunk_size", "profile_mode")
 
     @classmethod
     def from_config(cls, config):
+        p.warn_unknown(config, cls.NAMES, "compute-drift")
         numeric = p.get_list(config, "numeric_columns")
         categorical = p.get_list(config, "categorical_columns")
         both = sorted(set(numeric) & set(categorical))
@@ -50,6 +55,17 @@ class DriftParams:
             bounds=_bounds(config.get("bounds")),
         )
         return params
+
+    def exclusion_note(self, reference_columns, current_columns):
+        """A warning naming the excluded_columns in neither dataset, with their close matches, or "".
+        Not an error: excluding a column that is not there changes no result, and a column dropped
+        upstream (often the reason it was excluded) must not break a Flow."""
+        present = sorted({str(c) for c in list(reference_columns) + list(current_columns)})
+        unknown, suggestions = p.unknown_names(self.excluded_columns, present)
+        if not unknown:
+            return ""
+        return "excluded_columns: {} in neither the reference nor the current dataset, nothing to exclude".format(
+            p.describe_unknown(unknown, suggestions))
 
     def decision_metric(self, feature_type):
         return self.numeric_decision_metric if feature_type == NUMERIC else self.categorical_decision_metric

@@ -19,14 +19,14 @@ from .decision import Creation, CreationFacts, decide_creation, decide_publicati
 from .names import *  # noqa: F401,F403
 from .names import __all__ as _names
 from .notes import RELEASE_NOTES_MAX_ENCODED, audit_params, fit_release_notes, release_notes  # noqa: F401
-from .params import (GateParams, GovernConnection, GovernSource, check_url, deadline_for,  # noqa: F401
-                     parse_gate_params, parse_govern_connection, parse_govern_source, parse_long_call_seconds,
-                     parse_step)
+from .params import (COMPONENT_PARAMS, GateParams, GovernConnection, GovernSource, check_url,  # noqa: F401
+                     deadline_for, parse_gate_params, parse_govern_connection, parse_govern_source,
+                     parse_long_call_seconds, parse_step, warn_unknown_params)
 from .signoffs import APPROVER_KEYS, DATE_KEYS, decide_signoff, decide_signoffs, format_time, signoff_steps  # noqa: F401
 
 __all__ = list(_codes) + list(_names) + [
     "Creation", "CreationFacts", "decide_creation", "decide_publication", "evaluate_evidence", "withdraw_unaudited",
     "RELEASE_NOTES_MAX_ENCODED", "audit_params", "fit_release_notes", "release_notes",
-    "GateParams", "GovernConnection", "GovernSource", "check_url", "deadline_for", "parse_gate_params",
+    "COMPONENT_PARAMS", "warn_unknown_params", "GateParams", "GovernConnection", "GovernSource", "check_url", "deadline_for", "parse_gate_params",
     "parse_govern_connection", "parse_govern_source", "parse_long_call_seconds", "parse_step",
     "APPROVER_KEYS", "DATE_KEYS", "decide_signoff", "decide_signoffs", "format_time", "signoff_steps"]

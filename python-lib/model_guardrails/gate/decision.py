@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..errors import ConfigError
+from ..text import shorten
 from .bundle_ids import render_bundle_id
 from .codes import (REFUSE_AUDIT, REFUSE_BUNDLE_ID, REFUSE_EVIDENCE, REFUSE_MALFORMED, REFUSE_NOT_FOUND, Decision,
                     refuse, stripped)
@@ -116,7 +117,7 @@ def evaluate_evidence(results_by_dataset, allow_warning=True):
         if bad:
             ok = False
             shown = "; ".join("rule {} outcome {}{}".format(
-                _rule_name(r), o or "missing", " ({})".format(stripped(r.get("message"))[:120])
+                _rule_name(r), o or "missing", " ({})".format(shorten(stripped(r.get("message")), 120))
                 if isinstance(r, dict) and stripped(r.get("message")) else "") for r, o in bad[:3])
             lines.append("dataset {}: {} (passing outcomes: {})".format(name, shown, " or ".join(passing)))
         else:

@@ -85,6 +85,28 @@ class GovernSource:
         return "preset govern_connection ({})".format(self.connection.govern_url)
 
 
+# Each gate component's parameters (its JSON descriptor; a test keeps them equal). Inside DSS a config key
+# that is not among them is logged as unknown, never an error (a saved configuration keeps old keys).
+_SOURCE = ("use_dss_govern_node", "govern_connection")
+_ITEM = ("governed_item", "saved_model_id", "saved_model_version", "signoff_step", "require_final_approval")
+COMPONENT_PARAMS = {
+    "create-approved-bundle": _SOURCE + _ITEM + (
+        "bundle_id_template", "version", "release_notes", "evidence_datasets", "evidence_allow_warning", "publish",
+        "publish_signoff_step", "bundle_timeout_seconds", "dry_run", "audit_required"),
+    "publish-approved-bundle": _SOURCE + ("signoff_step", "require_final_approval", "bundle_id",
+                                          "bundle_timeout_seconds"),
+    "prune-bundles": _SOURCE + ("signoff_step", "keep", "dry_run"),
+    "governance-status": _SOURCE + ("signoff_step",),
+    "govern-diagnostics": _SOURCE,
+    "govern-approval": _SOURCE + _ITEM,
+}
+
+
+def warn_unknown_params(config, component):
+    """Log the keys of ``config`` that the gate component does not have (with close matches)."""
+    return p.warn_unknown(config if isinstance(config, dict) else {}, COMPONENT_PARAMS[component], component)
+
+
 def deadline_for(timeout_seconds):
     return min(DEADLINE_MAX, max(DEADLINE_MIN, DEADLINE_FACTOR * timeout_seconds))
 
