@@ -618,6 +618,9 @@ def test_messages_cut_at_a_word_boundary():
     assert core.shorten("no non-missing values", 21) == "no non-missing values"
     assert core.shorten("abc def ghi", 10) == "abc def..."
     assert core.shorten("abcdefghijkl", 10) == "abcdefg..."
+    # a long last word (a URL) is cut, not dropped with half the room (review finding)
+    assert core.shorten("Not Found for url: https://govern.example.com/public/api/artifacts", 40) == \
+        "Not Found for url: https://govern.exa..."
     reason = "no non-missing values in the reference dataset (Evidently drops missing and infinite values)"
     frame = drift_frame(dict(a=0.01, b=NAN))
     frame.loc[frame.feature == "b", "reason"] = reason

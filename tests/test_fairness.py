@@ -311,6 +311,9 @@ def test_zero_one_target_without_positives_degrades_with_the_inferred_class():
                              r"booleans \(values seen: '0'\): set positive_class to the positive label \(a number"),
     (NO_FRAUD, "1", r"Positive class '1' cannot be a class of target column 'y', which holds text \(values seen: "
                     r"'legit'\): set positive_class to the positive label \(a text"),
+    # review finding: a one-class target whose class differs from positive_class only by case is a typo,
+    # not a window without positives (its positives would be counted as negatives)
+    (NO_FRAUD.assign(y="Fraud"), "fraud", r"whose only class is 'Fraud': did you mean 'Fraud'\?"),
 ])
 def test_misconfigured_positive_class_still_fails_with_the_right_advice(frame, positive, message):
     with pytest.raises(InputError, match=message):

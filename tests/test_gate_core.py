@@ -337,5 +337,11 @@ def test_gate_component_params_are_their_descriptors_and_unknown_keys_are_logged
                 p["name"] for p in json.load(f)["params"] if p.get("type") != "SEPARATOR"}
     assert found == {k: set(v) for k, v in gate.COMPONENT_PARAMS.items()}
     with caplog.at_level("WARNING"):
-        assert gate.warn_unknown_params({"signof_step": "review", "keep": 3}, "prune-bundles") == ["signof_step"]
-    assert "prune-bundles: unknown parameter 'signof_step' (did you mean 'signoff_step'?), ignored" in caplog.text
+        assert gate.warn_unknown_params({"legacy_option": 1, "keep": 3}, "prune-bundles") == ["legacy_option"]
+    assert "prune-bundles: unknown parameter 'legacy_option', ignored" in caplog.text
+    # a misspelt parameter would take its default (create's dry_run default is a real run): refused
+    with pytest.raises(ConfigError, match=r"'dryrun' \(did you mean 'dry_run'\?\)"):
+        gate.warn_unknown_params({"dryrun": True, "version": "1"}, "create-approved-bundle")
+    with pytest.raises(ConfigError) as err:
+        gate.warn_unknown_params({"govern_conection": {"api_key": "k-SECRET"}}, "governance-status")
+    assert "k-SECRET" not in str(err.value)

@@ -6,11 +6,13 @@ import time
 
 import pytest
 
-from browser import find_chromium, ink, probe, screenshot
+from browser import find_chromium, ink, layout_problems, probe, screenshot
 from conftest import make_scored
 from model_guardrails import reports
 from model_guardrails.fairness import FairnessParams, compute_fairness
 from model_guardrails.performance import PerformanceParams, evaluate_model
+from model_guardrails.reports import svg
+from model_guardrails.reports.html import COLORS, document, page
 from test_reports import FAIRNESS, PERFORMANCE, _wide_drift
 
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed (.ci/run installs it "
@@ -85,3 +87,33 @@ def test_200_feature_drift_report_renders_fast(tmp_path, shots):
     png = screenshot(path, str(shots / "drift200-top.png"), WIDTH, 2400)
     drawn, coloured = ink(PIL.open(png), layout["charts"][0])  # worst offenders, above the long table
     assert drawn > 0.02 and coloured > 40
+
+
+@pytest.mark.parametrize("name", ["drift", "fairness", "performance", "health"])
+def test_chart_labels_and_the_features_table_fit_at_1400px(pages, name):
+    """No two texts of a chart overlap (font boxes, rotated ones rotated), no warning/error bound line
+    (tick or reference line) runs through a text, and the features table needs no horizontal scroll."""
+    found = layout_problems(pages[name], 1400, [COLORS["WARNING"], COLORS["ERROR"]])
+    problems = {"labels overlapping (px: overlap in x, y)": found["overlaps"],
+                "labels a bound line crosses (px: overlap in x, y)": found["crossings"],
+                "tables scrolling sideways": [s for s in found["scroll"] if s["scroll_width"] > s["client_width"]]}
+    assert not any(problems.values()), "\n".join("{}: {}".format(k, v) for k, v in problems.items() if v)
+    if name == "drift":
+        assert [s["table"] for s in found["scroll"]] == ["mg-features mg-sortable"]
+
+
+def test_rotated_bin_labels_do_not_overlap_however_many_bins(tmp_path):
+    """Distribution charts thin out their rotated bin labels so that none overlaps, but keep showing some."""
+    charts = []
+    for n in (11, 20, 40, 100):
+        for name in ("category_{}", "[{}.00, {}.50)"):
+            labels = [name.format(i, i) for i in range(n)] + ["__unseen__", "__missing__"]
+            charts.append(svg.grouped_bars("bins-{}".format(len(charts)), labels,
+                                           [("reference", COLORS["reference"], [1.0 / n] * (n + 2))],
+                                           kinds=["value"] * n + ["unseen", "missing"], width=364))
+    path = str(tmp_path / "bins.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(document("bins", page("bins", "", [("distributions", "".join(charts))])))
+    assert all(chart.count('transform="rotate(-40') >= 6 for chart in charts)
+    found = layout_problems(path, 1400, [COLORS["WARNING"], COLORS["ERROR"]])
+    assert found["overlaps"] == [], found["overlaps"][:5]

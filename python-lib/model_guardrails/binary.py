@@ -10,6 +10,7 @@ Two halves:
 
 Missing values stay NaN in the arrays; callers decide which rows to exclude and report them.
 """
+import difflib
 import math
 
 import numpy as np
@@ -116,6 +117,11 @@ def absent_positive(positive_class, column, keys, values):
                          "{}): set positive_class to the positive label (a {}), even if it does not occur in this "
                          "dataset.".format(positive_class, column, "numbers or booleans" if numeric else "text",
                                            seen, "number, or true/false" if numeric else "text"))
+    wanted, only = str(display(positive_class)), str(display(values[0]))
+    if not numeric and (wanted.strip().lower() == only.strip().lower()
+                        or difflib.get_close_matches(wanted, [only], n=1, cutoff=0.8)):
+        raise InputError("Positive class {!r} does not occur in target column '{}', whose only class is {!r}: did "
+                         "you mean {!r}? (labels are compared exactly)".format(positive_class, column, only, only))
     return "positive class {!r} does not occur in target column '{}' (classes seen: {})".format(
         display(positive_class), column, seen)
 

@@ -7,6 +7,9 @@ def shorten(text, limit):
     if len(text) <= limit:
         return text
     head = text[:limit - 3]
-    if not text[limit - 3].isspace() and " " in head:  # the cut falls inside a word: drop its start
-        head = head[:head.rfind(" ")]
+    space = head.rfind(" ")
+    # the cut falls inside a word: drop its start, unless that word is long (a URL, a token) and
+    # dropping it would lose more than half of the room
+    if not text[limit - 3].isspace() and space > (limit - 3) // 2:
+        head = head[:space]
     return head.rstrip(" ,;:(") + "..."

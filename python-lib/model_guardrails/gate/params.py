@@ -103,8 +103,18 @@ COMPONENT_PARAMS = {
 
 
 def warn_unknown_params(config, component):
-    """Log the keys of ``config`` that the gate component does not have (with close matches)."""
-    return p.warn_unknown(config if isinstance(config, dict) else {}, COMPONENT_PARAMS[component], component)
+    """Keys of ``config`` the gate component does not have. One that closely matches a parameter (a
+    misspelt ``dry_run`` would mean a real run) refuses the macro, naming it: the gate fails closed.
+    Any other is logged and ignored."""
+    config = config if isinstance(config, dict) else {}
+    unknown, suggestions = p.unknown_names(config, COMPONENT_PARAMS[component])
+    close = [name for name in unknown if suggestions.get(name)]
+    if close:
+        # the value is never shown: a misspelt govern_connection would hold an API key
+        raise ConfigError(close[0], "(value not shown)", "a parameter of {} ({}); a misspelt parameter would take its "
+                          "default, so the macro does not run".format(
+                              component, p.describe_unknown(close, suggestions)))
+    return p.warn_unknown(config, COMPONENT_PARAMS[component], component)
 
 
 def deadline_for(timeout_seconds):

@@ -42,6 +42,8 @@ CSS = """
 .mg-report table.mg-sortable th[aria-sort=descending]::after{content:' \\25BC';color:#555}
 .mg-report .mg-scroll{overflow-x:auto;max-width:100%}
 .mg-report table.mg-features{font-size:12px}
+.mg-report table.mg-features th,.mg-report table.mg-features td{padding:3px 4px}
+.mg-report table.mg-features th{white-space:normal}
 .mg-report td.mg-reason{color:#666;font-size:12px;max-width:340px}
 .mg-report .mg-flag{color:#c62828;font-weight:600}
 .mg-report ol,.mg-report ul{margin:4px 0 8px;padding-left:22px}
@@ -186,7 +188,8 @@ def rich_table(columns, rows, sortable=False, row_status=None, table_class=""):
     """``columns``: (key, label) pairs; ``rows``: lists of :class:`Cell` (or plain values);
     ``row_status``: a status per row (coloured left border)."""
     classes = " ".join(c for c in (table_class, "mg-sortable" if sortable else "") if c)
-    head = "".join('<th data-key="{}">{}</th>'.format(escape(k), escape(label)) for k, label in columns)
+    head = "".join('<th data-key="{}">{}</th>'.format(escape(k), escape(label).replace("_", "_<wbr>"))
+                   for k, label in columns)
     body = []
     for i, row in enumerate(rows):
         cls = ' class="mg-row-{}"'.format(row_status[i]) if row_status else ""

@@ -10,6 +10,7 @@ from html import escape
 from .html import COLORS, fmt, is_number, pct
 
 FONT_W = 5.6  # average glyph width of the 10.5px chart font, for label layout
+LINE_H = 13  # baseline to baseline of stacked chart captions (the font's box is about 12px high)
 
 
 def _n(value):
@@ -104,6 +105,29 @@ def nice_max(value, floor=1e-9):
     return 10 * power
 
 
+def caption_lanes(captions):
+    """A lane per caption ``(x, text)`` centred at x (0 = nearest the plot, then one LINE_H further
+    each), the lowest where it keeps 6px clear of the captions already in that lane."""
+    placed, lanes = [], []
+    for x, caption in captions:
+        half = len(str(caption)) * FONT_W / 2 + 3
+        lane = 0
+        while any(other == lane and abs(x - ox) < half + oh for other, ox, oh in placed):
+            lane += 1
+        placed.append((lane, x, half))
+        lanes.append(lane)
+    return lanes
+
+
+def clear_of(start, width, obstacles, gap=3):
+    """The leftmost x at or after ``start`` where a label ``width`` px wide keeps ``gap`` px clear of
+    every vertical line at the x positions ``obstacles``."""
+    for ox in sorted(obstacles):
+        if start - gap < ox < start + width + gap:
+            start = ox + gap
+    return start
+
+
 def _x_grid(scale, top, bottom, formatter, count=4):
     out = []
     for tick in scale.ticks(count):
@@ -144,7 +168,14 @@ def grouped_bars(chart_id, labels, series, kinds=None, width=380, height=210, la
             body.append(rect(left + i * slot, top, slot, plot_bottom - top, COLORS["band"]))
     body += _y_grid(y, left, width - right, lambda v: pct(v, 0) if v * 100 == int(v * 100) else pct(v))
     bar_w = slot * 0.8 / max(len(series), 1)
-    every = 1 if not rotate else max(1, int(math.ceil(12.0 / max(slot, 1e-9))))
+    # labels rotated by 40° are parallel: `every` slots apart they are slot * every * sin(40°) apart across
+    every = 1 if not rotate else max(1, int(math.ceil(LINE_H / max(slot * math.sin(math.radians(40)), 1e-9))))
+    # the special bins' labels first, then every `every`-th bin's (not the first when its label's top end
+    # would reach the y axis' "0%"), each `every` slots from the others
+    shown = []
+    for i in [i for i in range(n) if kinds[i] != "value"] + list(range(0 if slot >= 12 else every, n, every)):
+        if all(abs(i - j) >= every for j in shown):
+            shown.append(i)
     for i in range(n):
         bars = []
         for j, (_, colour, values) in enumerate(series):
@@ -160,7 +191,7 @@ def grouped_bars(chart_id, labels, series, kinds=None, width=380, height=210, la
         cls = "mg-t-special" if kinds[i] != "value" else "mg-t-axis"
         lab = clip_label(labels[i], max_chars if rotate else max(int(slot / FONT_W), 3))
         if rotate:
-            if i % every == 0 or kinds[i] != "value":
+            if i in shown:
                 body.append(text(cx + 3, plot_bottom + 10, lab, "end", cls, rotate=-40))
         else:
             body.append(text(cx, plot_bottom + 12, lab, "middle", cls))
@@ -174,11 +205,14 @@ def hbars(chart_id, rows, width=560, label="", x_label="", row_h=18, label_w=Non
     caption) drawn across the whole chart."""
     longest = max((len(str(r[0])) for r in rows), default=4)
     label_w = label_w or min(max(longest * FONT_W + 10, 60), 200)
-    top, right = 28 if lines else 6, 40
-    height = top + row_h * len(rows) + 28
+    right = 40
     values = [r[1] for r in rows if is_number(r[1])] + [m[0] for r in rows for m in r[3] if is_number(m[0])]
     values += [v for v, _, _, _ in lines if is_number(v)]
     x = Scale(0, nice_max(max(values + [1e-6]) * 1.05), label_w, width - right)
+    lines = [ln for ln in lines if is_number(ln[0])]
+    lanes = caption_lanes([(x(v), caption) for v, _, _, caption in lines if caption])
+    top = 16 + LINE_H * max(lanes) if lanes else 6
+    height = top + row_h * len(rows) + 28
     plot_bottom = top + row_h * len(rows)
     body = _x_grid(x, top, plot_bottom, formatter)
     for i, (lab, value, colour, marks) in enumerate(rows):
@@ -187,17 +221,20 @@ def hbars(chart_id, rows, width=560, label="", x_label="", row_h=18, label_w=Non
         if is_number(value):
             bar = rect(label_w, yy + 3, x(value) - label_w, row_h - 6, colour)
             body.append(titled("{}: {}".format(lab, formatter(value)), bar))
-            body.append(text(x(value) + 3, yy + row_h / 2 + 3.5, formatter(value), "start", "mg-t-axis"))
+            crossing = [x(m[0]) for m in marks if is_number(m[0])] + [x(ln[0]) for ln in lines]
+            tx = clear_of(x(value) + 3, len(formatter(value)) * FONT_W, crossing)
+            body.append(text(tx, yy + row_h / 2 + 3.5, formatter(value), "start", "mg-t-axis"))
         else:
             body.append(text(label_w + 4, yy + row_h / 2 + 3.5, "undefined", "start", "mg-t-special"))
         for mark_value, mark_colour, mark_title in marks:
             if is_number(mark_value):
                 mx = x(mark_value)
                 body.append(titled(mark_title, line(mx, yy + 1, mx, yy + row_h - 1, mark_colour, 2)))
-    for k, (value, colour, dash, caption) in enumerate(lines):
-        if is_number(value):
-            body.append(line(x(value), top - 2, x(value), plot_bottom, colour, 1.5, dash))
-            body.append(text(x(value), top - 6 - 11 * (k % 2), caption, "middle", "mg-t-axis", fill=colour))
+    lanes = iter(lanes)
+    for value, colour, dash, caption in lines:
+        body.append(line(x(value), top - 2, x(value), plot_bottom, colour, 1.5, dash))
+        if caption:
+            body.append(text(x(value), top - 6 - LINE_H * next(lanes), caption, "middle", "mg-t-axis", fill=colour))
     body.append(line(label_w, top, label_w, plot_bottom, COLORS["axis"]))
     if x_label:
         body.append(text((label_w + width - right) / 2, height - 3, x_label, "middle", "mg-t-axis"))
@@ -211,15 +248,19 @@ def interval_dots(chart_id, rows, domain=(0.0, 1.0), lines=(), width=340, label=
     dash, caption) vertical references."""
     longest = max((len(str(r[0])) for r in rows), default=4)
     label_w = label_w or min(max(longest * FONT_W + 12, 50), 170)
-    top, right = 14, 12
+    right = 12
+    x = Scale(domain[0], domain[1], label_w, width - right)
+    lines = [ln for ln in lines if is_number(ln[0])]
+    lanes = caption_lanes([(x(v), caption) for v, _, _, caption in lines if caption])
+    top = 17 + LINE_H * max(lanes) if lanes else 14
     plot_bottom = top + row_h * len(rows)
     height = plot_bottom + 30
-    x = Scale(domain[0], domain[1], label_w, width - right)
     body = _x_grid(x, top, plot_bottom, formatter)
+    lanes = iter(lanes)
     for value, colour, dash, caption in lines:
-        if is_number(value):
-            body.append(line(x(value), top - 4, x(value), plot_bottom, colour, 1.5, dash))
-            body.append(text(x(value), top - 5, caption, "middle", "mg-t-axis", fill=colour))
+        body.append(line(x(value), top - 4, x(value), plot_bottom, colour, 1.5, dash))
+        if caption:
+            body.append(text(x(value), top - 7 - LINE_H * next(lanes), caption, "middle", "mg-t-axis", fill=colour))
     for i, row in enumerate(rows):
         lab, value, low, high, colour, emphasis = row[:6]
         yy = top + i * row_h + row_h / 2
@@ -311,8 +352,8 @@ def trend(chart_id, x_labels, values, lows=None, highs=None, hlines=(), width=36
             yy = y(value)
             body.append(line(left, yy, width - right, yy, colour, 1.5, dash))
             ty = yy + 3.5
-            while any(abs(ty - p) < 10 for p in placed):
-                ty += 10
+            while any(abs(ty - p) < LINE_H for p in placed):
+                ty += LINE_H
             placed.append(ty)
             body.append(text(width - right + 4, ty, caption, "start", "mg-t-axis", fill=colour))
     points = [(xpos(i), y(v)) for i, v in enumerate(values) if is_number(v)]
@@ -324,7 +365,7 @@ def trend(chart_id, x_labels, values, lows=None, highs=None, hlines=(), width=36
             body.append(titled("{}: {}".format(x_labels[i], formatter(v)), circle(xpos(i), y(v), 3.2, colour)))
     every = max(1, int(math.ceil(n * 62 / max(width - left - right, 1))))
     for i in range(0, n, every):
-        body.append(text(xpos(i), height - bottom + 13, clip_label(x_labels[i], 11), "middle", "mg-t-axis"))
+        body.append(text(xpos(i), height - bottom + 16, clip_label(x_labels[i], 11), "middle", "mg-t-axis"))
     body.append(line(left, height - bottom, width - right, height - bottom, COLORS["axis"]))
     return chart(chart_id, width, height, "".join(body), label)
 
@@ -332,7 +373,7 @@ def trend(chart_id, x_labels, values, lows=None, highs=None, hlines=(), width=36
 def xy_plot(chart_id, curves=(), points=(), size=260, label="", x_label="", y_label="", domain=(0.0, 1.0),
             diagonal=True):
     """A square plot: ``curves`` = (xs, ys, colour, dash), ``points`` = (x, y, radius, colour, title)."""
-    left, bottom, top, right = 40, 34, 8, 10
+    left, bottom, top, right = 44, 34, 8, 10
     width, height = size + left + right, size + top + bottom
     x = Scale(domain[0], domain[1], left, left + size)
     y = Scale(domain[0], domain[1], top + size, top)
@@ -345,5 +386,5 @@ def xy_plot(chart_id, curves=(), points=(), size=260, label="", x_label="", y_la
     for px, py, radius, colour, title in points:
         body.append(titled(title, circle(x(px), y(py), radius, colour, fill_opacity=0.85, stroke="#fff")))
     body.append(text(left + size / 2, height - 4, x_label, "middle", "mg-t-axis"))
-    body.append(text(12, top + size / 2, y_label, "middle", "mg-t-axis", rotate=-90))
+    body.append(text(11, top + size / 2, y_label, "middle", "mg-t-axis", rotate=-90))
     return chart(chart_id, width, height, "".join(body), label)
