@@ -98,6 +98,7 @@ def _decisions(table):
     return rows[["feature_type", "status", "reason"]].fillna("")
 
 
+@pytest.mark.spark
 def test_memory_chunked_and_spark_engines_give_the_same_type_decision(files):
     from test_scale import _java
 

@@ -15,8 +15,9 @@ from model_guardrails.reports import svg
 from model_guardrails.reports.html import COLORS, document, page
 from test_reports import FAIRNESS, PERFORMANCE, _wide_drift
 
-pytestmark = pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed (.ci/run installs it "
-                                                                 "with apt-get install chromium)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed (.ci/run installs it "
+                                                                  "with apt-get install chromium)")]
 PIL = pytest.importorskip("PIL.Image", reason="Pillow is needed to read the screenshots (requirements-dev.txt)")
 WIDTH = 1280
 

@@ -160,6 +160,7 @@ def _java():
     return subprocess.run(["java", "-version"], capture_output=True).returncode == 0
 
 
+@pytest.mark.spark
 def test_spark_and_pandas_engines_give_the_same_rows(files):
     pytest.importorskip("pyspark", reason="PySpark is not installed (make install installs it)")
     if not _java():

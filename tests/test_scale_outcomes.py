@@ -254,6 +254,7 @@ def test_recipes_stream_beyond_the_row_limit(files):
         assert "streamed" in json.load(f)["charts"]["curves"]["note"]
 
 
+@pytest.mark.spark
 def test_spark_and_pandas_engines_give_the_same_fairness_rows(files):
     pytest.importorskip("pyspark", reason="PySpark is not installed (make test installs it)")
     if not _java():
