@@ -67,3 +67,24 @@ def test_the_check_sees_both_forms(tmp_path):
     bad.write_text("from .drift.numeric import _hidden\nfrom . import binary\nbinary._secret(1)\n")
     found = violations_in(str(bad), str(tmp_path))
     assert len(found) == 2 and "_hidden" in found[0] and "binary._secret" in found[1]
+
+
+def test_one_logger_namespace():
+    """Every logger of python-lib is under ``model_guardrails`` (a DSS admin sets one level for the plugin)."""
+    names = []
+    for folder, _, files in os.walk(ROOT):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(folder, name)
+            with open(path) as f:
+                tree = ast.parse(f.read(), path)
+            in_core = os.path.relpath(path, ROOT).startswith("model_guardrails")
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "getLogger" and node.args:
+                    arg = node.args[0]
+                    ok = (isinstance(arg, ast.Constant) and str(arg.value).startswith("model_guardrails")) or (
+                        in_core and isinstance(arg, ast.Name) and arg.id == "__name__")
+                    if not ok:
+                        names.append("{}:{}".format(os.path.relpath(path, ROOT), node.lineno))
+    assert names == []

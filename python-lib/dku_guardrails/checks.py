@@ -11,7 +11,7 @@ from model_guardrails import checks
 from model_guardrails.checks.core import error_outcome
 from model_guardrails.errors import GuardrailsError
 
-log = logging.getLogger("model-guardrails")
+log = logging.getLogger("model_guardrails.checks_io")  # one namespace: model_guardrails
 WHOLE = (None, "", "NP", "ALL")
 
 

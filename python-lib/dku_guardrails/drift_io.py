@@ -12,7 +12,7 @@ from model_guardrails.drift.prepare import select_columns
 from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.params import get_choice, get_int
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("model_guardrails.drift_io")  # one namespace: model_guardrails
 
 PROFILE_FILE = "drift-reference-profile.json"
 PROFILE_MODES = ("reuse", "rebuild")

@@ -10,7 +10,7 @@ from model_guardrails.checks.core import DRIFT, FAIRNESS, PERFORMANCE, kind_of
 
 from .checks import read_metrics
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("model_guardrails.model_health")  # one namespace: model_guardrails
 FRAME_ARGUMENT = {DRIFT: "drift", FAIRNESS: "fairness", PERFORMANCE: "performance"}
 
 

@@ -8,7 +8,7 @@ from dku_guardrails.recipe_io import read_frame
 from model_guardrails import fairness, performance
 from model_guardrails.binary import require_columns
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("model_guardrails.outcomes_io")  # one namespace: model_guardrails
 
 
 def _input(dataset, columns, role, settings):

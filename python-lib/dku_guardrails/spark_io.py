@@ -1,7 +1,7 @@
 """Spark recipes' I/O: the Spark session, datasets as Spark DataFrames."""
 import logging
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("model_guardrails.spark_io")  # one namespace: model_guardrails
 
 
 def session():
