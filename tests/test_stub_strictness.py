@@ -2,7 +2,6 @@
 tests/reference/dataiku_signatures.json and the stub's docstrings): a SparkSession, a macro relying on
 the base class for its attributes, an outcome word DSS does not read, read options it would
 ignore; and it runs the checks' partition branch."""
-import ast
 import datetime
 import json
 import os
@@ -77,18 +76,21 @@ def test_runnable_base_stores_nothing_and_each_macro_sets_its_own(flow):
 
     with pytest.raises(AttributeError):
         Bare("P", {}, {}).run(None)
+    # each real runnable.py, loaded as DSS loads it: exactly one Runnable subclass in the module (DSS 9.0.5
+    # base/utils.py get_clazz_in_file refuses two), built with (project_key, config, plugin_config), its
+    # attributes set without DSS's base class
+    import runpy
+
+    from dss_local.macro import _subclass
+
     folder = os.path.join(ROOT, "python-runnables")
     for macro_id in sorted(os.listdir(folder)):
-        tree = ast.parse(open(os.path.join(folder, macro_id, "runnable.py")).read())
-        inits = [f for c in tree.body if isinstance(c, ast.ClassDef) for f in c.body
-                 if isinstance(f, ast.FunctionDef) and f.name == "__init__"]
-        assert len(inits) == 1, macro_id
-        init = ast.Module(body=inits, type_ignores=[])
-        namespace = {}
-        exec(compile(init, macro_id, "exec"), {"super": lambda: Runnable.__new__(Runnable)}, namespace)
-        macro = Runnable.__new__(Runnable)
-        namespace["__init__"](macro, "PROJ", {"k": 1}, {"p": 2})
+        path = os.path.join(folder, macro_id, "runnable.py")
+        cls = _subclass(runpy.run_path(path), Runnable, path)
+        macro = cls("PROJ", {"k": 1}, {"p": 2})
         assert (macro.project_key, macro.config, macro.plugin_config) == ("PROJ", {"k": 1}, {"p": 2}), macro_id
+        steps, unit = macro.get_progress_target()
+        assert isinstance(steps, int) and steps > 0 and unit == "NONE", macro_id
 
 
 def test_read_options_are_honoured(flow):

@@ -167,13 +167,19 @@ def delete_project(req, key):
     return {}
 
 
-@route("dss", "POST", r"/projects/([^/]+)/datasets/?")
-def create_dataset(req, key):
+def _new_dataset(req, key):
+    """(project, request body, name) of a dataset about to be created; 400 when the name is taken."""
     project = _project(req, key)
     body = req.body if isinstance(req.body, dict) else {}
     name = _safe(body.get("name"), "dataset name")
     if name in project["datasets"]:
         raise ApiError(400, CODED, "Dataset {} already exists".format(name))
+    return project, body, name
+
+
+@route("dss", "POST", r"/projects/([^/]+)/datasets/?")
+def create_dataset(req, key):
+    project, body, name = _new_dataset(req, key)
     if body.get("type") != "UploadedFiles":
         raise ApiError(400, CODED, "The emulator creates datasets of type UploadedFiles here, not {}".format(
             body.get("type")))
@@ -183,14 +189,10 @@ def create_dataset(req, key):
 
 @route("dss", "POST", r"/projects/([^/]+)/datasets/managed")
 def create_managed_dataset(req, key):
-    project = _project(req, key)
-    body = req.body if isinstance(req.body, dict) else {}
-    name = _safe(body.get("name"), "dataset name")
+    project, body, name = _new_dataset(req, key)
     settings = body.get("creationSettings") or {}
     if not settings.get("connectionId"):
         raise ApiError(400, CODED, "creationSettings.connectionId is required")
-    if name in project["datasets"]:
-        raise ApiError(400, CODED, "Dataset {} already exists".format(name))
     path = os.path.join(_flow(req.doc)["dir"], key, name + ".csv")
     project["datasets"][name] = {"type": "Filesystem", "managed": True, "path": path,
                                  "params": {"connection": settings["connectionId"]}}

@@ -1,19 +1,7 @@
 """publish-approved-bundle: publish a gate-created bundle once its Govern bundle is approved."""
-from dataiku.runnables import Runnable
-
-from dku_guardrails.gate.publish import STEPS, publish_approved_bundle
+from dku_guardrails.gate import macro, publish
 
 
-class PublishApprovedBundle(Runnable):
-    def __init__(self, project_key, config, plugin_config):
-        super().__init__(project_key, config, plugin_config)
-        self.project_key = project_key
-        self.config = config
-        self.plugin_config = plugin_config
-
-    def get_progress_target(self):
-        return STEPS, "NONE"  # steps: connect, Govern, decide, publish
-
-    def run(self, progress_callback):
-        return publish_approved_bundle(self.project_key, self.config, progress=progress_callback,
-                                       plugin_config=self.plugin_config)
+class PublishApprovedBundle(macro.GateMacro):
+    steps = publish.STEPS  # connect, Govern, decide, publish
+    action = staticmethod(publish.publish_approved_bundle)
