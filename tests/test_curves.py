@@ -7,7 +7,7 @@ import pytest
 import sklearn
 from sklearn.calibration import calibration_curve as sklearn_calibration_curve
 
-from model_guardrails.curves import calibration_curve
+from model_guardrails.stats.curves import calibration_curve
 from model_guardrails.performance import PerformanceParams, performance_table, stats_from_chunks
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from model_guardrails import intervals
+from model_guardrails.stats import intervals
 
 
 def test_wilson_matches_textbook_values():
@@ -57,7 +57,7 @@ def delong_sample(seed, n=700, decimals=2):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_delong_variance_equals_the_naive_pairwise_computation(seed):
-    from model_guardrails import binary
+    from model_guardrails.stats import binary
 
     codes, y, score = delong_sample(seed)
     auc, variance = binary.roc_auc_by_group(codes, 3, y, score)
@@ -69,7 +69,7 @@ def test_delong_variance_equals_the_naive_pairwise_computation(seed):
 
 def test_streamed_delong_variance_equals_the_naive_computation_on_four_decimal_scores():
     """The streaming engine's score grid holds one distinct 4-decimal score per bin: the exact variance."""
-    from model_guardrails.groupstats import BinaryGroups
+    from model_guardrails.stats.groups import BinaryGroups
 
     codes, y, score = delong_sample(3, decimals=4)
     groups = BinaryGroups()

@@ -223,7 +223,7 @@ BOOTSTRAP = 4000
 
 
 def half_width_in_standard_errors(row):
-    from model_guardrails.intervals import z_value
+    from model_guardrails.stats.intervals import z_value
 
     return (row["ci_high"] - row["ci_low"]) / (2 * z_value(0.95))
 

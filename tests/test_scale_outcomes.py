@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dss_local.runtime import run_recipe
-from model_guardrails import binary, groupstats
+from model_guardrails.stats import binary, groups as groupstats
 from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.fairness import FairnessParams, compute_fairness, counts_from_chunks, fairness_table
 from model_guardrails.performance import PerformanceParams, evaluate_model, performance_table, stats_from_chunks

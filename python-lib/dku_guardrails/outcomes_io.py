@@ -6,7 +6,7 @@ import logging
 from dku_guardrails.drift_io import ChunkedInput, EngineSettings
 from dku_guardrails.recipe_io import read_frame
 from model_guardrails import fairness, performance
-from model_guardrails.binary import require_columns
+from model_guardrails.stats.binary import require_columns
 
 log = logging.getLogger("model_guardrails.outcomes_io")  # one namespace: model_guardrails
 

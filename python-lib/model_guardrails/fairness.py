@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from . import binary, groupstats, intervals
+from .stats import binary, groups as groupstats, intervals
 from .contract import FAIRNESS_EXTRA, FAIRNESS_SUBJECT, OVERALL, SUMMARY
 from .errors import ConfigError, InputError
 from .bounds import naming

@@ -9,7 +9,7 @@ group code as the chunks. Nothing here runs Python on the executors.
 """
 import numpy as np
 
-from . import binary, groupstats
+from .stats import binary, groups as groupstats
 from .drift.spark import quoted
 from .errors import InputError
 from .fairness import (MAX_GROUPS, FairnessCounts, GroupCounts, absent_note, skipped_intersection,

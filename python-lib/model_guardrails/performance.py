@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from .contract import PERFORMANCE_EXTRA, PERFORMANCE_SUBJECT
-from . import binary, groupstats, intervals
+from .stats import binary, groups as groupstats, intervals
 from .errors import ConfigError, InputError
 from .params import get_choice, get_float, get_list, get_str, warn_unknown
 from .bounds import naming, parse_bounds
-from .curves import (CALIBRATION_BINS, calibration_bins, calibration_from_sums, performance_curves, predicted_vs_actual,
+from .stats.curves import (CALIBRATION_BINS, calibration_bins, calibration_from_sums, performance_curves, predicted_vs_actual,
                      roc_from_counts)
 from .table import ABOVE, BELOW, EMPTY, Bound, RunInfo, metric_row, to_frame
 

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError, InputError
+from ..errors import ConfigError, InputError
 
 MISSING_GROUP = "(missing)"
 

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy.special import digamma
 
 from . import binary
-from .errors import InputError
+from ..errors import InputError
 
 SCORE_BINS = 10_000
 GRID_SIZE = SCORE_BINS + 1                       # bin 0 holds score 0; bin k the scores in (k-1, k] / SCORE_BINS
