@@ -29,7 +29,8 @@ class EngineSettings:
 
     def engine_for(self, n_rows):
         """The engine for a dataset of ``n_rows`` rows (``None``: more than ``max_rows_in_memory``,
-        not counted further)."""
-        if n_rows is not None and n_rows <= self.max_rows_in_memory:
+        not counted further). On Spark, 0 means never collect, even an empty dataset."""
+        fits = n_rows is not None and n_rows <= self.max_rows_in_memory
+        if fits and not (self.spark and self.max_rows_in_memory == 0):
             return MEMORY
         return SPARK if self.spark else CHUNKS
