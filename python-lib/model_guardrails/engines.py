@@ -34,3 +34,8 @@ class EngineSettings:
         if fits and not (self.spark and self.max_rows_in_memory == 0):
             return MEMORY
         return SPARK if self.spark else CHUNKS
+
+
+def spark_column(name):
+    """A column name quoted for Spark SQL expressions (backticks doubled), for every Spark engine."""
+    return "`{}`".format(name.replace("`", "``"))

@@ -10,7 +10,7 @@ group code as the chunks. Nothing here runs Python on the executors.
 import numpy as np
 
 from .stats import binary, groups as groupstats
-from .drift.spark import quoted
+from .engines import spark_column as quoted
 from .errors import InputError
 from .fairness import (MAX_GROUPS, FairnessCounts, GroupCounts, absent_note, skipped_intersection,
                        streamed_attribute, too_many_groups, log)

@@ -10,16 +10,13 @@ Nothing here runs Python on the executors.
 import numpy as np
 import pandas as pd
 
+from ..engines import spark_column as quoted
 from .metrics import CATEGORICAL, NUMERIC
 from .prepare import EXAMPLES, ValueScan, as_text, check_current, decide_type, forced_type
 from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, forced, make_grid,
                         profile_settings)
 
 _FINITE = "({c} IS NOT NULL AND NOT isnan({c}) AND {c} NOT IN (double('inf'), double('-inf')))"
-
-
-def quoted(name):
-    return "`{}`".format(name.replace("`", "``"))
 
 
 def _kind(data_type):
