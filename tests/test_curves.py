@@ -8,7 +8,8 @@ import sklearn
 from sklearn.calibration import calibration_curve as sklearn_calibration_curve
 
 from model_guardrails.stats.curves import calibration_curve
-from model_guardrails.performance import PerformanceParams, performance_table, stats_from_chunks
+from model_guardrails.performance import PerformanceParams, performance_table
+from model_guardrails.performance.engines.chunks import stats_from_chunks
 
 
 def two_decimal_scores(n=20000, seed=5):
@@ -31,9 +32,8 @@ def test_calibration_curve_equals_scikit_learn_on_scores_at_bin_edges(engine):
     else:
         frame = pd.DataFrame({"y": y, "score": score})
         params = PerformanceParams.from_config({"target_column": "y", "score_column": "score"})
-        curves = {}
-        performance_table(stats_from_chunks([frame[i:i + 3000] for i in range(0, len(frame), 3000)], params, curves),
-                          params)
+        stats, curves = stats_from_chunks([frame[i:i + 3000] for i in range(0, len(frame), 3000)], params)
+        performance_table(stats, params)
         curve = curves["calibration"]
     observed, predicted = sklearn_calibration_curve(y, score, n_bins=10, strategy="uniform")
     np.testing.assert_allclose(curve["observed_rate"], observed, rtol=0, atol=1e-6)

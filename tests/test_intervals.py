@@ -90,7 +90,7 @@ def test_roc_auc_intervals_of_both_engines_are_auc_plus_minus_z_naive_standard_e
     y, score = scored["is_fraud"].to_numpy(), scored["score"].to_numpy()
     z = intervals.z_value(0.95)
     performance = evaluate_model(scored, PerformanceParams.from_config(dict(
-        target_column="is_fraud", score_column="score", prediction_column="prediction")))
+        target_column="is_fraud", score_column="score", prediction_column="prediction"))).table
     row = performance[(performance["window"] == "__all__") & (performance["metric"] == "roc_auc")].iloc[0]
     auc, variance = naive_delong_variance(y, score)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((auc - z * np.sqrt(variance), auc + z * np.sqrt(variance)),

@@ -49,7 +49,7 @@ def _performance(noise):
     scored = make_scored(n=3000)
     rng = np.random.default_rng(2)
     scored["score"] = np.clip(scored["score"] + rng.normal(0, noise, len(scored)), 0, 1)
-    return evaluate_model(scored, PerformanceParams.from_config(SCORED), run=RUN)
+    return evaluate_model(scored, PerformanceParams.from_config(SCORED), run=RUN).table
 
 
 def _emptied(table, keep=None):

@@ -44,7 +44,7 @@ def rows(frame, window="__all__"):
 def test_binary_metrics_equal_scikit_learn_overall_and_per_window(scored, metric):
     # Rounded scores create ties, which AUC and average precision must handle as scikit-learn does.
     scored = scored.assign(score=scored["score"].round(2))
-    out = evaluate_model(scored, params(time_column="transaction_date", time_granularity="month"), run=RUN)
+    out = evaluate_model(scored, params(time_column="transaction_date", time_granularity="month"), run=RUN).table
     expected = SKLEARN[metric](scored["is_fraud"], scored["prediction"], scored["score"].to_numpy())
     row = rows(out).loc[metric]
     assert row["value"] == pytest.approx(expected, abs=1e-9)
@@ -63,7 +63,8 @@ def test_regression_metrics_equal_scikit_learn():
                           + pd.to_timedelta(rng.integers(0, 21, 3000), unit="D")})
     out = evaluate_model(frame, PerformanceParams.from_config(dict(
         task="regression", target_column="y", prediction_column="yhat", time_column="day",
-        time_granularity="week", bounds=[{"metric": "rmse", "warning_threshold": 8.5, "error_threshold": 9}])), run=RUN)
+        time_granularity="week", bounds=[{"metric": "rmse", "warning_threshold": 8.5, "error_threshold": 9}])),
+        run=RUN).table
     overall = rows(out)
     assert overall.loc["rmse", "value"] == pytest.approx(np.sqrt(skm.mean_squared_error(y, frame["yhat"])), abs=1e-9)
     assert overall.loc["mae", "value"] == pytest.approx(skm.mean_absolute_error(y, frame["yhat"]), abs=1e-9)
@@ -78,7 +79,7 @@ def test_regression_metrics_equal_scikit_learn():
 
 
 def test_default_bound_and_baseline_value(scored):
-    out = evaluate_model(scored, params(baseline_value="roc_auc=0.99, f1: 0.5"), run=RUN)
+    out = evaluate_model(scored, params(baseline_value="roc_auc=0.99, f1: 0.5"), run=RUN).table
     auc = rows(out).loc["roc_auc"]
     assert auc["error_threshold"] == 0.88 and auc["direction"] == "below"
     assert auc["status"] == ("ERROR" if auc["value"] < 0.88 else "OK")
@@ -90,10 +91,10 @@ def test_default_bound_and_baseline_value(scored):
 
 def test_baseline_from_an_earlier_run(scored):
     earlier = pd.concat([
-        evaluate_model(scored, params(), run=RunInfo("old", "2024-01-01T00:00:00Z")).assign(value=0.5),
-        evaluate_model(scored, params(), run=RunInfo("new", "2024-06-01T00:00:00Z")).assign(value=0.7),
+        evaluate_model(scored, params(), run=RunInfo("old", "2024-01-01T00:00:00Z")).table.assign(value=0.5),
+        evaluate_model(scored, params(), run=RunInfo("new", "2024-06-01T00:00:00Z")).table.assign(value=0.7),
     ])
-    out = evaluate_model(scored, params(baseline_value=0.95), baseline=earlier, run=RUN)
+    out = evaluate_model(scored, params(baseline_value=0.95), baseline=earlier, run=RUN).table
     assert rows(out).loc["roc_auc", "baseline_value"] == 0.95  # the parameter wins
     assert rows(out).loc["f1", "baseline_value"] == 0.7  # the latest run of the baseline dataset
     with pytest.raises(InputError, match="Baseline dataset has no 'metric' column"):
@@ -101,7 +102,7 @@ def test_baseline_from_an_earlier_run(scored):
 
 
 def test_prediction_only_leaves_score_metrics_empty(scored):
-    out = evaluate_model(scored, params(score_column=""), run=RUN)
+    out = evaluate_model(scored, params(score_column=""), run=RUN).table
     auc = rows(out).loc["roc_auc"]
     assert auc["status"] == "EMPTY" and "needs a score column" in auc["reason"]
     assert rows(out).loc["accuracy", "status"] != "EMPTY"
@@ -109,7 +110,7 @@ def test_prediction_only_leaves_score_metrics_empty(scored):
 
 def test_single_class_target_makes_auc_empty(scored):
     part = scored[scored["is_fraud"] == 1]
-    out = evaluate_model(part, params(), run=RUN)
+    out = evaluate_model(part, params(), run=RUN).table
     auc = rows(out).loc["roc_auc"]
     assert auc["status"] == "EMPTY" and "no actual negatives" in auc["reason"]
     assert rows(out).loc["recall", "status"] != "EMPTY"
@@ -119,13 +120,13 @@ def test_missing_values_are_excluded_and_counted(scored):
     scored = scored.copy()
     scored.loc[:9, "score"] = np.nan
     scored.loc[10:14, "is_fraud"] = np.nan
-    out = evaluate_model(scored, params(), run=RUN)
+    out = evaluate_model(scored, params(), run=RUN).table
     row = rows(out).loc["roc_auc"]
     assert row["n"] == len(scored) - 15 and "15 of 4000 rows excluded" in row["reason"]
 
 
 def test_threshold_on_score(scored):
-    out = evaluate_model(scored, params(prediction_column="", threshold=0.3), run=RUN)
+    out = evaluate_model(scored, params(prediction_column="", threshold=0.3), run=RUN).table
     expected = skm.recall_score(scored["is_fraud"], scored["score"] >= 0.3)
     assert rows(out).loc["recall", "value"] == pytest.approx(expected)
 
@@ -171,12 +172,35 @@ def _windows(frame):
 
 def _both_engines(frame, **config):
     """The in-memory table and the streamed one (chunks of 700 rows)."""
-    from model_guardrails.performance import performance_table, stats_from_chunks
+    from model_guardrails.performance import performance_table
+    from model_guardrails.performance.engines.chunks import stats_from_chunks
 
     p = params(time_column="transaction_date", time_granularity="month", **config)
-    streamed = performance_table(stats_from_chunks([frame.iloc[i:i + 700] for i in range(0, len(frame), 700)], p),
-                                 p, run=RUN)
-    return evaluate_model(frame, p, run=RUN), streamed
+    streamed = performance_table(
+        stats_from_chunks([frame.iloc[i:i + 700] for i in range(0, len(frame), 700)], p).stats, p, run=RUN)
+    return evaluate_model(frame, p, run=RUN).table, streamed
+
+
+def test_evaluate_chooses_the_engine_from_the_params_engine_settings(scored):
+    """evaluate: the in-memory engine when the glue found the rows in memory within the params'
+    max_rows_in_memory, else the chunked engine over the source's chunks."""
+    from types import SimpleNamespace
+
+    from model_guardrails.performance import evaluate, performance_table
+    from model_guardrails.performance.engines.chunks import stats_from_chunks
+
+    parts = [scored.iloc[i:i + 700] for i in range(0, len(scored), 700)]
+    p = params(max_rows_in_memory=len(scored))
+    assert p.engine.max_rows_in_memory == len(scored)
+    in_memory = evaluate(SimpleNamespace(frame=scored, chunks=lambda: parts), p, run=RUN)
+    pd.testing.assert_frame_equal(in_memory.table, evaluate_model(scored, p, run=RUN).table)
+    assert "note" not in in_memory.curves
+    streamed = evaluate(SimpleNamespace(frame=None, chunks=lambda: parts), p, run=RUN)
+    pd.testing.assert_frame_equal(streamed.table, performance_table(stats_from_chunks(parts, p).stats, p, run=RUN))
+    assert "streamed" in streamed.curves["note"]
+    too_many = evaluate(SimpleNamespace(frame=scored, chunks=lambda: parts), params(max_rows_in_memory=len(scored) - 1),
+                        run=RUN)
+    assert "streamed" in too_many.curves["note"]
 
 
 def test_epoch_numbers_are_refused_unless_time_unit_says_so(scored):
@@ -230,7 +254,7 @@ def half_width_in_standard_errors(row):
 
 @pytest.mark.parametrize("window", ["__all__", "2024-02"])
 def test_f1_interval_width_matches_a_bootstrap(scored, window):
-    out = evaluate_model(scored, params(time_column="transaction_date", time_granularity="month"), run=RUN)
+    out = evaluate_model(scored, params(time_column="transaction_date", time_granularity="month"), run=RUN).table
     if window != "__all__":
         scored = scored[scored["transaction_date"].dt.strftime("%Y-%m") == window]
     y, p = scored["is_fraud"].to_numpy(), scored["prediction"].to_numpy()
@@ -247,7 +271,7 @@ def test_r2_interval_width_matches_a_bootstrap():
     y = rng.normal(100, 20, 3000)
     yhat = y + rng.normal(0, 1, 3000) * 0.4 * np.abs(y - 100)  # errors grow with |y - ȳ|: Σe² and Σd covary
     out = evaluate_model(pd.DataFrame({"y": y, "yhat": yhat}), PerformanceParams.from_config(dict(
-        task="regression", target_column="y", prediction_column="yhat")), run=RUN)
+        task="regression", target_column="y", prediction_column="yhat")), run=RUN).table
     index = np.random.default_rng(12).integers(0, len(y), size=(BOOTSTRAP, len(y)))
     ys, errors = y[index], (yhat - y)[index]
     r2 = 1 - (errors ** 2).sum(axis=1) / ((ys - ys.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)

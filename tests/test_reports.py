@@ -146,9 +146,9 @@ def test_fairness_report_marks_reference_groups_and_numbers():
 
 
 def test_performance_report_metrics_curves_and_trend():
-    curves = {}
     params = PerformanceParams.from_config(dict(PERFORMANCE, bounds=[{"metric": "f1", "warning_threshold": 0.9}]))
-    metrics = evaluate_model(make_scored(), params, curves=curves)
+    result = evaluate_model(make_scored(), params)
+    metrics, curves = result.table, result.curves
     html = reports.performance_report(metrics, curves)
     doc = parse(html)
     rows = {r[0]: r for r in doc.tables[0]["rows"][1:]}

@@ -33,8 +33,8 @@ def pages(tmp_path_factory):
     drift, distributions = _wide_drift(8, rows=2000)
     scored, reference = make_scored(), make_scored(seed=3, gap=0.02)
     fairness = compute_fairness(scored, FairnessParams.from_config(FAIRNESS), reference=reference)
-    curves = {}
-    performance = evaluate_model(scored, PerformanceParams.from_config(PERFORMANCE), curves=curves)
+    result = evaluate_model(scored, PerformanceParams.from_config(PERFORMANCE))
+    performance, curves = result.table, result.curves
     html = {
         "drift": reports.drift_report(drift, distributions),
         "fairness": reports.fairness_report(fairness),

@@ -11,7 +11,8 @@ from dss_local.runtime import run_recipe
 from model_guardrails.stats import binary, groups as groupstats
 from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.fairness import FairnessParams, compute_fairness, counts_from_chunks, fairness_table
-from model_guardrails.performance import PerformanceParams, evaluate_model, performance_table, stats_from_chunks
+from model_guardrails.performance import PerformanceParams, evaluate_model, performance_table
+from model_guardrails.performance.engines.chunks import stats_from_chunks
 from model_guardrails.table import RunInfo
 
 from test_scale import _java
@@ -96,10 +97,10 @@ def test_streamed_binary_performance_equals_in_memory(decimals):
     frame = scored(12000, 4, decimals)
     params = PerformanceParams.from_config({"target_column": "y", "score_column": "score", "time_column": "time",
                                             "time_granularity": "week"})
-    curves, streamed_curves = {}, {}
-    exact = evaluate_model(frame, params, run=RUN, curves=curves).set_index(PERFORMANCE_KEY)
-    streamed = performance_table(stats_from_chunks(chunks(frame), params, streamed_curves), params,
-                                 run=RUN).set_index(PERFORMANCE_KEY)
+    exact_result = evaluate_model(frame, params, run=RUN)
+    exact, curves = exact_result.table.set_index(PERFORMANCE_KEY), exact_result.curves
+    streamed_stats, streamed_curves = stats_from_chunks(chunks(frame), params)
+    streamed = performance_table(streamed_stats, params, run=RUN).set_index(PERFORMANCE_KEY)
     assert list(streamed.index) == list(exact.index) and len(exact.index.unique("window")) == 8
     metric = exact.index.get_level_values("metric")
     counted = metric.isin(["accuracy", "precision", "recall", "f1"])
@@ -127,8 +128,9 @@ def test_streamed_regression_equals_in_memory():
     frame = scored(12000, 5)
     params = PerformanceParams.from_config({"task": "regression", "target_column": "amount",
                                             "prediction_column": "predicted_amount", "time_column": "time"})
-    exact = evaluate_model(frame, params, run=RUN).set_index(PERFORMANCE_KEY)
-    streamed = performance_table(stats_from_chunks(chunks(frame), params), params, run=RUN).set_index(PERFORMANCE_KEY)
+    exact = evaluate_model(frame, params, run=RUN).table.set_index(PERFORMANCE_KEY)
+    streamed = performance_table(stats_from_chunks(chunks(frame), params).stats, params,
+                                 run=RUN).set_index(PERFORMANCE_KEY)
     assert list(streamed.index) == list(exact.index)
     for column in ("value", "ci_low", "ci_high"):
         assert np.allclose(exact[column], streamed[column], rtol=1e-9, atol=0), column

@@ -9,10 +9,7 @@ from dku_guardrails.report_output import write_report
 from model_guardrails.performance import PerformanceParams
 
 setup_logging()
-config = get_recipe_config()
-params = PerformanceParams.from_config(config)
-curves = {}  # ROC and calibration, for the optional HTML report
-metrics = outcomes_io.evaluate_model(params, config, input_dataset("scored"), input_dataset("baseline", required=False),
-                                     curves=curves)
-write_metrics(output_dataset("metrics"), metrics)
-write_report("performance", metrics, curves=curves)
+params = PerformanceParams.from_config(get_recipe_config())
+result = outcomes_io.evaluate_model(params, input_dataset("scored"), input_dataset("baseline", required=False))
+write_metrics(output_dataset("metrics"), result.table)
+write_report("performance", result.table, curves=result.curves)

@@ -32,15 +32,12 @@ def compute_fairness(params, config, scored_dataset, reference_dataset=None, run
     return fairness.fairness_table(current, params, previous, run)
 
 
-def evaluate_model(params, config, scored_dataset, baseline_dataset=None, run=None, curves=None):
-    """The performance table, in memory or streamed; ``curves`` receives the report's curves."""
-    settings = EngineSettings(config)
-    scored = _input(scored_dataset, params.columns, "scored", settings)
+def evaluate_model(params, scored_dataset, baseline_dataset=None, run=None):
+    """The performance result (table and curves): the scored dataset read whole, or streamed when
+    it has more than max_rows_in_memory rows; the engine is chosen in the core."""
+    scored = _input(scored_dataset, params.columns, "scored", params.engine)
     baseline = read_frame(baseline_dataset) if baseline_dataset else None
-    if scored.frame is not None:
-        return performance.evaluate_model(scored.frame, params, baseline=baseline, run=run, curves=curves)
-    stats = performance.stats_from_chunks(scored.chunks(), params, curves)
-    return performance.performance_table(stats, params, baseline, run)
+    return performance.evaluate(scored, params, baseline, run)
 
 
 def compute_fairness_spark(spark, params, config, scored_dataset, reference_dataset=None, run=None):

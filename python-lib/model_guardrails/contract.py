@@ -19,6 +19,7 @@ FAIRNESS_SUBJECT = ("attribute", "group")
 FAIRNESS_EXTRA = ("n", "ci_low", "ci_high", "reference_group", "ratio_to_reference", "difference_to_reference",
                   "convention")
 
-# evaluate-model: one row per (window, metric).
+# evaluate-model: one row per (window, metric); the whole dataset is window ALL_WINDOWS.
+ALL_WINDOWS = "__all__"
 PERFORMANCE_SUBJECT = ("window",)
 PERFORMANCE_EXTRA = ("n", "ci_low", "ci_high", "baseline_value", "change", "change_relative")

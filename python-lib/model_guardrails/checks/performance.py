@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
 from .. import params as p
+from ..contract import ALL_WINDOWS
 from ..errors import ConfigError, InputError
-from ..performance import ALL_WINDOWS, BINARY_METRICS, REGRESSION_METRICS, direction_of
+from ..performance.metrics import BINARY_METRICS, REGRESSION_METRICS, direction_of
 from ..table import BELOW, EMPTY, OK, Bound
 from . import core
 

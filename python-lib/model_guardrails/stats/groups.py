@@ -253,13 +253,18 @@ class Outcomes:
         target labels) and the note on excluded rows, as binary.usable_rows words it. Sets
         ``absent``, binary.absent_positive's note on a positive class absent from every chunk."""
         if self.rows == 0:
-            raise InputError("The {} dataset is empty: nothing to evaluate.".format(self.dataset))
+            raise empty_dataset(self.dataset)
         targets = pd.Series(list(self.target_values.values()), dtype=object)
         _, positive, keys, self.absent = binary.positive_indicator(targets, self.positive_class, self.target_column)
         if self.prediction_column:
             binary.prediction_indicator(pd.Series(list(self.prediction_values.values()), dtype=object), positive,
                                         self.prediction_column, keys)
         return excluded_note(self.rows, self.invalid, self.missing, self.dataset)
+
+
+def empty_dataset(dataset):
+    """The error on a dataset without rows."""
+    return InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
 
 
 def excluded_note(rows, invalid, missing, dataset):

@@ -1,0 +1,105 @@
+"""The in-memory engine of evaluate-model: the whole scored dataset as one DataFrame, every
+statistic exact and every window in one grouped pass (bincount, one sort for ROC AUC and average
+precision); the report's curves from all the rows."""
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from ...contract import ALL_WINDOWS
+from ...stats import binary
+from ...stats.curves import performance_curves
+from ...stats.groups import empty_dataset
+from ..metrics import BINARY
+from ..sums import BinarySums, PerformanceStats, RegressionSums
+from ..windows import windows
+from . import EngineOutput, logged
+
+
+@dataclass
+class _Prepared:
+    y: np.ndarray
+    prediction: Optional[np.ndarray]
+    score: Optional[np.ndarray]
+    windows: np.ndarray  # code per row, -1 when the time is missing
+    window_labels: list
+    notes: list
+    absent: str = ""
+
+
+def stats_from_frame(frame, params):
+    """:class:`EngineOutput` of the scored DataFrame: group 0 is __all__, the windows are the
+    groups 1.., and the curves of all its usable rows."""
+    data = _prepare(frame, params)
+    curves = performance_curves(params.task, data.y, data.score, data.prediction)
+    sums = _binary_sums if params.task == BINARY else _regression_sums
+    parts = [(sums(np.zeros(len(data.y), dtype="int64"), 1, data), np.array([len(data.y)], dtype="float64"))]
+    if data.window_labels:
+        in_window = data.windows >= 0
+        windowed = _Prepared(*(None if a is None else a[in_window] for a in (data.y, data.prediction, data.score)),
+                             windows=None, window_labels=None, notes=None)
+        codes = data.windows[in_window]
+        n_windows = len(data.window_labels)
+        parts.append((sums(codes, n_windows, windowed),
+                      np.bincount(codes, minlength=n_windows).astype("float64")))
+    return EngineOutput(PerformanceStats([ALL_WINDOWS] + data.window_labels, parts, data.notes, data.absent), curves)
+
+
+def _prepare(frame, params):
+    if len(frame) == 0:
+        raise empty_dataset("scored")
+    binary.require_columns(frame, params.columns)
+    score = prediction = None
+    absent = ""
+    if params.task == BINARY:
+        y, score, prediction, absent = binary.binary_outcomes(frame, params.target_column, params.positive_class,
+                                                              params.score_column, params.prediction_column,
+                                                              params.threshold)
+    else:
+        y = binary.numbers(frame[params.target_column], params.target_column, "Target")
+        prediction = binary.numbers(frame[params.prediction_column], params.prediction_column, "Prediction")
+    valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y),
+                                                      (params.prediction_column, prediction),
+                                                      (params.score_column, score)], "scored")
+    notes = [logged(excluded)] if excluded else []
+    codes, labels = np.full(int(valid.sum()), -1, dtype="int64"), []
+    if params.time_column:
+        codes, labels, note = windows(frame[params.time_column][valid], params)
+        notes.extend([note] if note else [])
+    return _Prepared(
+        y=y[valid], prediction=None if prediction is None else prediction[valid],
+        score=None if score is None else score[valid], windows=codes, window_labels=labels, notes=notes,
+        absent=logged(absent))
+
+
+def _binary_sums(codes, n_groups, data):
+    y, prediction, score = data.y, data.prediction, data.score
+    sums = BinarySums(cells=binary.confusion_counts(codes, n_groups, y, prediction))
+    if score is None:
+        return sums
+    sums.auc = binary.roc_auc_by_group(codes, n_groups, y, score) + (None,)
+    sums.ap = binary.average_precision_by_group(codes, n_groups, y, score) + (None,)
+    eps = np.finfo("float64").eps
+    loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
+    sums.log_loss = _sums(codes, n_groups, loss)
+    sums.brier = _sums(codes, n_groups, (score - y) ** 2)
+    return sums
+
+
+def _sums(codes, n_groups, per_row):
+    """Σ and Σ² of a per-row term in each group."""
+    return (np.bincount(codes, weights=per_row, minlength=n_groups),
+            np.bincount(codes, weights=per_row * per_row, minlength=n_groups))
+
+
+def _regression_sums(codes, n_groups, data):
+    y, prediction = data.y, data.prediction
+    n = np.bincount(codes, minlength=n_groups).astype("float64")
+    error = prediction - y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_y = np.bincount(codes, weights=y, minlength=n_groups) / n
+    deviation = (y - mean_y[codes]) ** 2
+    squared = error * error
+    r2 = tuple(np.bincount(codes, weights=w, minlength=n_groups)
+               for w in (squared, deviation, squared * squared, deviation * deviation, squared * deviation))
+    return RegressionSums(n, _sums(codes, n_groups, np.abs(error)), _sums(codes, n_groups, squared), r2)

@@ -1,0 +1,38 @@
+"""The sufficient statistics of evaluate-model, what every engine hands to the table writer: per
+group (``__all__``, or the time windows), :class:`BinarySums` or :class:`RegressionSums`, gathered
+with the labels and notes in :class:`PerformanceStats`. The formulas (:mod:`.formulas`) need
+nothing else."""
+from dataclasses import dataclass
+from typing import List, Optional
+
+import numpy as np
+
+
+@dataclass
+class BinarySums:
+    """Sufficient statistics of a binary model per group: confusion counts, ROC AUC and average
+    precision (values, DeLong variance or positives, notes on approximate values), sums and sums of
+    squares of the per-row log loss and Brier terms. Every engine produces these."""
+    cells: tuple
+    auc: Optional[tuple] = None
+    ap: Optional[tuple] = None
+    log_loss: Optional[tuple] = None
+    brier: Optional[tuple] = None
+
+
+@dataclass
+class RegressionSums:
+    n: np.ndarray
+    abs_error: tuple      # Σ|e|, Σe²
+    squared_error: tuple  # Σe², Σe⁴
+    r2: tuple             # Σe², Σd, Σe⁴, Σd², Σe²d with d = (y − ȳ)²
+
+
+@dataclass
+class PerformanceStats:
+    """What every engine hands to the table: the labels (``__all__`` then the windows) and, per part
+    (``__all__``; the windows), the sufficient statistics and the row counts of its groups."""
+    labels: List[str]
+    parts: list   # [(BinarySums | RegressionSums, n per group)]
+    notes: List[str]
+    absent: str = ""   # binary.absent_positive's note: the positive class does not occur
