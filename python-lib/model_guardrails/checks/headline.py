@@ -9,7 +9,7 @@ check answers with default settings), so a run nothing could be evaluated in is 
 """
 import math
 
-from ..contract import DATASET, SUMMARY
+from ..contract import ALL_WINDOWS, DATASET, SUMMARY
 from ..errors import InputError
 from ..table import EMPTY, ERROR, WARNING
 from . import core, verdict
@@ -79,12 +79,12 @@ def headline_metrics(frame):
         _put(out, "min_disparate_impact_shift", _extreme(summary, "disparate_impact_shift", False)[0])
         _put(out, "attributes", summary["attribute"].nunique(), BIGINT)
     else:
-        overall = rows[rows["window"] == "__all__"]
+        overall = rows[rows["window"] == ALL_WINDOWS]
         for row in overall.itertuples():
             _put(out, row.metric, row.value)
             if row.metric in ("roc_auc", "rmse") and "change_relative" in overall.columns:
                 _put(out, row.metric + "_change_relative", getattr(row, "change_relative"))
-        windows = rows[(rows["window"] != "__all__") & (rows["metric"] == "roc_auc") & rows["value"].notna()]
+        windows = rows[(rows["window"] != ALL_WINDOWS) & (rows["metric"] == "roc_auc") & rows["value"].notna()]
         if len(windows):
             _put(out, "min_window_roc_auc", windows["value"].min())
     return out

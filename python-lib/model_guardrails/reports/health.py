@@ -6,7 +6,7 @@ Check outcomes are plain (check, outcome, message) triples, so any check runner 
 """
 from html import escape
 
-from ..contract import SUMMARY
+from ..contract import ALL_WINDOWS, SUMMARY
 from . import svg
 from .common import latest_run, run_of, run_verdict
 from .drift import DriftData, decision_metric
@@ -76,7 +76,7 @@ def _performance_part(performance, link):
     if performance is None or len(performance) == 0:
         return None, "EMPTY", ("–", "performance: no run", "")
     frame = latest_run(performance)
-    overall = frame[frame["window"].astype(str) == "__all__"].to_dict("records")
+    overall = frame[frame["window"].astype(str) == ALL_WINDOWS].to_dict("records")
     status, verdict_html = run_verdict(performance)
     primary = next((r for m in PRIMARY for r in overall if r["metric"] == m), overall[0] if overall else {})
     rows = []
@@ -91,7 +91,7 @@ def _performance_part(performance, link):
         fmt(primary.get("n")), _link(link)) + "<p>{}</p>".format(verdict_html)
     html += rich_table([("metric", "metric"), ("value", "value"), ("ci", "interval"), ("baseline", "baseline"),
                         ("status", "status")], rows, row_status=[r["status"] for r in overall])
-    windows = frame[(frame["window"].astype(str) != "__all__") & (frame["metric"] == primary.get("metric"))]
+    windows = frame[(frame["window"].astype(str) != ALL_WINDOWS) & (frame["metric"] == primary.get("metric"))]
     if len(windows) > 1:
         windows = windows.sort_values("window")
         hlines = [(primary.get(k), c, "5 3", "{} {}".format(n, fmt(primary.get(k))))

@@ -3,12 +3,12 @@ calibration curves, and the trend over time windows (or over the runs of an appe
 with the bounds drawn."""
 from html import escape
 
+from ..contract import ALL_WINDOWS
 from . import svg
 from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, Cell, document, fmt, is_number, legend, num_cell, page, rich_table, SORT_SCRIPT,
                    status_badge, status_cell, worst_status)
 
-ALL = "__all__"
 UNIT_METRICS = ("roc_auc", "average_precision", "accuracy", "precision", "recall", "f1", "brier_score")
 NOTES = [
     "Numbers equal scikit-learn's where those are defined; undefined values (0/0, a single class) are EMPTY "
@@ -100,11 +100,11 @@ def _curves_section(curves):
 
 def _trend_section(frame, latest):
     """Windows of the latest run; else the runs of the history (window __all__)."""
-    windows = latest[latest["window"].astype(str) != ALL]
+    windows = latest[latest["window"].astype(str) != ALL_WINDOWS]
     if len(windows):
         source, axis, what = windows, "window", "time window"
     else:
-        history = frame[frame["window"].astype(str) == ALL]
+        history = frame[frame["window"].astype(str) == ALL_WINDOWS]
         if history["run_id"].nunique() < 2:
             return ""
         source, axis, what = history.sort_values("run_time"), "run_time", "run"
@@ -114,7 +114,7 @@ def _trend_section(frame, latest):
         if axis == "window":
             rows = sorted(rows, key=lambda r: str(r["window"]))
         labels = [str(r[axis]).replace("T", " ")[:16] for r in rows]
-        current = latest[(latest["metric"].astype(str) == metric) & (latest["window"].astype(str) == ALL)]
+        current = latest[(latest["metric"].astype(str) == metric) & (latest["window"].astype(str) == ALL_WINDOWS)]
         ref_row = current.to_dict("records")[0] if len(current) else rows[-1]
         chart = svg.trend("perf-trend-{}".format(i), labels, [r.get("value") for r in rows],
                           [r.get("ci_low") for r in rows], [r.get("ci_high") for r in rows],
@@ -131,7 +131,7 @@ def _trend_section(frame, latest):
 
 def performance_fragment(metrics, curves=None, title="Model performance"):
     latest = latest_run(metrics)
-    overall = latest[latest["window"].astype(str) == ALL].to_dict("records")
+    overall = latest[latest["window"].astype(str) == ALL_WINDOWS].to_dict("records")
     status, verdict_html = run_verdict(metrics)
     sections = [("Metrics (all rows)", _metrics_section(overall))]
     curve_html = _curves_section(curves)
