@@ -22,15 +22,16 @@ def evaluate(source, params, baseline=None, run=None):
     holds the rows and the engine settings allow it, else streamed from ``source.chunks()``."""
     n_rows = None if source.frame is None else len(source.frame)
     if params.engine.engine_for(n_rows) == MEMORY:
-        output = stats_from_frame(source.frame, params)
-    else:
-        output = stats_from_chunks(source.chunks(), params)
-    return PerformanceResult(performance_table(output.stats, params, baseline, run), output.curves)
+        return evaluate_model(source.frame, params, baseline, run)
+    return _result(stats_from_chunks(source.chunks(), params), params, baseline, run)
 
 
 def evaluate_model(scored, params, baseline=None, run=None):
     """The result of the scored DataFrame, by the in-memory engine: window ``__all__`` then one set
     of rows per time window; ``baseline`` is an earlier run's metrics frame (overridden by
     baseline_value)."""
-    output = stats_from_frame(scored, params)
+    return _result(stats_from_frame(scored, params), params, baseline, run)
+
+
+def _result(output, params, baseline, run):
     return PerformanceResult(performance_table(output.stats, params, baseline, run), output.curves)

@@ -29,7 +29,7 @@ class Engine(Protocol):
     """An engine: its source of scored rows (a DataFrame, or an iterable of DataFrame chunks) and
     the params to the statistics and curves."""
 
-    def __call__(self, source, params) -> EngineOutput: ...
+    def __call__(self, source, params, /) -> EngineOutput: ...
 
 
 class Source(Protocol):

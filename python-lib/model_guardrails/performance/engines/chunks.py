@@ -16,7 +16,7 @@ from ..windows import missing_time_note, no_parseable_time, window_labels
 from . import EngineOutput, logged
 
 
-def stats_from_chunks(chunks, params):
+def stats_from_chunks(chunks, params) -> EngineOutput:
     """:class:`EngineOutput` of an iterable of DataFrame chunks: the statistics of __all__ and the
     windows, and the report's curves (ROC at the score grid's points, exact calibration bins;
     regression: predicted vs actual of the first chunk)."""

@@ -27,7 +27,7 @@ class _Prepared:
     absent: str = ""
 
 
-def stats_from_frame(frame, params):
+def stats_from_frame(frame, params) -> EngineOutput:
     """:class:`EngineOutput` of the scored DataFrame: group 0 is __all__, the windows are the
     groups 1.., and the curves of all its usable rows."""
     data = _prepare(frame, params)
