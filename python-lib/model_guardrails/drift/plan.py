@@ -36,7 +36,8 @@ def plan_drift(engine, convention, profile_loaded, profile_folder, reference_row
     def fits(rows):  # not counted when even an empty dataset would not be read in memory
         return engine.engine_for(0) == MEMORY and engine.engine_for(rows()) == MEMORY
 
-    reference_fits = not profile_loaded and (not (engine.spark and profile_folder)) and fits(reference_rows)
+    # on Spark a profile folder means a profile built by Spark: the reference is not counted
+    reference_fits = not profile_loaded and not (engine.spark and profile_folder) and fits(reference_rows)
     both_fit = reference_fits and fits(current_rows)
     if both_fit and not profile_folder:
         return DriftPlan(exact=True)

@@ -17,7 +17,8 @@ SELECT_MAX_PASSES = 6     # after this many narrowing passes, collect distinct v
 class RankSearch:
     """The search for the value of 0-based rank ``rank`` among a column's finite values: it lies in
     the interval (low, high], which holds ``count`` values, ``start`` values lying at or below ``low``;
-    the values in the interval are known to be between ``smallest`` and ``largest``."""
+    the values in the interval are known to be between ``smallest`` and ``largest``. ``value``: the
+    value once found."""
     rank: int
     smallest: float
     largest: float

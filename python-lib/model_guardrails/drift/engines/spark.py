@@ -128,7 +128,8 @@ def _grid_stats(df, grids, summaries):
     columns = []
     for i, name in enumerate(names):
         x = _as_double(name)
-        columns += [F.when(F.expr(_FINITE.format(c="try_cast({} AS double)".format(spark_column(name)))), x).alias("x%d" % i)]
+        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(spark_column(name))))
+        columns += [F.when(finite, x).alias("x%d" % i)]
     frame = df.select(*columns)
     for i in range(len(names)):
         # 0 - x, not -x: Spark orders -0.0 below 0.0, so a zero must not change sign
