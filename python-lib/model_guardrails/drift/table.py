@@ -29,10 +29,8 @@ def drift_result(computed, common, params, run):
     return DriftResult(drift_table(computed, common, params, run), collect(computed))
 
 
-def drift_table(computed, common, params, run, distributions=None):
+def drift_table(computed, common, params, run):
     """Rows of [(feature, {metric: (value, reason)})]: per-feature metrics, decisions, dataset rows."""
-    if distributions is not None:
-        distributions.extend(collect(computed))
     rows = []
     for feature, values in computed:
         subject = _subject(common, feature)
