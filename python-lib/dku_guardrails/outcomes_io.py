@@ -3,9 +3,10 @@ rows, the chunked engine beyond (mergeable statistics, docs/scale.md); compute-f
 Spark aggregations. The same parameters and row limit as compute-drift."""
 import logging
 
-from dku_guardrails.drift_io import ChunkedInput, EngineSettings
+from dku_guardrails.drift_io import ChunkedInput
 from dku_guardrails.recipe_io import read_frame
 from model_guardrails import fairness, performance
+from model_guardrails.engines import EngineSettings
 from model_guardrails.stats.binary import require_columns
 
 log = logging.getLogger("model_guardrails.outcomes_io")  # one namespace: model_guardrails
@@ -24,7 +25,7 @@ def _fairness_counts(source, params, role):
 
 def compute_fairness(params, config, scored_dataset, reference_dataset=None, run=None):
     """The fairness table; each dataset is read whole or streamed depending on its row count."""
-    settings = EngineSettings(config)
+    settings = EngineSettings.from_config(config)
     scored = _input(scored_dataset, params.columns, "scored", settings)
     reference = _input(reference_dataset, params.columns, "reference", settings) if reference_dataset else None
     current = _fairness_counts(scored, params, "scored")
@@ -46,7 +47,7 @@ def compute_fairness_spark(spark, params, config, scored_dataset, reference_data
     from dku_guardrails.spark_io import dataframe
     from model_guardrails import fairness_spark
 
-    settings = EngineSettings(dict({"max_rows_in_memory": 0}, **config))
+    settings = EngineSettings.from_config(config, spark=True)
     counts = []
     for dataset, role in ((scored_dataset, "scored"), (reference_dataset, "reference")):
         if dataset is None:
