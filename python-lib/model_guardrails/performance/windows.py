@@ -51,8 +51,14 @@ def window_labels(series, params):
     return pd.Series(text[codes], index=series.index, dtype=object), bad
 
 
-def no_parseable_time(params, example):
-    """The error when no non-missing time could be read; ``example`` is one of them."""
+def require_parseable(n_rows, n_bad, example, params):
+    """Raise when none of the ``n_rows`` non-missing times could be read (``n_bad`` unparseable, of
+    which ``example``); a column of missing times only is no error (those rows are in __all__ only)."""
+    if n_rows and n_bad == n_rows:
+        raise _no_parseable_time(params, example)
+
+
+def _no_parseable_time(params, example):
     dates = TIME_UNITS[params.time_unit] is None
     return InputError("Time column '{}' has no parseable {} (e.g. {!r}). Accepted: {}.".format(
         params.time_column, "date" if dates else "number", example,
@@ -69,8 +75,7 @@ def missing_time_note(missing, params):
 def windows(series, params):
     """Window code per row (−1 when the time is missing) and the window labels, in time order."""
     labels, bad = window_labels(series, params)
-    if bad.all() and series.notna().any():
-        raise no_parseable_time(params, series[bad].iloc[0])
+    require_parseable(len(series), int(bad.sum()), series[bad].iloc[0] if bad.any() else None, params)
     codes, uniques = pd.factorize(labels, sort=True)
     missing = int((codes == -1).sum())
     note = missing_time_note(missing, params) if missing else ""

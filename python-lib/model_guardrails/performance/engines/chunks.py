@@ -12,7 +12,7 @@ from ...stats.curves import (CALIBRATION_BINS, calibration_bins, calibration_fro
                              predicted_vs_actual, roc_from_counts)
 from ..metrics import BINARY, REGRESSION
 from ..sums import BinarySums, PerformanceStats, RegressionSums
-from ..windows import missing_time_note, no_parseable_time, window_labels
+from ..windows import missing_time_note, require_parseable, window_labels
 from . import EngineOutput, logged
 
 
@@ -69,8 +69,7 @@ def stats_from_chunks(chunks, params) -> EngineOutput:
                                                                   if score is not None else ()))
     excluded = outcomes.finish() if is_binary else _regression_note(outcomes)
     notes = [logged(excluded)] if excluded else []
-    if params.time_column and time_rows and time_bad == time_rows:
-        raise no_parseable_time(params, time_example)
+    require_parseable(time_rows, time_bad, time_example, params)
     finish = _binary_from_groups if is_binary else _regression_from_groups
     parts = [finish(overall, np.zeros(1, dtype="int64"), 1)]
     labels = sorted(windows)
