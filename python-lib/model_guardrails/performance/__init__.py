@@ -14,12 +14,12 @@ where scikit-learn would return 0 with a warning (0/0), the row is EMPTY with a 
 
 Modules: ``params`` (the recipe's parameters), ``metrics`` (the metric table) and ``formulas``
 (each metric from the sufficient statistics), ``sums`` (the sufficient statistics), ``windows``
-(time windows), ``engines/`` (memory, chunks), ``writer`` (the table and the baseline),
-``evaluation`` (the engine choice and the result)."""
-from .evaluation import PerformanceResult, evaluate, evaluate_model
+(time windows), ``engines/`` (memory, chunks), ``table`` (the table writer, the baseline and
+:class:`PerformanceResult`), ``evaluation`` (the engine choice)."""
+from .evaluation import evaluate, evaluate_model
 from .params import PerformanceParams
 from .sums import BinarySums, PerformanceStats, RegressionSums
-from .writer import baseline_from_metrics, performance_table
+from .table import PerformanceResult, baseline_from_metrics, performance_table
 
 __all__ = ["BinarySums", "PerformanceParams", "PerformanceResult", "PerformanceStats", "RegressionSums",
            "baseline_from_metrics", "evaluate", "evaluate_model", "performance_table"]

@@ -1,20 +1,9 @@
 """evaluate-model's core: the engine chosen from the params' engine settings and what the glue
 found, then the table writer; the result is the metrics table and the report's curves."""
-from dataclasses import dataclass
-
-import pandas as pd
-
 from ..engines import MEMORY
 from .engines.chunks import stats_from_chunks
 from .engines.memory import stats_from_frame
-from .writer import performance_table
-
-
-@dataclass(frozen=True)
-class PerformanceResult:
-    """The metrics table (SPEC §2) and the report's curves (:mod:`model_guardrails.stats.curves`)."""
-    table: pd.DataFrame
-    curves: dict
+from .table import performance_result
 
 
 def evaluate(source, params, baseline=None, run=None):
@@ -23,15 +12,11 @@ def evaluate(source, params, baseline=None, run=None):
     n_rows = None if source.frame is None else len(source.frame)
     if params.engine.engine_for(n_rows) == MEMORY:
         return evaluate_model(source.frame, params, baseline, run)
-    return _result(stats_from_chunks(source.chunks(), params), params, baseline, run)
+    return performance_result(stats_from_chunks(source.chunks(), params), params, baseline, run)
 
 
 def evaluate_model(scored, params, baseline=None, run=None):
     """The result of the scored DataFrame, by the in-memory engine: window ``__all__`` then one set
     of rows per time window; ``baseline`` is an earlier run's metrics frame (overridden by
     baseline_value)."""
-    return _result(stats_from_frame(scored, params), params, baseline, run)
-
-
-def _result(output, params, baseline, run):
-    return PerformanceResult(performance_table(output.stats, params, baseline, run), output.curves)
+    return performance_result(stats_from_frame(scored, params), params, baseline, run)

@@ -1,4 +1,4 @@
-"""The sufficient statistics of evaluate-model, what every engine hands to the table writer: per
+"""The sufficient statistics of evaluate-model, what every engine hands to the table writer (:mod:`.table`): per
 group (``__all__``, or the time windows), :class:`BinarySums` or :class:`RegressionSums`, gathered
 with the labels and notes in :class:`PerformanceStats`. The formulas (:mod:`.formulas`) need
 nothing else."""

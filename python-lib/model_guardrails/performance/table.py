@@ -1,7 +1,9 @@
 """The evaluate-model table writer: the metrics table of SPEC §2 from the statistics of any engine
-(one row per window and metric, with ``n``, the interval and the comparison with the baseline), and
-the baseline read from an earlier run's table."""
+(one row per window and metric, with ``n``, the interval and the comparison with the baseline), the
+baseline read from an earlier run's table, and :class:`PerformanceResult` (the table and the report's
+curves)."""
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,6 +15,18 @@ from ..table import EMPTY, RunInfo, metric_row, to_frame
 from .metrics import BY_NAME
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PerformanceResult:
+    """The metrics table (SPEC §2) and the report's curves (:mod:`model_guardrails.stats.curves`)."""
+    table: pd.DataFrame
+    curves: dict
+
+
+def performance_result(output, params, baseline=None, run=None):
+    """:class:`PerformanceResult` of an engine's output (:class:`.engines.EngineOutput`)."""
+    return PerformanceResult(performance_table(output.stats, params, baseline, run), output.curves)
 
 
 def baseline_from_metrics(frame):
