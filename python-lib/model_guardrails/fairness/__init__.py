@@ -19,10 +19,10 @@ from .counts import FairnessCounts, GroupCounts
 from .engines import Engine, Source, counts_of, engine_for
 from .engines.chunks import counts_from_chunks
 from .engines.memory import counts_from_frame
-from .metrics import (ALL_METRICS, EXTRA_SUMMARY_METRICS, GROUP_METRICS, METRICS, RATIO_METRICS, SUMMARY_METRICS,
-                      Metric)
+from .metrics import (ALL_METRICS, BOUND_DEFAULTS, EXTRA_SUMMARY_METRICS, GROUP_METRICS, METRICS, RATIO_METRICS,
+                      SUMMARY_METRICS, Metric)
 from .params import FairnessParams
-from .table import check_named_reference, fairness_table, summary_frame
+from .table import check_named_reference, fairness_table
 
 
 def compute_fairness(scored, params, reference=None, run=None):
@@ -33,6 +33,7 @@ def compute_fairness(scored, params, reference=None, run=None):
     return fairness_table(current, params, previous, run)
 
 
-__all__ = ["ALL_METRICS", "EXTRA_SUMMARY_METRICS", "Engine", "FairnessCounts", "FairnessParams", "GROUP_METRICS",
-           "GroupCounts", "METRICS", "Metric", "RATIO_METRICS", "SUMMARY_METRICS", "Source", "compute_fairness",
-           "counts_from_chunks", "counts_from_frame", "counts_of", "engine_for", "fairness_table", "summary_frame"]
+__all__ = ["ALL_METRICS", "BOUND_DEFAULTS", "EXTRA_SUMMARY_METRICS", "Engine", "FairnessCounts", "FairnessParams",
+           "GROUP_METRICS", "GroupCounts", "METRICS", "Metric", "RATIO_METRICS", "SUMMARY_METRICS", "Source",
+           "check_named_reference", "compute_fairness", "counts_from_chunks", "counts_from_frame", "counts_of",
+           "engine_for", "fairness_table"]

@@ -84,7 +84,7 @@ def _evaluate(counts, params):
         reference = reference_index(stats, eligible, params, attribute.name)
         if params.convention == "aif360" and reference is None:
             values = {m: (None, "no group with at least {} rows".format(params.min_group_size))
-                         for m in SUMMARY_METRICS + EXTRA_SUMMARY_METRICS}
+                      for m in SUMMARY_METRICS + EXTRA_SUMMARY_METRICS}
         else:
             values = summaries(stats, eligible, reference, params)
         results[attribute.name] = (stats, eligible, reference, values)
@@ -137,8 +137,3 @@ def fairness_table(current, params, reference=None, run=None):
     frame["convention"] = params.convention_label
     frame["reference_group"] = frame["reference_group"].fillna("").astype(str)
     return frame
-
-
-def summary_frame(frame):
-    """The attribute-level rows of a fairness table, one line per (attribute, metric)."""
-    return frame[frame["group"] == SUMMARY].reset_index(drop=True)
