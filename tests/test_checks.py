@@ -36,7 +36,8 @@ def rows(kind_columns, records, run_id="r1", run_time="2025-01-01T00:00:00Z"):
 def drift_frame(scores, run_id="r1", run_time="2025-01-01T00:00:00Z", share_bounds=(0.1, 0.3), extra=()):
     """scores: {feature: value} for drift_score with bounds 0.05 / 0.1 above."""
     recs = [dict(feature=f, feature_type="numeric", metric="drift_score", value=v, warning_threshold=0.05,
-                 error_threshold=0.1, direction="above", reason="decided on wasserstein_norm")
+                 error_threshold=0.1, direction="above", reason="decided on wasserstein_norm",
+                 decided_on="wasserstein_norm")
             for f, v in scores.items()]
     recs += [dict(feature=f, feature_type="numeric", metric=m, value=v, warning_threshold=w, error_threshold=e,
                   direction="above") for f, m, v, w, e in extra]
@@ -63,6 +64,15 @@ def test_drift_warning_from_a_feature_warning():
     assert out.outcome == "WARNING"
     assert out.offenders[0].subject == "f3" and out.offenders[0].bound == 0.05 and out.offenders[0].level == "WARNING"
     assert "f3 drift_score=0.07 > 0.05 (wasserstein_norm)" in out.message
+
+
+def test_drift_rows_written_before_the_decided_on_column_are_judged_the_same():
+    """History written by a version without ``decided_on``: the same outcome, only the source is not named
+    (the reason's prose is not parsed)."""
+    old = drift_frame(dict(TEN_OK, f3=0.07)).drop(columns=["decided_on"])
+    out = drift(old)
+    assert out.outcome == "WARNING" and out.offenders[0].subject == "f3"
+    assert "f3 drift_score=0.07 > 0.05" in out.message and "(wasserstein_norm)" not in out.message
 
 
 def test_drift_error_names_worst_first_with_share():

@@ -25,12 +25,15 @@ def test_table_contract(frames):
     table = drift(*frames)
     assert list(table.columns) == ["run_id", "run_time", "feature", "feature_type", "metric", "value",
                                    "warning_threshold", "error_threshold", "direction", "status", "reason",
-                                   "n_reference", "n_current", "convention"]
+                                   "n_reference", "n_current", "convention", "decided_on"]
     assert set(table.status) <= {"OK", "WARNING", "ERROR", "EMPTY"}
     assert (table.run_id == "run-1").all()
     assert set(table.feature) == {"x", "y", "cat", "__dataset__"}
     assert row(table, "x", "drift_score").reason == "decided on wasserstein_norm"
     assert row(table, "cat", "drift_score").reason == "decided on js_distance"
+    assert row(table, "x", "drift_score").decided_on == "wasserstein_norm"
+    assert row(table, "cat", "drift_score").decided_on == "js_distance"
+    assert (table[table.metric != "drift_score"].decided_on == "").all()
     assert (table[table.status == "EMPTY"].reason != "").all()
 
 

@@ -7,10 +7,13 @@ COMMON_COLUMNS = ["run_id", "run_time", "metric", "value", "warning_threshold", 
                   "direction", "status", "reason"]
 
 # compute-drift: one row per (feature, metric); run-level metrics (drift_share, drifted_features) on
-# the row whose feature is DATASET.
+# the row whose feature is DATASET. DECIDED_ON: on a drift_score row, the metric the score was
+# decided on ("" on other rows and on a column that could not be used); last, so that rows written
+# before it existed read it empty.
 DATASET = "__dataset__"
+DECIDED_ON = "decided_on"
 DRIFT_SUBJECT = ("feature", "feature_type")
-DRIFT_EXTRA = ("n_reference", "n_current", "convention")
+DRIFT_EXTRA = ("n_reference", "n_current", "convention", DECIDED_ON)
 
 # compute-fairness: one row per (attribute, group, metric); the whole dataset is group OVERALL, an
 # attribute's parity summaries are group SUMMARY.
@@ -22,3 +25,10 @@ FAIRNESS_EXTRA = ("n", "ci_low", "ci_high", "reference_group", "ratio_to_referen
 # evaluate-model: one row per (window, metric).
 PERFORMANCE_SUBJECT = ("window",)
 PERFORMANCE_EXTRA = ("n", "ci_low", "ci_high", "baseline_value", "change", "change_relative")
+
+
+def decided_on(row):
+    """The metric a drift_score row (a dict or a pandas row) was decided on; "" when the row does not
+    say (another metric, an unusable column, or a row written before the column existed)."""
+    value = row.get(DECIDED_ON)
+    return value if isinstance(value, str) else ""

@@ -4,11 +4,10 @@ A feature *drifted* when its decision metric (``drift_score`` by default) is ``E
 bounds in force; the check recomputes ``drift_share`` = drifted / evaluable features within its
 scope and compares it with the drift-share bounds (the run's recorded ones unless overridden).
 """
-import re
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
-from ..contract import DATASET
+from ..contract import DATASET, decided_on
 from .. import params as p
 from ..drift.metrics import PVALUE_DECISION_BOUND, SPECS
 from ..drift.params import DEFAULT_DRIFT_SHARE_BOUND
@@ -68,9 +67,6 @@ class DriftCheckParams:
         return (not self.features or feature in self.features) and feature not in self.excluded_features
 
 
-_DECIDED = re.compile(r"decided on (\w+)")
-
-
 def _judge_rows(rows, metric, rules, run_id, with_source=False):
     """[(feature, level, offender or None, reason, value missing)] for ``metric`` rows."""
     out = []
@@ -83,9 +79,9 @@ def _judge_rows(rows, metric, rules, run_id, with_source=False):
             continue
         offender = None
         if breached is not None:
-            source = _DECIDED.search(row.get("reason", "")) if with_source else None
+            source = decided_on(row) if with_source else ""
             offender = core.Offender(row["feature"], metric, float(row["value"]), breached, bound.direction,
-                                     level, run_id, "({})".format(source.group(1)) if source else "")
+                                     level, run_id, "({})".format(source) if source else "")
         out.append((row["feature"], level, offender, row.get("reason", "") or "value is empty", missing))
     return out
 

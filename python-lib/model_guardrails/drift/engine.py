@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..contract import DATASET, DRIFT_EXTRA, DRIFT_SUBJECT
+from ..contract import DATASET, DECIDED_ON, DRIFT_EXTRA, DRIFT_SUBJECT
 from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
 from .categorical import aligned_counts, categorical_metrics, metrics_from_counts
@@ -72,7 +72,9 @@ def drift_table(computed, common, params, run, distributions=None):
     note = small_sample_note(common["n_reference"], common["n_current"])
     for row in rows if note else ():
         row["reason"] = _join(row["reason"], note)
-    return to_frame(rows, run, DRIFT_SUBJECT, DRIFT_EXTRA)
+    frame = to_frame(rows, run, DRIFT_SUBJECT, DRIFT_EXTRA)
+    frame[DECIDED_ON] = frame[DECIDED_ON].fillna("").astype(str)
+    return frame
 
 
 def small_sample_note(n_reference, n_current):
@@ -151,7 +153,8 @@ def _decision_rows(computed, common, params):
             reason = "decision metric {} is undefined: {}".format(metric, reason or "not computed")
         elif not reason:
             reason = "decided on " + metric
-        rows.append(metric_row("drift_score", value, params.decision_bound(metric), _join(reason, note), **subject))
+        rows.append(metric_row("drift_score", value, params.decision_bound(metric), _join(reason, note),
+                               **dict(subject, **{DECIDED_ON: metric})))
     return rows
 
 

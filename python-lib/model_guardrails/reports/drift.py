@@ -1,10 +1,9 @@
 """The drift report: summary, worst offenders, a sortable per-feature table and, per feature, the
 reference and current distributions over the bins the metrics used (missing and unseen bins
 included)."""
-import re
 from html import escape
 
-from ..contract import DATASET
+from ..contract import DATASET, decided_on
 from . import svg
 from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, STATUS_RANK, Cell, cards, document, fmt, is_number, legend, num_cell, page, pct,
@@ -43,13 +42,6 @@ COMMON_NOTES = [
 ]
 
 
-def decision_metric(reason):
-    """The metric a drift_score row was decided on, read from its reason."""
-    for pattern in (r"decided on (\w+)", r"decision metric (\w+)", r"^(\w+) (?:Bonferroni|Benjamini)"):
-        found = re.search(pattern, reason or "")
-        if found:
-            return found.group(1)
-    return ""
 
 
 def _as_dict(distribution):
@@ -126,7 +118,7 @@ def _summary(data, status):
     if worst:
         rows = []
         for s in worst:
-            metric = decision_metric(s.get("reason", ""))
+            metric = decided_on(s)
             rows.append(("{} ({})".format(s["feature"], metric) if metric else s["feature"], s.get("value"),
                          COLORS.get(s.get("status"), COLORS["EMPTY"]), _bound_marks(s)))
         html += "<h5>Worst offenders: drift_score by feature{}</h5>".format(
@@ -146,7 +138,7 @@ def _table(data):
         score = metrics.get("drift_score", {})
         status = score.get("status", "EMPTY")
         cells = [Cell(name), Cell(data.types.get(name, "")), status_cell(status),
-                 num_cell(score.get("value"), status), Cell(decision_metric(score.get("reason", "")))]
+                 num_cell(score.get("value"), status), Cell(decided_on(score))]
         for m in data.metrics_present:
             row = metrics.get(m)
             if row is None:
@@ -165,7 +157,7 @@ def _panel(name, data, distribution, index):
     score = metrics.get("drift_score", {})
     status = score.get("status", "EMPTY")
     facts = []
-    metric = decision_metric(score.get("reason", ""))
+    metric = decided_on(score)
     if is_number(score.get("value")):
         facts.append("drift_score {} ({})".format(fmt(score["value"]), metric))
     for m in ("psi", "missing_share_current", "unseen_share"):

@@ -6,10 +6,10 @@ Check outcomes are plain (check, outcome, message) triples, so any check runner 
 """
 from html import escape
 
-from ..contract import SUMMARY
+from ..contract import SUMMARY, decided_on
 from . import svg
 from .common import latest_run, run_of, run_verdict
-from .drift import DriftData, decision_metric
+from .drift import DriftData
 from .html import (COLORS, Cell, cards, document, fmt, is_number, key_values_html, num_cell, page, pct, rich_table,
                    status_badge, status_cell, worst_status)
 
@@ -34,7 +34,7 @@ def _drift_part(drift, link):
     rows = []
     for s in data.scores[:5]:
         rows.append([Cell(s["feature"]), status_cell(s.get("status", "EMPTY")),
-                     num_cell(s.get("value"), s.get("status", "")), Cell(decision_metric(s.get("reason", "")))])
+                     num_cell(s.get("value"), s.get("status", "")), Cell(decided_on(s))])
     html = "<p>{} of {} evaluable features drifted (drift share {}, bounds {} / {}).{}</p>".format(
         fmt(drifted) or "–", evaluable, pct(share.get("value")) or "–", pct(share.get("warning_threshold"), 0),
         pct(share.get("error_threshold"), 0), _link(link)) + "<p>{}</p>".format(verdict_html)
