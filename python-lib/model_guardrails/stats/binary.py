@@ -147,6 +147,11 @@ def prediction_indicator(series, positive_class, column, target_keys):
     return y
 
 
+def empty_dataset(dataset):
+    """The error on a dataset without rows (every engine's message)."""
+    return InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
+
+
 def non_numeric(field, column, example, count):
     """The error on a column with ``count`` non-numeric values (every engine's message)."""
     return InputError("{} column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "

@@ -159,7 +159,7 @@ class Outcomes:
         target labels) and the note on excluded rows, as binary.usable_rows words it. Sets
         ``absent``, binary.absent_positive's note on a positive class absent from every chunk."""
         if self.rows == 0:
-            raise InputError("The {} dataset is empty: nothing to evaluate.".format(self.dataset))
+            raise binary.empty_dataset(self.dataset)
         targets = pd.Series(list(self.target_values.values()), dtype=object)
         _, positive, keys, self.absent = binary.positive_indicator(targets, self.positive_class, self.target_column)
         if self.prediction_column:

@@ -5,7 +5,6 @@ from typing import Optional
 
 import numpy as np
 
-from ...errors import InputError
 from ...stats import binary
 from .. import attributes as attrs
 from ..counts import FairnessCounts, GroupCounts, dataset_note
@@ -31,7 +30,7 @@ class _Prepared:
 
 def _prepare(frame, params, dataset):
     if len(frame) == 0:
-        raise InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
+        raise binary.empty_dataset(dataset)
     binary.require_columns(frame, params.columns, dataset)
     y, score, prediction, absent = binary.binary_outcomes(frame, params.target_column, params.positive_class,
                                                           params.score_column, params.prediction_column,
