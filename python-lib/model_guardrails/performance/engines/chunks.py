@@ -93,7 +93,7 @@ def _chunk_numbers(chunk, column, field):
 
 def _regression_note(outcomes):
     if outcomes.rows == 0:
-        raise groups.empty_dataset("scored")
+        raise binary.empty_dataset("scored")
     return groups.excluded_note(outcomes.rows, outcomes.invalid, outcomes.missing, "scored")
 
 

@@ -9,7 +9,6 @@ import numpy as np
 from ...contract import ALL_WINDOWS
 from ...stats import binary
 from ...stats.curves import performance_curves
-from ...stats.groups import empty_dataset
 from ..metrics import BINARY
 from ..sums import BinarySums, PerformanceStats, RegressionSums
 from ..windows import windows
@@ -47,7 +46,7 @@ def stats_from_frame(frame, params) -> EngineOutput:
 
 def _prepare(frame, params):
     if len(frame) == 0:
-        raise empty_dataset("scored")
+        raise binary.empty_dataset("scored")
     binary.require_columns(frame, params.columns)
     score = prediction = None
     absent = ""
