@@ -190,16 +190,19 @@ def test_evaluate_chooses_the_engine_from_the_params_engine_settings(scored):
     from model_guardrails.performance.engines.chunks import stats_from_chunks
 
     parts = [scored.iloc[i:i + 700] for i in range(0, len(scored), 700)]
+
+    def source(n_rows):
+        return SimpleNamespace(n_rows=n_rows, frame=lambda: scored, chunks=lambda: parts)
+
     p = params(max_rows_in_memory=len(scored))
     assert p.engine.max_rows_in_memory == len(scored)
-    in_memory = evaluate(SimpleNamespace(frame=scored, chunks=lambda: parts), p, run=RUN)
+    in_memory = evaluate(source(len(scored)), p, run=RUN)
     pd.testing.assert_frame_equal(in_memory.table, evaluate_model(scored, p, run=RUN).table)
     assert "note" not in in_memory.curves
-    streamed = evaluate(SimpleNamespace(frame=None, chunks=lambda: parts), p, run=RUN)
+    streamed = evaluate(source(None), p, run=RUN)
     pd.testing.assert_frame_equal(streamed.table, performance_table(stats_from_chunks(parts, p).stats, p, run=RUN))
     assert "streamed" in streamed.curves["note"]
-    too_many = evaluate(SimpleNamespace(frame=scored, chunks=lambda: parts), params(max_rows_in_memory=len(scored) - 1),
-                        run=RUN)
+    too_many = evaluate(source(len(scored)), params(max_rows_in_memory=len(scored) - 1), run=RUN)
     assert "streamed" in too_many.curves["note"]
 
 

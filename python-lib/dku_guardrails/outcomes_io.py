@@ -6,7 +6,6 @@ import logging
 from dku_guardrails.drift_io import ChunkedInput
 from dku_guardrails.recipe_io import read_frame
 from model_guardrails import fairness, performance
-from model_guardrails.engines import EngineSettings
 from model_guardrails.stats.binary import require_columns
 
 log = logging.getLogger("model_guardrails.outcomes_io")  # one namespace: model_guardrails
@@ -18,8 +17,8 @@ def _input(dataset, columns, role, settings):
 
 
 class _Dataset:
-    """A DSS dataset for compute-fairness (a fairness.Source): read whole when it has at most
-    max_rows_in_memory rows, else streamed."""
+    """A DSS dataset for compute-fairness and evaluate-model (the core's Source): read whole when
+    it has at most max_rows_in_memory rows, else streamed."""
 
     def __init__(self, dataset, params, role):
         self.input = _input(dataset, params.columns, role, params.engine)
@@ -42,9 +41,8 @@ def compute_fairness(params, scored_dataset, reference_dataset=None, run=None):
 
 
 def evaluate_model(params, scored_dataset, baseline_dataset=None, run=None):
-    """The performance result (table and curves): the scored dataset read whole, or streamed when
-    it has more than max_rows_in_memory rows; the engine is chosen in the core."""
-    scored = _input(scored_dataset, params.columns, "scored", params.engine)
+    """The performance result (table and curves); the engine is chosen in the core."""
+    scored = _Dataset(scored_dataset, params, "scored")
     baseline = read_frame(baseline_dataset) if baseline_dataset else None
     return performance.evaluate(scored, params, baseline, run)
 

@@ -1,11 +1,14 @@
-"""The sufficient statistics of evaluate-model, what every engine hands to the table writer (:mod:`.table`): per
-group (``__all__``, or the time windows), :class:`BinarySums` or :class:`RegressionSums`, gathered
-with the labels and notes in :class:`PerformanceStats`. The formulas (:mod:`.formulas`) need
-nothing else."""
+"""The sufficient statistics of evaluate-model, what every engine hands to the table writer
+(:mod:`.table`): per group (``__all__``, or the time windows), :class:`BinarySums` or
+:class:`RegressionSums`, gathered with the labels and notes in :class:`PerformanceStats`; with the
+report's curves, an :class:`EngineOutput`. The formulas (:mod:`.formulas`) need nothing else."""
+import logging
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, NamedTuple, Optional
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,3 +39,17 @@ class PerformanceStats:
     parts: list   # [(BinarySums | RegressionSums, n per group)]
     notes: List[str]
     absent: str = ""   # binary.absent_positive's note: the positive class does not occur
+
+
+class EngineOutput(NamedTuple):
+    """What an engine supplies: the statistics of the table and the report's curves
+    (:mod:`model_guardrails.stats.curves`: ROC, calibration, or predicted vs actual)."""
+    stats: PerformanceStats
+    curves: dict
+
+
+def logged_note(note):
+    """A note of the statistics (rows excluded, positive class absent), logged as a warning when set."""
+    if note:
+        log.warning(note)
+    return note

@@ -25,7 +25,7 @@ class PerformanceResult:
 
 
 def performance_result(output, params, baseline=None, run=None):
-    """:class:`PerformanceResult` of an engine's output (:class:`.engines.EngineOutput`)."""
+    """:class:`PerformanceResult` of an engine's output (:class:`.sums.EngineOutput`)."""
     return PerformanceResult(performance_table(output.stats, params, baseline, run), output.curves)
 
 

@@ -1,47 +1,47 @@
-"""The engines of evaluate-model: each reads the scored rows into the sufficient statistics of the
-table (:class:`~model_guardrails.performance.sums.PerformanceStats`) and the report's curves.
+"""The engines of evaluate-model and the boundary they share: each turns a :class:`Source` into an
+:class:`~..sums.EngineOutput` (the sufficient statistics of the table and the report's curves).
 
-- ``memory``: the whole scored dataset as one DataFrame; exact.
-- ``chunks``: a scored dataset of more than ``max_rows_in_memory`` rows, streamed in chunks into
+- :mod:`.memory`: the whole scored dataset as one DataFrame; exact.
+- :mod:`.chunks`: a scored dataset of more than ``max_rows_in_memory`` rows, streamed in chunks into
   mergeable statistics (docs/scale.md); ROC AUC and average precision from a score grid.
 
 There is no Spark engine for performance: evaluate-model has no Spark recipe (compute-drift and
-compute-fairness have one). Which engine runs is decided in :func:`..evaluation.evaluate` from the
-params' :class:`~model_guardrails.engines.EngineSettings`."""
-import logging
-from typing import Iterable, NamedTuple, Optional, Protocol
+compute-fairness have one). Which engine runs is decided here, from what the glue found
+(:func:`statistics_of`), by the recipe's :class:`...engines.EngineSettings` carried in the params.
+"""
+from typing import Iterable, Optional, Protocol
 
-import pandas as pd
-
-from ..sums import PerformanceStats
-
-log = logging.getLogger(__name__)
-
-
-class EngineOutput(NamedTuple):
-    """What an engine supplies: the statistics of the table and the report's curves
-    (:mod:`model_guardrails.stats.curves`: ROC, calibration, or predicted vs actual)."""
-    stats: PerformanceStats
-    curves: dict
-
-
-class Engine(Protocol):
-    """An engine: its source of scored rows (a DataFrame, or an iterable of DataFrame chunks) and
-    the params to the statistics and curves."""
-
-    def __call__(self, source, params, /) -> EngineOutput: ...
+from ... import engines
+from ..sums import EngineOutput
+from . import chunks, memory
 
 
 class Source(Protocol):
-    """What the glue found: the scored rows in memory (``frame``), or ``frame`` None when there are
-    more than ``max_rows_in_memory`` of them, and ``chunks()`` a fresh pass over them in chunks."""
-    frame: Optional[pd.DataFrame]
+    """The scored dataset as the glue found it (the same shape as compute-fairness's sources)."""
+    n_rows: Optional[int]   # its row count; None: more than max_rows_in_memory
 
-    def chunks(self) -> Iterable[pd.DataFrame]: ...
+    def frame(self):
+        """The whole dataset as a pandas DataFrame."""
+
+    def chunks(self) -> Iterable:
+        """A fresh pass over the dataset in pandas DataFrame chunks."""
 
 
-def logged(note):
-    """A note of the statistics (rows excluded, positive class absent), logged as a warning when set."""
-    if note:
-        log.warning(note)
-    return note
+class Engine(Protocol):
+    """What an engine supplies: the statistics and curves of the scored dataset."""
+
+    def statistics(self, source: Source, params) -> EngineOutput:
+        ...
+
+
+ENGINES = {engines.MEMORY: memory, engines.CHUNKS: chunks}
+
+
+def engine_for(params, n_rows) -> Engine:
+    """The engine for a scored dataset of ``n_rows`` rows (None: more than max_rows_in_memory)."""
+    return ENGINES[params.engine.engine_for(n_rows)]
+
+
+def statistics_of(source: Source, params) -> EngineOutput:
+    """The :class:`~..sums.EngineOutput` of ``source`` by the engine its size calls for."""
+    return engine_for(params, source.n_rows).statistics(source, params)

@@ -11,9 +11,13 @@ from ...stats import binary, groups
 from ...stats.curves import (CALIBRATION_BINS, calibration_bins, calibration_from_sums, performance_curves,
                              predicted_vs_actual, roc_from_counts)
 from ..metrics import BINARY, REGRESSION
-from ..sums import BinarySums, PerformanceStats, RegressionSums
+from ..sums import BinarySums, EngineOutput, PerformanceStats, RegressionSums, logged_note
 from ..windows import missing_time_note, require_parseable, window_labels
-from . import EngineOutput, logged
+
+
+def statistics(source, params):
+    """The engine's entry (:class:`.Engine`): the source streamed in chunks."""
+    return stats_from_chunks(source.chunks(), params)
 
 
 def stats_from_chunks(chunks, params) -> EngineOutput:
@@ -68,7 +72,7 @@ def stats_from_chunks(chunks, params) -> EngineOutput:
             windowed.add(codes[kept], y[kept], prediction[kept], *(() if not is_binary else (score[kept],)
                                                                   if score is not None else ()))
     excluded = outcomes.finish() if is_binary else _regression_note(outcomes)
-    notes = [logged(excluded)] if excluded else []
+    notes = [logged_note(excluded)] if excluded else []
     require_parseable(time_rows, time_bad, time_example, params)
     finish = _binary_from_groups if is_binary else _regression_from_groups
     parts = [finish(overall, np.zeros(1, dtype="int64"), 1)]
@@ -81,7 +85,7 @@ def stats_from_chunks(chunks, params) -> EngineOutput:
     if missing_time:
         notes.append(missing_time_note(missing_time, params))
     curves = _streamed_curves(params, overall, calibration, first)
-    return EngineOutput(PerformanceStats([ALL_WINDOWS] + labels, parts, notes, logged(outcomes.absent)), curves)
+    return EngineOutput(PerformanceStats([ALL_WINDOWS] + labels, parts, notes, logged_note(outcomes.absent)), curves)
 
 
 def _chunk_numbers(chunk, column, field):

@@ -10,9 +10,8 @@ from ...contract import ALL_WINDOWS
 from ...stats import binary
 from ...stats.curves import performance_curves
 from ..metrics import BINARY
-from ..sums import BinarySums, PerformanceStats, RegressionSums
+from ..sums import BinarySums, EngineOutput, PerformanceStats, RegressionSums, logged_note
 from ..windows import windows
-from . import EngineOutput, logged
 
 
 @dataclass
@@ -24,6 +23,11 @@ class _Prepared:
     window_labels: list
     notes: list
     absent: str = ""
+
+
+def statistics(source, params):
+    """The engine's entry (:class:`.Engine`): the source read whole."""
+    return stats_from_frame(source.frame(), params)
 
 
 def stats_from_frame(frame, params) -> EngineOutput:
@@ -60,7 +64,7 @@ def _prepare(frame, params):
     valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y),
                                                       (params.prediction_column, prediction),
                                                       (params.score_column, score)], "scored")
-    notes = [logged(excluded)] if excluded else []
+    notes = [logged_note(excluded)] if excluded else []
     codes, labels = np.full(int(valid.sum()), -1, dtype="int64"), []
     if params.time_column:
         codes, labels, note = windows(frame[params.time_column][valid], params)
@@ -68,7 +72,7 @@ def _prepare(frame, params):
     return _Prepared(
         y=y[valid], prediction=None if prediction is None else prediction[valid],
         score=None if score is None else score[valid], windows=codes, window_labels=labels, notes=notes,
-        absent=logged(absent))
+        absent=logged_note(absent))
 
 
 def _binary_sums(codes, n_groups, data):
