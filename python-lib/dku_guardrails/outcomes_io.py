@@ -48,7 +48,7 @@ def evaluate_model(params, scored_dataset, baseline_dataset=None, run=None):
 
 
 class _SparkDataset:
-    """A DSS dataset as a Spark DataFrame for compute-fairness-spark (a fairness.Source): counted
+    """A DSS dataset as a Spark DataFrame for compute-fairness-spark (an engines.Source): counted
     unless max_rows_in_memory is 0 (never collected), collected to the driver by ``frame()``."""
 
     def __init__(self, spark, dataset, params, role):

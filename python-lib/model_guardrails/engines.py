@@ -5,6 +5,7 @@ one DataFrame: exact), ``chunks`` (a dataset larger than ``max_rows_in_memory`` 
 chunks of ``chunk_size`` rows into mergeable statistics) and ``spark`` (Spark aggregations). The
 glue only reports what it found (does the dataset fit? is it a Spark recipe?); the choice is here."""
 from dataclasses import dataclass
+from typing import Iterable, Optional, Protocol
 
 from . import params as p
 
@@ -13,6 +14,18 @@ NAMES = ("max_rows_in_memory", "chunk_size")
 DEFAULT_MAX_ROWS = 2_000_000
 # A Spark recipe collects a dataset to the driver only when asked to (max_rows_in_memory > 0).
 SPARK_DEFAULT_MAX_ROWS = 0
+
+
+class Source(Protocol):
+    """A dataset as the glue found it; each engine reads it its own way: ``frame()`` (memory),
+    ``chunks()`` (chunks) or ``dataframe``, a Spark DataFrame (spark; a Spark recipe's sources only)."""
+    n_rows: Optional[int]   # its row count; None: more than max_rows_in_memory, or not counted (Spark, limit 0)
+
+    def frame(self):
+        """The whole dataset as a pandas DataFrame."""
+
+    def chunks(self) -> Iterable:
+        """A fresh pass over the dataset in pandas DataFrame chunks."""
 
 
 @dataclass(frozen=True)

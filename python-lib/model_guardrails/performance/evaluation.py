@@ -6,7 +6,7 @@ from .table import performance_result
 
 
 def evaluate(source, params, baseline=None, run=None):
-    """The :class:`~.table.PerformanceResult` of a scored source (:class:`.engines.Source`) as the
+    """The :class:`~.table.PerformanceResult` of a scored source (:class:`...engines.Source`) as the
     glue found it; ``baseline`` is an earlier run's metrics frame (overridden by baseline_value)."""
     return performance_result(statistics_of(source, params), params, baseline, run)
 

@@ -1,4 +1,4 @@
-"""The fairness engines and the boundary they share: each turns a :class:`Source` into the
+"""The fairness engines and the boundary they share: each turns a :class:`...engines.Source` into the
 :class:`..counts.FairnessCounts` the table writer finishes (:class:`Engine`).
 
 - :mod:`.memory`: the whole dataset as one DataFrame, exact;
@@ -8,23 +8,12 @@
 Which one runs is decided here, from what the glue found (:func:`counts_of`), by the recipe's
 :class:`...engines.EngineSettings` carried in the parameters.
 """
-from typing import Iterable, Optional, Protocol
+from typing import Protocol
 
 from ... import engines
+from ...engines import Source
 from ..counts import FairnessCounts
 from . import chunks, memory, spark
-
-
-class Source(Protocol):
-    """A dataset as the glue found it. Each engine reads it one way: ``frame()`` (memory),
-    ``chunks()`` (chunks) or ``dataframe``, a Spark DataFrame (spark; a Spark recipe's sources only)."""
-    n_rows: Optional[int]   # its row count; None: more than max_rows_in_memory, or not counted (Spark, limit 0)
-
-    def frame(self):
-        """The whole dataset as a pandas DataFrame."""
-
-    def chunks(self) -> Iterable:
-        """A fresh pass over the dataset in pandas DataFrame chunks."""
 
 
 class Engine(Protocol):

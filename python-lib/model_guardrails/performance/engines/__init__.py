@@ -1,4 +1,4 @@
-"""The engines of evaluate-model and the boundary they share: each turns a :class:`Source` into an
+"""The engines of evaluate-model and the boundary they share: each turns a :class:`...engines.Source` into an
 :class:`~..sums.EngineOutput` (the sufficient statistics of the table and the report's curves).
 
 - :mod:`.memory`: the whole scored dataset as one DataFrame; exact.
@@ -9,22 +9,12 @@ There is no Spark engine for performance: evaluate-model has no Spark recipe (co
 compute-fairness have one). Which engine runs is decided here, from what the glue found
 (:func:`statistics_of`), by the recipe's :class:`...engines.EngineSettings` carried in the params.
 """
-from typing import Iterable, Optional, Protocol
+from typing import Protocol
 
 from ... import engines
+from ...engines import Source
 from ..sums import EngineOutput
 from . import chunks, memory
-
-
-class Source(Protocol):
-    """The scored dataset as the glue found it (the same shape as compute-fairness's sources)."""
-    n_rows: Optional[int]   # its row count; None: more than max_rows_in_memory
-
-    def frame(self):
-        """The whole dataset as a pandas DataFrame."""
-
-    def chunks(self) -> Iterable:
-        """A fresh pass over the dataset in pandas DataFrame chunks."""
 
 
 class Engine(Protocol):
