@@ -28,8 +28,8 @@ oldest_python = $(firstword $(shell python$(1) -c "import sys; print(sys.executa
 	$(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)))
 OLDEST_FOUND := $(foreach v,$(OLDEST_VERSIONS),$(if $(call oldest_python,$(v)),$(v)))
 OLDEST_STAMPS := $(foreach v,$(OLDEST_FOUND),build/oldest/py$(v)/.installed)
-CORE_TESTS := $(addprefix tests/test_,$(addsuffix .py,checks core_purity drift_engine drift_metrics drift_peers \
-	fairness fairness_peers gate_core intervals params performance table private_imports))
+# the pure core's tests (tests/core: statistics, checks, gate decisions) with the oldest libraries
+CORE_TESTS := tests/core
 # a shell loop over the found interpreters; a failing one fails the loop after all have run
 OLDEST_RUN := status=0; \
 	for v in $(filter-out $(OLDEST_FOUND),$(OLDEST_VERSIONS)); do echo "oldest: python$$v not found, skipped"; done; \

@@ -7,7 +7,7 @@ Run with the peer environment's interpreter (not the plugin's code env):
 It generates the small deterministic datasets under tests/data/fairness/ once (seeded; kept when
 they already exist, so the committed CSVs are what the numbers refer to), computes with Fairlearn's
 ``MetricFrame`` and fairness functions and with AIF360's ``ClassificationMetric``, and writes
-tests/reference/fairness_peers.json with provenance. tests/test_fairness_peers.py compares our
+tests/reference/fairness_peers.json with provenance. tests/core/test_fairness_peers.py compares our
 numbers with it at 1e-9.
 """
 import datetime

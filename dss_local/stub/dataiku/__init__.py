@@ -1,7 +1,7 @@
 """Local stand-in for DSS's internal ``dataiku`` package (the subset model-guardrails uses).
 
 Every public signature is DSS's own (tests/reference/dataiku_signatures.json, with sources; checked
-by tests/test_stub_signatures.py); storage is a CSV or Parquet file per dataset (a directory of
+by tests/project/test_stub_signatures.py); storage is a CSV or Parquet file per dataset (a directory of
 per-partition files for a partitioned one) and a directory per managed folder.
 """
 

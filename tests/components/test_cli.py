@@ -7,8 +7,9 @@ import os
 import pytest
 
 from dss_local import cli
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 DESCRIPTORS = {"recipe": "custom-recipes/*/recipe.json", "check": "python-checks/*/check.json",
                "probe": "python-probes/*/probe.json", "macro": "python-runnables/*/runnable.json"}
 COMPONENTS = [(command, path) for command, pattern in sorted(DESCRIPTORS.items())

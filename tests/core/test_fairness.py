@@ -269,8 +269,8 @@ def _fairness_engines(frame, p, tmp_path):
                                        p, run=RUN)}
     try:
         import pyspark  # noqa: F401
-        from test_scale import _java
-        java = _java()
+        from helpers import java_available
+        java = java_available()
     except ImportError:
         java = False
     if java:

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from model_guardrails.fairness import FairnessParams, compute_fairness
+import helpers
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
+ROOT = helpers.TESTS
 with open(os.path.join(ROOT, "reference", "fairness_peers.json")) as f:
     PEERS = json.load(f)
 

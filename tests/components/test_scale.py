@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import java_available
+
 from dss_local.runtime import run_recipe
 from model_guardrails.drift import DriftParams, compute_drift
 from model_guardrails.drift.brackets import ks_bracket, wasserstein_bracket
@@ -158,16 +160,10 @@ def st_file():
     return PROFILE_FILE
 
 
-def _java():
-    if shutil.which("java") is None:
-        return False
-    return subprocess.run(["java", "-version"], capture_output=True).returncode == 0
-
-
 @pytest.mark.spark
 def test_spark_and_pandas_engines_give_the_same_rows(files):
     pytest.importorskip("pyspark", reason="PySpark is not installed (make install installs it)")
-    if not _java():
+    if not java_available():
         pytest.skip("no Java runtime: install one (apt-get install -y default-jre-headless) to run the Spark engine")
     pandas_rows = _run(files, "pandas", max_rows_in_memory=0, chunk_size=2000, categorical_columns=["code"])
     spark_rows = _run(files, "spark", recipe="compute-drift-spark", categorical_columns=["code"])

@@ -11,8 +11,9 @@ import os
 import re
 
 import pytest
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 DOC = os.path.join(ROOT, "docs", "compatibility.md")
 TABLE_HEADING = "## The table"
 SOURCES_HEADING = "## Sources"

@@ -5,8 +5,9 @@ import subprocess
 import sys
 
 import pytest
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 CORE = os.path.join(ROOT, "python-lib", "model_guardrails")
 FORBIDDEN = ("dataiku", "dataikuapi", "requests", "urllib3", "http.client")
 

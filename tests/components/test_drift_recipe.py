@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from dss_local.runtime import run_recipe
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 
 
 @pytest.fixture(params=["csv", "parquet"])

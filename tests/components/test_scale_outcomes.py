@@ -15,7 +15,7 @@ from model_guardrails.performance import PerformanceParams, evaluate_model, perf
 from model_guardrails.performance.engines.chunks import stats_from_chunks
 from model_guardrails.table import RunInfo
 
-from test_scale import _java
+from helpers import java_available
 
 RUN = RunInfo("run-1", "2026-11-26T00:00:00Z")
 FAIRNESS_KEY = ["attribute", "group", "metric"]
@@ -259,7 +259,7 @@ def test_recipes_stream_beyond_the_row_limit(files):
 @pytest.mark.spark
 def test_spark_and_pandas_engines_give_the_same_fairness_rows(files):
     pytest.importorskip("pyspark", reason="PySpark is not installed (make test installs it)")
-    if not _java():
+    if not java_available():
         pytest.skip("no Java runtime: install one (apt-get install -y default-jre-headless) to run the Spark engine")
     streamed = _fairness(files, "pandas", max_rows_in_memory=0, chunk_size=1000)
     spark = _fairness(files, "spark", recipe="compute-fairness-spark")

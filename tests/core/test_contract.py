@@ -3,8 +3,9 @@ spells a marker row, and every writer's table has the contract's columns."""
 import os
 
 from model_guardrails import contract
+import helpers
 
-ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python-lib")
+ROOT = helpers.PYTHON_LIB
 MARKERS = (contract.DATASET, contract.SUMMARY, contract.OVERALL)
 
 

@@ -11,8 +11,9 @@ import pytest
 from dss_local import cli
 from dss_local.runtime import find_plugin_dir, load_descriptor, run_check, run_probe, run_recipe, with_defaults
 from model_guardrails import checks
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 sys.path.insert(0, os.path.join(ROOT, "demo"))
 import make_data  # noqa: E402
 import stage_checks  # noqa: E402

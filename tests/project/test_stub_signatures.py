@@ -9,8 +9,9 @@ import os
 import sys
 
 import pytest
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 SNAPSHOT = os.path.join(ROOT, "tests", "reference", "dataiku_signatures.json")
 MODULES = ("dataiku", "dataiku.customrecipe", "dataiku.runnables", "dataiku.spark", "dataiku.metric",
            "dataiku.project_standards")

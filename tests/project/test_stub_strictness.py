@@ -13,8 +13,9 @@ import pytest
 
 from dss_local import runtime
 from dss_local.runtime import _as_outcome, component_context, run_check, run_probe, run_recipe
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 sys.path.insert(0, os.path.join(ROOT, "demo"))
 import make_data  # noqa: E402
 

@@ -9,8 +9,9 @@ import subprocess
 import zipfile
 
 import pytest
+import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 
 
 def load(path):

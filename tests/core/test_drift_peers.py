@@ -12,8 +12,9 @@ from scipy import stats
 
 from model_guardrails.drift import DriftParams, compute_drift
 from model_guardrails.table import RunInfo
+import helpers
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = helpers.TESTS
 with open(os.path.join(HERE, "reference", "evidently_drift.json")) as f:
     REFERENCE = json.load(f)
 NUMERIC = [k for k, v in REFERENCE["values"].items() if v["feature_type"] == "numerical"]

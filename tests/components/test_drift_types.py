@@ -100,7 +100,7 @@ def _decisions(table):
 
 @pytest.mark.spark
 def test_memory_chunked_and_spark_engines_give_the_same_type_decision(files):
-    from test_scale import _java
+    from helpers import java_available
 
     memory = _run(files, "memory")
     chunked = _run(files, "chunked", max_rows_in_memory=1000, chunk_size=1000)
@@ -109,7 +109,7 @@ def test_memory_chunked_and_spark_engines_give_the_same_type_decision(files):
     # binned metrics of the categorical 'code' are exact in every engine, so its rows agree too
     assert _decisions(memory).equals(_decisions(chunked))
     pytest.importorskip("pyspark", reason="PySpark is not installed (make install installs it)")
-    if not _java():
+    if not java_available():
         pytest.skip("no Java runtime: install one (apt-get install -y default-jre-headless) to run the Spark engine")
     spark = _run(files, "spark", recipe="compute-drift-spark")
     _check_decisions(spark)

@@ -4,8 +4,9 @@ forms are what is checked; a private method called on another module's object (`
 seen here and is kept out by review."""
 import ast
 import os
+import helpers
 
-ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python-lib")
+ROOT = helpers.PYTHON_LIB
 OURS = ("model_guardrails", "dku_guardrails")
 
 

@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
+import helpers
 
-TESTS = os.path.dirname(os.path.abspath(__file__))
+TESTS = helpers.TESTS
 SKIPPING = '''import pytest
 
 

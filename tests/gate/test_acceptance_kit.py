@@ -19,9 +19,10 @@ import pytest
 
 from dss_local import cli
 from dss_local.emulator import Emulator, demo_state
+import helpers
 
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = helpers.ROOT
 DSS_KEY = "dss-ACCEPT+key&<9f1>"
 GOVERN_KEY = "govern-ACCEPT+key&<3c2>"
 SHIPPED = re.compile(r"^(plugin\.json|CHANGELOG\.md|LICENSE|code-env|custom-recipes|python-checks|"

@@ -6,6 +6,7 @@ import pytest
 from model_guardrails import gate
 from model_guardrails.gate import bundles as b, bundle_ids
 from model_guardrails.errors import ConfigError
+import helpers
 
 ITEM = gate.GovernedItem(kind="project", dss_label="project FRAUD_DETECTION", dataiku_artifact_id="ar.1",
                          govern_artifact_id="ar.2", govern_name="Fraud detection")
@@ -232,7 +233,7 @@ def test_govern_names_default_to_the_plugin_settings_defaults():
     import json
     import os
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = helpers.ROOT
     with open(os.path.join(root, "plugin.json")) as f:
         settings = {p["name"]: p.get("defaultValue") for p in json.load(f)["params"] if p["type"] != "SEPARATOR"}
     defaults = gate.GovernNames()
@@ -328,7 +329,7 @@ def test_gate_component_params_are_their_descriptors_and_unknown_keys_are_logged
     import json
     import os
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = helpers.ROOT
     found = {}
     for path in glob.glob(os.path.join(root, "python-runnables", "*", "runnable.json")) + glob.glob(
             os.path.join(root, "python-project-standards-check-specs", "*", "project_standards_check_spec.json")):
