@@ -7,12 +7,11 @@ import pytest
 from scipy import stats
 
 from model_guardrails.drift.categorical import categorical_metrics
-from model_guardrails.drift.distribution import DISTRIBUTION
 from model_guardrails.drift.numeric import numeric_metrics, quantile_edges
 
 
 def values(metrics):
-    return {k: v[0] for k, v in metrics.items() if k != DISTRIBUTION}
+    return {k: v[0] for k, v in metrics.values.items()}
 
 
 @pytest.mark.parametrize("n_ref,n_cur", [(300, 250), (4000, 3000), (12000, 15000)])
@@ -76,7 +75,7 @@ def test_chi2_is_the_contingency_test_on_counts():
 
 
 def test_single_category_makes_chi2_empty_with_reason():
-    metrics = categorical_metrics(pd.Series(["a"] * 10), pd.Series(["a"] * 10), 1000)
+    metrics = categorical_metrics(pd.Series(["a"] * 10), pd.Series(["a"] * 10), 1000).values
     assert metrics["chi2_pvalue"][0] is None and "single category" in metrics["chi2_pvalue"][1]
     assert metrics["js_distance"][0] == 0.0
 
@@ -84,10 +83,10 @@ def test_single_category_makes_chi2_empty_with_reason():
 def test_high_cardinality_is_pooled_and_said(rng):
     ref = pd.Series(rng.integers(0, 5000, 20000).astype(str))
     cur = pd.Series(rng.integers(0, 5000, 20000).astype(str))
-    metrics = categorical_metrics(ref, cur, 1000)
+    metrics = categorical_metrics(ref, cur, 1000).values
     assert "pooled" in metrics["js_distance"][1] and "__other__" in metrics["js_distance"][1]
     pooled = metrics["js_distance"][0]
-    unpooled = categorical_metrics(ref, cur, 10000)["js_distance"][0]
+    unpooled = categorical_metrics(ref, cur, 10000).values["js_distance"][0]
     assert pooled < unpooled  # pooling rare categories damps sampling noise
 
 
@@ -128,7 +127,7 @@ def test_bounded_metrics_stay_in_range(rng):
 
 
 def test_constant_reference_makes_normalised_wasserstein_empty():
-    metrics = numeric_metrics(pd.Series([5.0] * 100), pd.Series([5.0] * 90 + [6.0] * 10), 10)
+    metrics = numeric_metrics(pd.Series([5.0] * 100), pd.Series([5.0] * 90 + [6.0] * 10), 10).values
     assert metrics["wasserstein_norm"][0] is None and "constant" in metrics["wasserstein_norm"][1]
     assert metrics["wasserstein"][0] == pytest.approx(0.1)
     assert metrics["psi"][0] > 0

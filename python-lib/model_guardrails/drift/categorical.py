@@ -39,7 +39,7 @@ def categorical_metrics(reference, current, max_categories):
 
 
 def metrics_from_counts(aligned, n_ref, n_cur):
-    """{metric: (value or None, reason)} from aligned_counts' result and the row counts."""
+    """The :class:`~.distribution.Measured` metrics from aligned_counts' result and the row counts."""
     ref_vec, cur_vec, unseen, note, kept = aligned
     p, q = ref_vec / n_ref, cur_vec / n_cur
     out = {
@@ -62,7 +62,6 @@ def metrics_from_counts(aligned, n_ref, n_cur):
         result = stats.chi2_contingency(table)
         out["chi2_statistic"] = (float(result[0]), note)
         out["chi2_pvalue"] = (float(result[1]), note)
-    out[distribution.DISTRIBUTION] = distribution.categorical(  # bounded by the categories, for the report
+    return distribution.Measured(out, distribution.categorical(  # bounded by the categories, for the report
         kept, ref_vec[:-2], cur_vec[:-2], ref_vec[-2], cur_vec[-2], unseen, ref_vec[-1], cur_vec[-1],
-        "the {} most frequent reference categories, the rest pooled".format(len(kept)))
-    return out
+        "the {} most frequent reference categories, the rest pooled".format(len(kept))))

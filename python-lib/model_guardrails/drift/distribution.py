@@ -1,16 +1,15 @@
 """Per-feature binned counts for the drift report, taken from the bins the metrics use.
 
-The metric functions attach a :class:`Distribution` to their result under the key
-:data:`DISTRIBUTION`; :func:`compute_drift` hands them out when asked (``distributions=[]``). Its
-size is bounded by the number of bins (numeric: ``psi_bins`` + missing; categorical: at most
+The metric functions return a :class:`Measured`: the feature's metric values and, beside them,
+the :class:`Distribution` of the bins they used; the drift result hands the distributions to the
+report (``DriftResult.distributions``). A distribution's size is bounded by the number of bins (numeric: ``psi_bins`` + missing; categorical: at most
 :data:`MAX_CATEGORY_BARS` categories + pooled + unseen + missing), never by the number of rows.
 """
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-DISTRIBUTION = "__distribution__"
 MAX_CATEGORY_BARS = 12
 
 VALUE, MISSING, UNSEEN, OTHER = "value", "missing", "unseen", "other"
@@ -102,12 +101,19 @@ def _floats(values):
     return [float(v) for v in values]
 
 
+@dataclass
+class Measured:
+    """One feature's metric values ``{metric: (value or None, reason)}`` and the binned counts they
+    were computed on (None when no bins were computed: an unusable column, no values)."""
+    values: Dict[str, Tuple[Optional[float], str]] = field(default_factory=dict)
+    distribution: Optional["Distribution"] = None
+
+
 def collect(computed):
-    """The distributions attached by the metric functions, named after their feature."""
+    """The distributions of [(feature, Measured)], named after their feature."""
     out = []
-    for feature, values in computed:
-        found = values.get(DISTRIBUTION)
-        if found is not None:
-            found.feature = feature.name
-            out.append(found)
+    for feature, measured in computed:
+        if measured.distribution is not None:
+            measured.distribution.feature = feature.name
+            out.append(measured.distribution)
     return out

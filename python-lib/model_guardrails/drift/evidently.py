@@ -104,8 +104,8 @@ def _distribution(bins, ref_counts, cur_counts, ref, cur, raw_ref, raw_cur, nume
 
 
 def feature_metrics(feature):
-    """{metric: (value or None, reason)} for one feature, Evidently's way, with the binned counts
-    of the bins used (plus the missing values) attached for the report."""
+    """The :class:`~.distribution.Measured` metrics of one feature, Evidently's way, with the binned
+    counts of the bins used (plus the missing values) for the report."""
     numeric = feature.type == NUMERIC
     raw_ref, raw_cur = feature.reference, feature.current
     ref, cur = _clean(raw_ref), _clean(raw_cur)
@@ -121,11 +121,10 @@ def feature_metrics(feature):
         for name in ("psi", "js_distance", "kl_divergence", "hellinger", "ks_statistic", "ks_pvalue",
                      "wasserstein", "wasserstein_norm", "chi2_statistic", "chi2_pvalue"):
             out[name] = (None, reason)
-        return out
+        return distribution.Measured(out)
     bins = {}
     p, q = binned(ref, cur, numeric, bins)
-    out[distribution.DISTRIBUTION] = _distribution(bins, np.round(p * len(ref)), np.round(q * len(cur)), ref, cur,
-                                                   raw_ref, raw_cur, numeric)
+    counts = _distribution(bins, np.round(p * len(ref)), np.round(q * len(cur)), ref, cur, raw_ref, raw_cur, numeric)
     p_filled, q_filled = _fill_zeros(p), _fill_zeros(q)
     out["psi"] = (float(np.sum((p_filled - q_filled) * np.log(p_filled / q_filled))), "")
     out["kl_divergence"] = (float(stats.entropy(p_filled, q_filled)), "")
@@ -138,5 +137,5 @@ def feature_metrics(feature):
         out["wasserstein_norm"] = (wasserstein / max(float(np.std(ref.to_numpy())), STD_FLOOR), "")
     else:
         out["chi2_statistic"], out["chi2_pvalue"] = chisquare(ref, cur)
-    return out
+    return distribution.Measured(out, counts)
 

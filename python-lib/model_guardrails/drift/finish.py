@@ -9,6 +9,7 @@ import numpy as np
 
 from .brackets import bracket_reason, ks_bracket, wasserstein_bracket
 from .categorical import aligned_counts, metrics_from_counts
+from .distribution import Measured
 from .metrics import NUMERIC
 from .numeric import KS_EXACT_MAX_N, binned_metrics, ks_pvalue_asymptotic, no_values, normalised
 from .prepare import Feature, missing_side_error, require_features, require_rows
@@ -33,18 +34,19 @@ def numeric_values(profile, cur):
         return np.append(np.diff(np.concatenate(([0], cuts, [stats.n]))), stats.missing)
     out = binned_metrics(psi_counts(ref), ref.total, psi_counts(cur), cur.total, edges=profile.edges)
     if ref.n == 0 or cur.n == 0:
-        return dict(out, **no_values(ref.n, cur.n))
+        out.values.update(no_values(ref.n, cur.n))
+        return out
     d_low, d_high = ks_bracket(ref, cur)
     w_low, w_high, w_mid = wasserstein_bracket(ref, cur)
     ks_note = bracket_reason("KS statistic", d_low, d_high)
-    out["ks_statistic"] = (d_low, ks_note)
-    out["ks_pvalue"] = (ks_pvalue_asymptotic(d_low, ref.n, cur.n),
+    out.values["ks_statistic"] = (d_low, ks_note)
+    out.values["ks_pvalue"] = (ks_pvalue_asymptotic(d_low, ref.n, cur.n),
                         "streaming estimate from the KS statistic's lower bound; " + ks_note
                         + (" (asymptotic p-value)" if max(ref.n, cur.n) <= KS_EXACT_MAX_N else ""))
     w_note = bracket_reason("Wasserstein distance", w_low, w_high)
-    out["wasserstein"] = (w_mid, w_note)
+    out.values["wasserstein"] = (w_mid, w_note)
     std = profile.std
-    out["wasserstein_norm"] = normalised(w_mid, std, "" if std <= 0 else bracket_reason(
+    out.values["wasserstein_norm"] = normalised(w_mid, std, "" if std <= 0 else bracket_reason(
         "normalised Wasserstein", w_low / std, w_high / std))
     return out
 
@@ -56,18 +58,18 @@ def categorical_values(profile, cur, max_categories):
 
 
 def features_and_values(profile, current_side, names, params):
-    """[(Feature, {metric: (value, reason)})] as the in-memory engine's _compute_features."""
+    """[(Feature, Measured)] as the in-memory engine's _compute_features."""
     computed = []
     for name in names:
         feature_profile = profile.features.get(name)
         in_ref, in_cur = feature_profile is not None, name in current_side.columns
         if not (in_ref and in_cur):
-            computed.append((Feature(name, "", error=missing_side_error(name, in_ref, in_cur)), {}))
+            computed.append((Feature(name, "", error=missing_side_error(name, in_ref, in_cur)), Measured()))
             continue
         feature = Feature(name, feature_profile.type, notes=list(feature_profile.notes),
                           error=feature_profile.error or current_side.errors.get(name, ""))
         if feature.error:
-            computed.append((feature, {}))
+            computed.append((feature, Measured()))
         elif feature.type == NUMERIC:
             computed.append((feature, numeric_values(feature_profile, current_side.stats[name])))
         else:

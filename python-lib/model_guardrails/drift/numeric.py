@@ -97,17 +97,18 @@ def ks_and_wasserstein(ref, cur):
 
 
 def numeric_metrics(reference, current, psi_bins):
-    """{metric: (value or None, reason)} for one numeric feature."""
+    """The :class:`~.distribution.Measured` metrics of one numeric feature."""
     ref, cur = Sample(reference), Sample(current)
     edges = quantile_edges(ref.sorted, psi_bins)
     out = binned_metrics(bin_counts(ref, edges), ref.total, bin_counts(cur, edges), cur.total, edges=edges)
     if ref.n == 0 or cur.n == 0:
-        return dict(out, **no_values(ref.n, cur.n))
+        out.values.update(no_values(ref.n, cur.n))
+        return out
     d, pvalue, wasserstein = ks_and_wasserstein(ref, cur)
-    out["ks_statistic"] = (d, "")
-    out["ks_pvalue"] = (pvalue, "")
-    out["wasserstein"] = (wasserstein, "")
-    out["wasserstein_norm"] = normalised(wasserstein, float(np.std(ref.sorted)))
+    out.values["ks_statistic"] = (d, "")
+    out.values["ks_pvalue"] = (pvalue, "")
+    out.values["wasserstein"] = (wasserstein, "")
+    out.values["wasserstein_norm"] = normalised(wasserstein, float(np.std(ref.sorted)))
     return out
 
 
@@ -121,9 +122,9 @@ def bin_counts(sample, edges):
 def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason="", edges=None):
     """Missing shares and the binned distances from bin counts (missing last) of both sides:
     the in-memory and the streaming engines both end here, so their values are identical. With
-    the interior ``edges``, the counts are attached for the report (distribution.DISTRIBUTION)."""
+    the interior ``edges``, the counts go with the values, for the report (a Measured)."""
     p, q = ref_counts / ref_total, cur_counts / cur_total
-    out = {
+    values = {
         "missing_share_reference": (ref_counts[-1] / ref_total, ""),
         "missing_share_current": (cur_counts[-1] / cur_total, ""),
         "psi": (distances.psi(distances.floor_zeros(p, PSI_FLOOR), distances.floor_zeros(q, PSI_FLOOR)), reason),
@@ -131,11 +132,10 @@ def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason="", edge
         "js_distance": (distances.js_distance(p, q, base=2), reason),
         "hellinger": (distances.hellinger(p, q), reason),
     }
-    if edges is not None:
-        out[distribution.DISTRIBUTION] = distribution.numeric(
-            edges, ref_counts, cur_counts, ref_total, cur_total,
-            "{} bins at reference quantiles, open outer edges".format(len(edges) + 1))
-    return out
+    binned = None if edges is None else distribution.numeric(
+        edges, ref_counts, cur_counts, ref_total, cur_total,
+        "{} bins at reference quantiles, open outer edges".format(len(edges) + 1))
+    return distribution.Measured(values, binned)
 
 
 def no_values(n_ref, n_cur):

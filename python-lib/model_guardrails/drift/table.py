@@ -1,5 +1,5 @@
 """The drift table writer: per-feature metric rows, drift_score decisions (multiple-testing
-adjusted) and the dataset rows, from [(feature, {metric: (value, reason)})] of any engine."""
+adjusted) and the dataset rows, from [(feature, Measured)] of any engine."""
 from dataclasses import dataclass
 from typing import List
 
@@ -25,18 +25,18 @@ class DriftResult:
 
 
 def drift_result(computed, common, params, run):
-    """The DriftResult of [(feature, {metric: (value, reason)})] (every engine ends here)."""
+    """The DriftResult of [(feature, Measured)] (every engine ends here)."""
     return DriftResult(drift_table(computed, common, params, run), collect(computed))
 
 
 def drift_table(computed, common, params, run):
-    """Rows of [(feature, {metric: (value, reason)})]: per-feature metrics, decisions, dataset rows."""
+    """Rows of [(feature, Measured)]: per-feature metrics, decisions, dataset rows."""
     rows = []
-    for feature, values in computed:
+    for feature, measured in computed:
         subject = _subject(common, feature)
         for metric in params.methods:
             if feature.error or feature.type in SPECS[metric].types:
-                value, reason = values.get(metric, (None, feature.error))
+                value, reason = measured.values.get(metric, (None, feature.error))
                 rows.append(metric_row(metric, value, params.bound(metric), _join(reason, *feature.notes),
                                        **subject))
     rows += _decision_rows(computed, common, params)
@@ -71,9 +71,9 @@ def _decision_rows(computed, common, params):
     """drift_score per feature: the decision metric's value (p-values adjusted across features
     for multiple testing) judged by the decision bounds."""
     picked = []
-    for feature, values in computed:
+    for feature, measured in computed:
         metric = "" if feature.error else params.decision_metric(feature.type)
-        value, reason = values.get(metric, (None, feature.error))
+        value, reason = measured.values.get(metric, (None, feature.error))
         picked.append([_subject(common, feature), metric, value, reason, "; ".join(feature.notes)])
     pvalue_rows = [r for r in picked if r[1] and SPECS[r[1]].is_pvalue and r[2] is not None]
     if pvalue_rows and params.multiple_testing != "none":

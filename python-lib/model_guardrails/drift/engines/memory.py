@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..categorical import aligned_counts, categorical_metrics, metrics_from_counts
+from ..distribution import Measured
 from ..metrics import NUMERIC
 from ..numeric import Sample, numeric_metrics, quantile_edges
 from ..prepare import prepare_features, require_features, require_rows, type_feature
@@ -50,7 +51,7 @@ def _compute_features(features, params):
 
 def _feature_values(feature, params):
     if feature.error:
-        return {}
+        return Measured()
     if params.convention == "evidently":
         from .. import evidently  # scipy.stats is slow to import: only when this convention is used
 
