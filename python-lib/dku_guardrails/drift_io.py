@@ -3,7 +3,7 @@ reference profile in the optional managed folder; the core plans the engine (dri
 import logging
 import threading
 
-from dku_guardrails.recipe_io import FLOAT_PRECISION
+from dku_guardrails.recipe_io import DatasetSource
 from model_guardrails import __version__
 from model_guardrails.drift import compute_drift
 from model_guardrails.drift.engines import chunks, memory
@@ -11,7 +11,6 @@ from model_guardrails.drift.finish import compute_drift_from_profile
 from model_guardrails.drift.plan import FRAME, plan_drift
 from model_guardrails.drift.prepare import select_columns
 from model_guardrails.drift.profile import ReferenceProfile, profile_settings
-from model_guardrails.engines import MEMORY
 
 log = logging.getLogger("model_guardrails.drift_io")  # one namespace: model_guardrails
 
@@ -32,33 +31,6 @@ def warm_imports():
 
 def _names(dataset):
     return [c["name"] for c in dataset.read_schema()]
-
-
-class ChunkedInput:
-    """A dataset read whole when the engine settings keep it in memory (at most ``max_rows_in_memory``
-    rows; ``frame``: the exact in-memory path), else streamed: ``frame`` is None and each ``chunks()``
-    call is a fresh pass of chunks. ``n_rows``: its row count, None when it has more rows."""
-
-    def __init__(self, dataset, columns, settings):
-        self.dataset, self.columns, self.settings = dataset, columns, settings
-        limit = settings.max_rows_in_memory
-        frame = dataset.get_dataframe(columns=columns, limit=limit + 1, float_precision=FLOAT_PRECISION)
-        self.n_rows = len(frame) if len(frame) <= limit else None
-        if settings.engine_for(self.n_rows) == MEMORY:
-            self.frame = frame
-            log.info("Read %d rows x %d columns from %s", len(frame), frame.shape[1], dataset.name)
-        else:
-            self.frame = None
-            log.info("%s has more than %d rows (max_rows_in_memory): streaming it in chunks of %d rows",
-                     dataset.name, limit, settings.chunk_size)
-
-    def chunks(self):
-        if self.frame is not None:
-            yield self.frame
-            return
-        for chunk in self.dataset.iter_dataframes(chunksize=self.settings.chunk_size, columns=self.columns,
-                                                  float_precision=FLOAT_PRECISION):
-            yield chunk
 
 
 def _load_profile(folder, params):
@@ -102,18 +74,18 @@ def compute(params, reference_dataset, current_dataset, profile_folder, run):
     warm_imports()
     profile, reference_columns, current_columns, names = _columns(params, reference_dataset, current_dataset,
                                                                   profile_folder)
-    current = ChunkedInput(current_dataset, [n for n in names if n in current_columns], params.engine)
+    current = DatasetSource(current_dataset, [n for n in names if n in current_columns], params.engine)
     reference = None
     if profile is None:
-        reference = ChunkedInput(reference_dataset, [n for n in names if n in reference_columns], params.engine)
+        reference = DatasetSource(reference_dataset, [n for n in names if n in reference_columns], params.engine)
     plan = plan_drift(params.engine, params.convention, profile is not None, profile_folder is not None,
                       lambda: reference.n_rows, lambda: current.n_rows)
     if plan.exact and not plan.build_profile:
-        return compute_drift(reference.frame, current.frame, params, run)  # exact, in memory
+        return compute_drift(reference.frame(), current.frame(), params, run)  # exact, in memory
     if plan.build_profile:
         present = [n for n in names if n in reference_columns]
         if plan.build_profile == FRAME:
-            profile = memory.profile_from_frame(reference.frame, present, params, __version__)
+            profile = memory.profile_from_frame(reference.frame(), present, params, __version__)
         else:
             profile = chunks.profile_from_chunks(reference.chunks, present, params, __version__)
         profile.columns = list(reference_columns)
@@ -121,7 +93,7 @@ def compute(params, reference_dataset, current_dataset, profile_folder, run):
             _save_profile(profile_folder, profile)
             log.info("Saved the reference profile to %s/%s", profile_folder.get_name(), PROFILE_FILE)
     if plan.exact:  # the profile is saved for later runs; this one is computed exactly
-        return compute_drift(reference.frame, current.frame, params, run)
+        return compute_drift(reference.frame(), current.frame(), params, run)
     side = chunks.stream_current(profile, names, current.chunks())
     if not side.columns:
         side.columns = [n for n in current_columns]

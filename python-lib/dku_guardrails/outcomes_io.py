@@ -3,38 +3,23 @@ rows, the chunked engine beyond (mergeable statistics, docs/scale.md); compute-f
 Spark aggregations. The same parameters and row limit as compute-drift."""
 import logging
 
-from dku_guardrails.drift_io import ChunkedInput
-from dku_guardrails.recipe_io import read_frame
+from dku_guardrails.recipe_io import DatasetSource, read_frame
 from model_guardrails import fairness, performance
 from model_guardrails.stats.binary import require_columns
 
 log = logging.getLogger("model_guardrails.outcomes_io")  # one namespace: model_guardrails
 
 
-def _input(dataset, columns, role, settings):
-    require_columns([c["name"] for c in dataset.read_schema()], columns, role)
-    return ChunkedInput(dataset, columns, settings)
-
-
-class _Dataset:
-    """A DSS dataset for compute-fairness and evaluate-model (the core's Source): read whole when
-    it has at most max_rows_in_memory rows, else streamed."""
-
-    def __init__(self, dataset, params, role):
-        self.input = _input(dataset, params.columns, role, params.engine)
-        self.n_rows = None if self.input.frame is None else len(self.input.frame)
-
-    def frame(self):
-        return self.input.frame
-
-    def chunks(self):
-        return self.input.chunks()
+def _input(dataset, params, role):
+    """The dataset in ``role`` as the core's engines read it (in memory or streamed), its columns checked."""
+    require_columns([c["name"] for c in dataset.read_schema()], params.columns, role)
+    return DatasetSource(dataset, params.columns, params.engine)
 
 
 def compute_fairness(params, scored_dataset, reference_dataset=None, run=None):
     """The fairness table; each dataset is read whole or streamed depending on its row count."""
-    scored = _Dataset(scored_dataset, params, "scored")
-    reference = _Dataset(reference_dataset, params, "reference") if reference_dataset else None
+    scored = _input(scored_dataset, params, "scored")
+    reference = _input(reference_dataset, params, "reference") if reference_dataset else None
     current = fairness.counts_of(scored, params, "scored")
     previous = fairness.counts_of(reference, params, "reference") if reference is not None else None
     return fairness.fairness_table(current, params, previous, run)
@@ -42,7 +27,7 @@ def compute_fairness(params, scored_dataset, reference_dataset=None, run=None):
 
 def evaluate_model(params, scored_dataset, baseline_dataset=None, run=None):
     """The performance result (table and curves); the engine is chosen in the core."""
-    scored = _Dataset(scored_dataset, params, "scored")
+    scored = _input(scored_dataset, params, "scored")
     baseline = read_frame(baseline_dataset) if baseline_dataset else None
     return performance.evaluate(scored, params, baseline, run)
 
