@@ -28,8 +28,9 @@ oldest_python = $(firstword $(shell python$(1) -c "import sys; print(sys.executa
 	$(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)))
 OLDEST_FOUND := $(foreach v,$(OLDEST_VERSIONS),$(if $(call oldest_python,$(v)),$(v)))
 OLDEST_STAMPS := $(foreach v,$(OLDEST_FOUND),build/oldest/py$(v)/.installed)
-# the pure core's tests (tests/core: statistics, checks, gate decisions) with the oldest libraries
-CORE_TESTS := tests/core
+# the pure core's tests (tests/core: statistics, checks, gate decisions) with the oldest libraries, but
+# the comparison with scikit-learn's calibration curve, whose bins close on the right from 1.1 only
+CORE_TESTS := tests/core --ignore=tests/core/test_curves.py
 # a shell loop over the found interpreters; a failing one fails the loop after all have run
 OLDEST_RUN := status=0; \
 	for v in $(filter-out $(OLDEST_FOUND),$(OLDEST_VERSIONS)); do echo "oldest: python$$v not found, skipped"; done; \

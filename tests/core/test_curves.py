@@ -1,4 +1,4 @@
-"""Report curves against scikit-learn (issue 15 item 4). Not in the oldest-libraries run (Makefile
+"""Report curves against scikit-learn (issue 15 item 4). Left out of the oldest-libraries run (Makefile
 CORE_TESTS): scikit-learn 1.0's calibration_curve closed its bins on the left (np.digitize), 1.1 and
 later on the right (np.searchsorted on the inner edges), which the plugin follows."""
 import numpy as np
