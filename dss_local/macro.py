@@ -34,12 +34,56 @@ def _subclass(module, base, path):
     return found[0]
 
 
+def hold_in_emulator(dss_url, project_key, datasets, plugin_dir=None):
+    """Make the emulator at ``dss_url`` hold each of ``datasets`` ({name: path}) as DSS would once
+    its check ran: a dataset of the project whose latest data-quality rule result is what the
+    plugin's check for that metrics dataset (drift-check, fairness-check or performance-check,
+    default settings, the real check.py) answers on the file. A server that is not the emulator (no
+    ``/__emulator__/state``) is left alone; a file that is not one of our metrics datasets is only
+    readable through ``dataiku.Dataset``, with no rule result."""
+    import pandas as pd
+    import requests
+
+    from model_guardrails.checks.core import kind_of
+
+    url = dss_url.rstrip("/") + "/__emulator__/state"
+    try:
+        answer = requests.get(url, timeout=10)
+    except requests.RequestException:
+        return []
+    if answer.status_code != 200:
+        return []
+    doc = answer.json()
+    project = doc.get("dss", {}).get("projects", {}).get(project_key)
+    if project is None:
+        return []
+    held = []
+    for name, path in datasets.items():
+        columns = (pd.read_parquet(path) if path.lower().endswith((".parquet", ".pq"))
+                   else pd.read_csv(path, nrows=0)).columns
+        kind = kind_of(pd.DataFrame(columns=columns))
+        entry = project.setdefault("datasets", {}).setdefault(name, {})
+        if kind is None:
+            continue
+        outcome, message = runtime.run_check(kind.check, path, plugin_dir=plugin_dir)
+        entry["last_rules_results"] = [{"id": kind.check, "name": kind.check, "outcome": outcome or "",
+                                        "message": message or ""}]
+        held.append((name, kind.check, outcome))
+    requests.put(url, json=doc, timeout=10).raise_for_status()
+    return held
+
+
 def run_macro(macro_id, project_key, config=None, dss_url=None, dss_api_key=None, plugin_config=None,
               plugin_dir=None, progress=None, datasets=None):
     """Instantiate the Runnable of python-runnables/<macro_id>/runnable.py and return run()'s
     result (a ResultTable is returned as the public API's JSON form). ``datasets`` ({name: path})
-    are the project's datasets the macro may read with ``dataiku.Dataset(name)``."""
+    are the project's datasets the macro may read with ``dataiku.Dataset(name)``; against the
+    emulator they are also held as datasets of the project with their check's latest outcome
+    (:func:`hold_in_emulator`)."""
     plugin_dir = plugin_dir or runtime.find_plugin_dir()
+    if dss_url and datasets:
+        for name, check, outcome in hold_in_emulator(dss_url, project_key, datasets, plugin_dir):
+            log.info("Emulator holds dataset %s with its %s outcome %s", name, check, outcome)
     folder, descriptor = runtime.load_descriptor(plugin_dir, "python-runnables", macro_id)
     with runtime.component_context(plugin_dir) as flow:
         merged = runtime.with_defaults(descriptor, config or {}, "macro " + macro_id)

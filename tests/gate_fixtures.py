@@ -29,10 +29,17 @@ def connection(emu, **extra):
     return conn
 
 
+# A qualification-policy preset an administrator could define: the rules that need metrics datasets,
+# tags or a model-card folder turned off, so that a test about the sign-off is about the sign-off.
+OPEN_POLICY = {"evidence_level": "off", "sensitivity_tags_level": "off", "model_card_level": "off"}
+EVIDENCE_POLICY = {"sensitivity_tags_level": "off", "model_card_level": "off"}
+
+
 def run(emu, macro="create-approved-bundle", key=DSS_KEY, datasets=None, **config):
     config.setdefault("govern_connection", connection(emu))
     if macro == "create-approved-bundle":
         config.setdefault("version", "1.0")
+        config.setdefault("qualification_policy", OPEN_POLICY)
     return run_macro(macro, PROJECT, config=config, dss_url=emu.url, dss_api_key=key, datasets=datasets)
 
 

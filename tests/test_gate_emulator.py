@@ -16,8 +16,8 @@ from dataikuapi.utils import DataikuException
 from dss_local.emulator import signoff
 from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
 from dss_local.macro import run_project_standards_check
-from gate_fixtures import (DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, bundles, connection, emu,  # noqa: F401
-                           run)
+from gate_fixtures import (DSS_KEY, EVIDENCE_POLICY, GOVERN_KEY, OPEN_POLICY, PROJECT, all_logs, audit, bundles,  # noqa: F401
+                           connection, emu, run)
 from dku_guardrails.gate.dss_gateway import accepts
 from model_guardrails import gate
 from model_guardrails.gate import ledger
@@ -281,7 +281,8 @@ def test_evidence_outcome_that_is_not_ok_or_warning_refuses(emu, all_logs, outco
     approve(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": outcome}]}}))
-    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"])
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"],
+                      qualification_policy=EVIDENCE_POLICY)
     assert "dataset drift_metrics: rule 'drift-check' outcome " + outcome in message
 
 
@@ -291,39 +292,42 @@ def test_evidence_dataset_in_error_refuses(emu, all_logs):
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "ERROR",
                                                   "message": "3/25 features drifted"}]},
         "fairness_metrics": {"last_rules_results": [{"id": "r2", "name": "fairness-check", "outcome": "OK"}]}}))
-    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"])
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"],
+                      qualification_policy=EVIDENCE_POLICY)
     assert "3/25 features drifted" in message
-    run(emu, evidence_datasets=["fairness_metrics"])
-    assert len(bundles(emu)) == 1
 
 
 def test_approval_report_shows_model_health_of_the_evidence(emu, all_logs, tmp_path, frames):
     from dss_local.runtime import run_recipe
 
-    reference, current = frames
-    for name, frame in (("reference", reference), ("current", current)):
+    reference, _ = frames  # a current period like the reference: no drift, the evidence rule passes
+    for name, frame in (("reference", reference), ("current", reference)):
         frame.to_csv(tmp_path / (name + ".csv"), index=False)
     drift_path = str(tmp_path / "drift_metrics.csv")
     run_recipe("compute-drift", [("reference", str(tmp_path / "reference.csv")),
                                  ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
     approve(emu)
-    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
-        "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "WARNING",
-                                                  "message": "1/3 features drifted"}]}}))
-    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path})
-    assert "Model health" in html and "drift-check" in html and "1/3 features drifted" in html
+    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path},
+               qualification_policy=EVIDENCE_POLICY)
+    # dss-local macro --dataset: the emulator holds the dataset with its drift-check outcome, as DSS would
+    (held,) = emu.state.snapshot()["dss"]["projects"][PROJECT]["datasets"]["drift_metrics"]["last_rules_results"]
+    assert held["name"] == "drift-check" and held["outcome"] == "OK"
+    assert "Model health" in html and "Qualification rules" in html and "drift-check" in html
+    assert html.count("APPROVED, GATE REFUSED") == 0
     drift = pd.read_csv(drift_path)
     share = drift[drift.metric == "drift_share"].value.iloc[0]
     assert "{:.1%}".format(share) in html  # the drift share of the evidence dataset's latest run
     assert len(bundles(emu)) == 1
 
 
-def test_unreadable_evidence_dataset_does_not_change_the_decision(emu, all_logs):
+def test_unreadable_evidence_dataset_refuses(emu, all_logs):
+    """Issue 17: fail closed. Stored outcomes OK are not enough: rows that cannot be judged refuse."""
     approve(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "OK"}]}}))
-    html = run(emu, evidence_datasets=["drift_metrics"])  # not readable through the internal API here
-    assert "Model health" not in html and len(bundles(emu)) == 1
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"],
+                      qualification_policy=EVIDENCE_POLICY)  # not readable through the internal API here
+    assert "evidence (drift_metrics) FAIL: rows not read" in message
 
 
 # -- audit ----------------------------------------------------------------------------------
@@ -612,7 +616,7 @@ def test_macros_report_progress_up_to_their_target(emu, all_logs):
     from gate_fixtures import connection as conn
 
     approve(emu)
-    for macro, target, extra in (("create-approved-bundle", create.STEPS, {"version": "1.0"}),
+    for macro, target, extra in (("create-approved-bundle", create.STEPS, {"version": "1.0", "qualification_policy": OPEN_POLICY}),
                                  ("governance-status", inventory.STATUS_STEPS, {}),
                                  ("prune-bundles", inventory.PRUNE_STEPS, {})):
         seen = []
@@ -657,3 +661,113 @@ def test_publish_refuses_when_the_audit_entry_cannot_be_written(emu, all_logs):
     with pytest.raises(gate.GateRefused, match="audit entry could not be written"):
         run(emu, "publish-approved-bundle")
     assert PROJECT not in emu.state.snapshot()["dss"]["deployer"]["projects"]
+
+
+# -- issue 17: the qualification rules against the emulator (each refusal, through the real client) ----
+
+ALL_ON = {"sensitivity_tags_level": "required", "model_card_level": "required", "evidence_level": "off",
+          "allowed_code_envs": ["py311_fraud"]}
+
+
+def _project(emu, fn):
+    emu.state.update(lambda d: fn(d["dss"]["projects"][PROJECT]))
+
+
+def _card(emu, modified):
+    _project(emu, lambda p: p["managed_folders"]["model_cards"]["files"].update(
+        {"/model-health.html": {"size": 100, "lastModified": modified}}))
+
+
+def test_every_rule_passes_on_a_qualified_project_and_the_version_is_labelled(emu, all_logs):
+    approve(emu)
+    _card(emu, 1770000000000)
+    html = run(emu, qualification_policy=ALL_ON, model_card_folder="model_cards")
+    record = records(emu)[bundles(emu)[0]]
+    statuses = {r["rule"]: r["status"] for r in record["rules"]}
+    assert statuses == {"evidence": "NOT APPLICABLE", "sensitivity_tags": "PASS", "code_env": "PASS",
+                        "rollback": "WARN", "model_card": "PASS", "decision_trail": "PASS"}
+    assert '"rule": "sensitivity_tags"' in audit(emu)[0]["rules"]
+    version = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
+    assert {"key": "model-guardrails:label", "value": "v1.0-prod-candidate"} in version["userMeta"]["labels"]
+    assert "set and read back" in html and "Qualification rules" in html
+
+
+def test_label_not_kept_by_dss_is_reported(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["dss"].__setitem__("drops_version_labels", True))
+    html = run(emu)
+    assert "NOT read back" in html and len(bundles(emu)) == 1
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda p: p["datasets"]["transactions"].__setitem__("tags", []), "untagged: transactions"),
+    (lambda p: p["datasets"]["fraud_train"].__setitem__("tags", ["sensitivity:PHI"]),
+     "blocking class without exemption: fraud_train"),
+    (lambda p: p["flow"].pop("fraud_model"), "fraud_model is not in the project's Flow graph"),
+    (lambda p: p["flow"]["fraud_model"].__setitem__("predecessors", []), "no dataset found upstream"),
+])
+def test_sensitivity_refusals(emu, all_logs, change, says):
+    approve(emu)
+    _card(emu, 1770000000000)
+    _project(emu, change)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, qualification_policy=ALL_ON,
+                      model_card_folder="model_cards")
+    assert "sensitivity_tags FAIL" in message and says in message
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda p: p["settings"]["codeEnvs"]["python"].update(envName="py39_dev"), "project code env py39_dev is not allowed"),
+    (lambda p: p["settings"]["codeEnvs"].__setitem__("python", {"mode": "INHERIT"}),
+     "inherits the instance default, which could not be read"),  # general settings: admin only
+    (lambda p: p["saved_models"]["fraud_model"].pop("lastExportedFrom"), "has no origin ML task"),
+])
+def test_code_env_refusals(emu, all_logs, change, says):
+    approve(emu)
+    _card(emu, 1770000000000)
+    _project(emu, change)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, qualification_policy=ALL_ON,
+                      model_card_folder="model_cards")
+    assert "code_env FAIL" in message and says in message
+
+
+@pytest.mark.parametrize("modified, folder, says", [
+    (None, "model_cards", "no model-health page"),
+    (1750000000000, "model_cards", "older than version v2"),
+    (1770000000000, "no_such_folder", "folder not read"),
+    (1770000000000, None, "no managed folder named"),
+])
+def test_model_card_refusals(emu, all_logs, modified, folder, says):
+    approve(emu)
+    if modified:
+        _card(emu, modified)
+    extra = {"model_card_folder": folder} if folder else {}
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, qualification_policy=ALL_ON, **extra)
+    assert "model_card FAIL" in message and says in message
+
+
+def test_required_rollback_refuses_a_first_release_then_passes(emu, all_logs):
+    approve(emu)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, required_rules=["rollback"])
+    assert "rollback FAIL: no previous approved bundle (first release)" in message
+    run(emu, version="1.0")
+    run(emu, version="1.1", required_rules=["rollback"])
+    assert len(bundles(emu)) == 2
+
+
+def test_decision_trail_refuses_when_a_gate_bundle_lost_its_record(emu, all_logs):
+    approve(emu)
+    run(emu, version="1.0")
+    if not RELEASE_NOTES:  # before 13.2 the notes (the gate's mark) are not attached: nothing to compare
+        return
+    _project(emu, lambda p: p["variables"]["local"].pop(ledger.VARIABLE))
+    with pytest.raises(GuardrailsError, match="decision_trail FAIL: gate-created bundle"):
+        run(emu, version="1.1")
+
+
+def test_a_metrics_dataset_with_no_run_refuses(emu, all_logs, tmp_path):
+    approve(emu)
+    empty = tmp_path / "perf.csv"
+    empty.write_text("run_id,run_time,metric,value,warning_threshold,error_threshold,direction,status,reason,window\n")
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["perf"], datasets={"perf": str(empty)},
+                      qualification_policy=EVIDENCE_POLICY)
+    assert "evidence (perf) FAIL" in message

@@ -30,16 +30,17 @@ def _now_text(now=None):
 MAX_NOTES = 20000
 
 
-def entry(project_key, bundle_id, decision, item, actor, now=None, notes=""):
+def entry(project_key, bundle_id, decision, item, actor, now=None, notes="", rules=()):
     """A new record of an approval, before the export (``notes``: the release notes in full, kept
-    here also where DSS cannot attach them or they were cut for the URL)."""
+    here also where DSS cannot attach them or they were cut for the URL; ``rules``: the
+    qualification rows, as dicts)."""
     return {
         "bundleId": bundle_id, "projectKey": project_key, "decision": "APPROVE" if decision.approved else "REFUSE",
         "state": EXPORTING, "decidedOn": _now_text(now), "actor": actor or "",
         "governedItem": item.govern_label, "governArtifactId": item.govern_artifact_id,
         "dataikuItem": item.dss_label, "signoffStep": decision.step, "signoffStatus": decision.signoff_status,
         "approver": decision.approver, "approvedOn": decision.approved_on, "publication": {},
-        "releaseNotes": notes[:MAX_NOTES],
+        "releaseNotes": notes[:MAX_NOTES], "rules": [dict(r) for r in rules],
     }
 
 

@@ -1,4 +1,5 @@
 """What an approval leaves behind: the bundle's release notes and the audit entry's parameters."""
+import json
 from datetime import datetime, timezone
 from urllib.parse import quote_plus
 
@@ -44,8 +45,10 @@ def fit_release_notes(text, limit=RELEASE_NOTES_MAX_ENCODED):
     return text[:low] + note, True
 
 
-def audit_params(actor, project_key, decision, item=None, bundle_id="", action="decision", detail="", now=None):
-    """The customMsgParams of the audit entry: only plain, secret-free values."""
+def audit_params(actor, project_key, decision, item=None, bundle_id="", action="decision", detail="", now=None,
+                 rules=()):
+    """The customMsgParams of the audit entry: only plain, secret-free values (``rules``: the
+    qualification rows as dicts, kept as one JSON text so every value stays plain)."""
     now = now or datetime.now(timezone.utc)
     return {
         "actor": actor or "",
@@ -63,4 +66,5 @@ def audit_params(actor, project_key, decision, item=None, bundle_id="", action="
         "bundleId": bundle_id,
         "detail": detail,
         "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rules": json.dumps([dict(r) for r in rules], sort_keys=True) if rules else "",
     }

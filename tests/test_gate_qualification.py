@@ -1,0 +1,316 @@
+"""Issue 17: the qualification policy (preset, tightened only) and every qualification rule, judged
+through the pure decision function ``gate.decide_creation`` (no HTTP): each rule's PASS, its
+refusals, and fail-closed behaviour on missing data."""
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from model_guardrails import gate
+from model_guardrails.errors import ConfigError
+from model_guardrails.gate import bundles, ledger
+from model_guardrails.gate.environments import CodeEnvFacts
+from model_guardrails.gate.policy import BUILTIN_ENV
+from model_guardrails.gate.model_card import ModelCardFacts
+from model_guardrails.gate.sensitivity import SensitivityFacts, project_outputs, upstream_datasets
+from test_gate_core import APPROVED_SIGNOFF, ITEM, NOW, signoff
+
+COMMON = dict(warning_threshold=None, error_threshold=None, direction="", status="OK", reason="")
+
+
+def perf_frame(auc, baseline=None, run="r1"):
+    return pd.DataFrame([dict(COMMON, run_id=run, run_time="2026-01-01T00:00:00Z", window="__all__", metric="roc_auc",
+                              value=auc, n=1000, ci_low=None, ci_high=None,
+                              baseline_value=auc if baseline is None else baseline, change=None,
+                              change_relative=None)])
+
+
+def fairness_frame(di):
+    return pd.DataFrame([dict(COMMON, run_id="r1", run_time="2026-01-01T00:00:00Z", attribute="gender",
+                              group="__summary__", metric="disparate_impact", value=di, n=1000, direction="below",
+                              warning_threshold=0.9, error_threshold=0.8)])
+
+
+def drift_frame(score, share_error=0.3):
+    rows = [dict(COMMON, run_id="r1", run_time="2026-01-01T00:00:00Z", feature=f, feature_type="numeric",
+                 metric="drift_score", value=score, direction="above", warning_threshold=0.05, error_threshold=0.1)
+            for f in ("a", "b")]
+    rows.append(dict(COMMON, run_id="r1", run_time="2026-01-01T00:00:00Z", feature="__dataset__", feature_type="",
+                     metric="drift_share", value=0.0, direction="above", warning_threshold=0.2,
+                     error_threshold=share_error))
+    return pd.DataFrame(rows)
+
+
+OK_STORED = [{"id": "r", "name": "check", "outcome": "OK"}]
+EVIDENCE_ONLY = {"sensitivity_tags_level": "off", "model_card_level": "off"}
+
+
+def params(policy=None, **config):
+    config.setdefault("govern_connection", {"govern_url": "https://govern.example.com", "api_key": "k"})
+    config.setdefault("version", "1.0")
+    config.setdefault("qualification_policy", EVIDENCE_ONLY if policy is None else policy)
+    return gate.parse_gate_params(config)
+
+
+def decide(p, decision=APPROVED_SIGNOFF, **facts):
+    facts.setdefault("records", {})
+    facts.setdefault("bundles", ())
+    return gate.decide_creation(gate.CreationFacts(decision, "FRAUD", frozenset(), gate.QualificationFacts(**facts)),
+                                p, NOW)
+
+
+def evidence(**frames):
+    return {name: gate.EvidenceFacts(frame, "", OK_STORED) for name, frame in frames.items()}
+
+
+def row(creation, rule, subject=""):
+    (found,) = [r for r in creation.rules if r.rule == rule and r.subject == subject]
+    return found
+
+
+# -- the policy ----------------------------------------------------------------------------------
+
+def test_default_policy_is_the_issue_s():
+    policy = gate.parse_policy({})
+    assert policy.levels == {"evidence": "required", "sensitivity_tags": "warn", "code_env": "required",
+                             "rollback": "warn", "model_card": "warn", "decision_trail": "required"}
+    assert (policy.drift_fails_on, policy.min_disparate_impact, policy.min_roc_auc) == ("ERROR", 0.8, 0.9)
+
+
+def test_a_project_can_only_tighten_the_policy():
+    preset = {"min_roc_auc": 0.9, "allowed_code_envs": ["py311", "py310"], "drift_fails_on": "WARNING"}
+    tight = gate.parse_policy({"qualification_policy": preset, "min_roc_auc": 0.95, "required_rules": ["rollback"],
+                               "allowed_code_envs": ["py311"], "evidence_allow_warning": False,
+                               "sensitivity_blocking_tags": ["sensitivity:PCI"]})
+    assert tight.min_roc_auc == 0.95 and tight.level("rollback") == "required"
+    assert tight.allowed_code_envs == ("py311",) and tight.evidence_warning_fails
+    assert tight.sensitivity_blocking == ("sensitivity:PHI", "sensitivity:PCI")
+    for loosening, field in (({"min_roc_auc": 0.85}, "min_roc_auc"), ({"min_disparate_impact": 0.7},
+                                                                      "min_disparate_impact"),
+                             ({"max_auc_drop": 0.1}, "max_auc_drop"), ({"drift_fails_on": "ERROR"}, "drift_fails_on"),
+                             ({"allowed_code_envs": ["py39"]}, "allowed_code_envs")):
+        with pytest.raises(ConfigError) as err:
+            gate.parse_policy(dict(loosening, qualification_policy=preset))
+        assert err.value.field == field and "only tighten" in str(err.value)
+    with pytest.raises(ConfigError):  # a rule cannot be named to be disabled
+        gate.parse_policy({"required_rules": ["no_such_rule"]})
+    with pytest.raises(ConfigError, match="qualification_policy.min_roc_aux"):
+        gate.parse_preset({"min_roc_aux": 0.5})
+
+
+def test_the_macro_parameters_of_the_preset_are_its_descriptor():
+    import json
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "parameter-sets", "qualification-policy", "parameter-set.json")) as f:
+        names = {p["name"] for p in json.load(f)["params"] if p.get("type") != "SEPARATOR"}
+    assert names == set(gate.policy.PRESET_PARAMS)
+
+
+# -- evidence ------------------------------------------------------------------------------------
+
+def test_evidence_judges_the_latest_run_with_the_policy_bounds():
+    p = params(evidence_datasets=["perf", "fair", "drift"])
+    ok = decide(p, evidence=evidence(perf=perf_frame(0.93), fair=fairness_frame(0.85), drift=drift_frame(0.01)))
+    assert ok.decision.approved, ok.decision.reason
+    assert [r.status for r in ok.rules if r.rule == "evidence"] == ["PASS", "PASS", "PASS"]
+    assert row(ok, "evidence", "perf").bound == "roc_auc >= 0.9 and at most 5% below baseline (policy)"
+    # 0.89 passes monitoring (recorded 0.88) but not qualification (policy 0.90)
+    low = decide(p, evidence=evidence(perf=perf_frame(0.89), fair=fairness_frame(0.85), drift=drift_frame(0.01)))
+    assert not low.decision.approved and low.decision.code == gate.REFUSE_EVIDENCE
+    assert "evidence (perf) FAIL" in low.decision.reason and "roc_auc=0.89 < 0.9" in low.decision.reason
+    unfair = decide(p, evidence=evidence(perf=perf_frame(0.93), fair=fairness_frame(0.79), drift=drift_frame(0.01)))
+    assert row(unfair, "evidence", "fair").status == "FAIL" and not unfair.decision.approved
+    drifted = decide(p, evidence=evidence(perf=perf_frame(0.93), fair=fairness_frame(0.85), drift=drift_frame(0.5)))
+    assert row(drifted, "evidence", "drift").status == "FAIL" and not drifted.decision.approved
+
+
+def test_evidence_warning_is_reported_and_blocks_only_when_the_policy_says():
+    warn = {"drift": drift_frame(0.07, share_error=1.0)}  # every feature WARNING, share fine
+    p = params(evidence_datasets=["drift"])
+    passed = decide(p, evidence=evidence(**warn))
+    assert passed.decision.approved and row(passed, "evidence", "drift").status == "WARN"
+    for tighter in (dict(drift_fails_on="WARNING"), dict(evidence_allow_warning=False)):
+        refused = decide(params(evidence_datasets=["drift"], **tighter), evidence=evidence(**warn))
+        assert not refused.decision.approved and row(refused, "evidence", "drift").status == "FAIL"
+
+
+@pytest.mark.parametrize("facts, says", [
+    (gate.EvidenceFacts(None, "Dataset not found", OK_STORED), "rows not read: Dataset not found"),
+    (gate.EvidenceFacts(pd.DataFrame({"a": [1]}), "", OK_STORED), "not a metrics dataset"),
+    (gate.EvidenceFacts(perf_frame(0.95).iloc[0:0], "", OK_STORED), "ERROR"),  # a named dataset with no run
+    (gate.EvidenceFacts(perf_frame(0.95), "", []), "no check/data-quality result yet"),
+    (gate.EvidenceFacts(perf_frame(0.95), "", None, "403 Forbidden"), "could not be read (403 Forbidden)"),
+    (gate.EvidenceFacts(perf_frame(0.95), "", [{"name": "c", "outcome": "ERROR"}]), "rule 'c' outcome ERROR"),
+    (None, "not fetched"),
+])
+def test_evidence_fails_closed(facts, says):
+    creation = decide(params(evidence_datasets=["perf"]), evidence={"perf": facts} if facts else {})
+    assert not creation.decision.approved and creation.decision.code == gate.REFUSE_EVIDENCE
+    assert row(creation, "evidence", "perf").status == "FAIL" and says in creation.decision.reason
+
+
+def test_required_evidence_with_no_dataset_named_refuses():
+    creation = decide(params())
+    assert not creation.decision.approved and "no metrics dataset named" in creation.decision.reason
+
+
+def test_rules_are_judged_while_the_signoff_waits_and_named_in_its_refusal():
+    waiting = gate.decide_signoff(signoff("WAITING_FOR_APPROVAL"), ITEM, "review")
+    creation = decide(params(evidence_datasets=["perf"]), decision=waiting, evidence=evidence(perf=perf_frame(0.8)))
+    assert creation.decision.code == gate.REFUSE_STATUS
+    assert "Qualification rules failing as well: evidence (perf) FAIL" in creation.decision.reason
+
+
+# -- rollback and decision trail -------------------------------------------------------------------
+
+def _bundle(bundle_id, gated=True):
+    return bundles.BundleInfo(bundle_id, "design", 1.0, release_notes=(
+        "Approved by the model-guardrails gate on 2026-01-01 10:00 UTC." if gated else ""))
+
+
+def _record(bundle_id, state=ledger.EXPORTED, decision="APPROVE"):
+    return {"bundleId": bundle_id, "decision": decision, "state": state, "decidedOn": "2026-01-01T10:00:00Z"}
+
+
+OPEN = {"evidence_level": "off", "sensitivity_tags_level": "off", "model_card_level": "off"}
+
+
+def test_rollback_warns_on_a_first_release_and_can_be_required():
+    first = decide(params(OPEN))
+    assert first.decision.approved and row(first, "rollback").status == "WARN"
+    assert "first release" in row(first, "rollback").value
+    required = decide(params(OPEN, required_rules=["rollback"]))
+    assert not required.decision.approved and required.decision.code == gate.REFUSE_QUALIFICATION
+    second = decide(params(OPEN, required_rules=["rollback"]), records={"b1": _record("b1")}, bundles=(_bundle("b1"),))
+    assert second.decision.approved and row(second, "rollback").status == "PASS" and "b1" in row(second, "rollback").value
+    gone = decide(params(OPEN, required_rules=["rollback"]), records={"b1": _record("b1")}, bundles=())
+    assert row(gone, "rollback").status == "FAIL"  # its bundle was deleted: no rollback target
+
+
+def test_decision_trail_needs_a_record_for_every_gate_created_bundle():
+    ok = decide(params(OPEN), records={"b1": _record("b1")}, bundles=(_bundle("b1"), _bundle("manual", gated=False)))
+    assert ok.decision.approved and row(ok, "decision_trail").status == "PASS"
+    missing = decide(params(OPEN), records={}, bundles=(_bundle("b1"),))
+    assert not missing.decision.approved and "without an approval: b1" in missing.decision.reason
+    half = decide(params(OPEN), records={"b1": _record("b1", ledger.EXPORTING)}, bundles=(_bundle("b1"),))
+    assert not half.decision.approved and "never recorded" in half.decision.reason
+    unread = decide(params(OPEN), records=None)
+    assert not unread.decision.approved and row(unread, "decision_trail").status == "FAIL"
+
+
+def test_a_rule_whose_data_failed_to_be_fetched_fails_with_the_reason():
+    creation = decide(params(OPEN), failures={"decision_trail": "DSS answered 500"})
+    assert not creation.decision.approved and "not evaluated: DSS answered 500" in creation.decision.reason
+
+
+# -- sensitivity tags ------------------------------------------------------------------------------
+
+GRAPH = {"train": {"type": "COMPUTABLE_DATASET", "predecessors": ["prep"]},
+         "prep": {"type": "RUNNABLE_RECIPE", "predecessors": ["raw", "lookup"]},
+         "raw": {"type": "COMPUTABLE_DATASET", "predecessors": []},
+         "lookup": {"type": "COMPUTABLE_DATASET", "predecessors": []},
+         "fit": {"type": "RUNNABLE_RECIPE", "predecessors": ["train"]},
+         "fraud_model": {"type": "COMPUTABLE_SAVED_MODEL", "predecessors": ["fit"]},
+         "unrelated": {"type": "COMPUTABLE_DATASET", "predecessors": []}}
+TAGS = {"train": ("sensitivity:PII",), "raw": ("sensitivity:PII",), "lookup": ("sensitivity:none",)}
+SENS = {"evidence_level": "off", "model_card_level": "off", "sensitivity_tags_level": "required"}
+
+
+def test_upstream_walk_and_outputs():
+    assert upstream_datasets(GRAPH, ("fraud_model",)) == ("lookup", "raw", "train")
+    assert project_outputs(GRAPH) == ("fraud_model", "unrelated")
+    with pytest.raises(ValueError, match="not in the project's Flow graph"):
+        upstream_datasets(GRAPH, ("other_model",))
+
+
+def _sens(tags, upstream=("lookup", "raw", "train")):
+    return SensitivityFacts("saved model fraud_model", upstream, tags)
+
+
+def test_sensitivity_tags():
+    ok = decide(params(SENS), sensitivity=_sens(TAGS))
+    assert ok.decision.approved and row(ok, "sensitivity_tags").status == "PASS"
+    untagged = decide(params(SENS), sensitivity=_sens(dict(TAGS, lookup=("team:risk",))))
+    assert not untagged.decision.approved and "untagged: lookup" in untagged.decision.reason
+    phi = decide(params(SENS), sensitivity=_sens(dict(TAGS, raw=("sensitivity:PHI",))))
+    assert not phi.decision.approved and "blocking class without exemption: raw" in phi.decision.reason
+    exempt = decide(params(SENS), sensitivity=_sens(dict(TAGS, raw=("sensitivity:PHI", "sensitivity:exempt"))))
+    assert exempt.decision.approved
+    pci = decide(params(SENS, sensitivity_blocking_tags=["sensitivity:PCI"]),
+                 sensitivity=_sens(dict(TAGS, raw=("sensitivity:PCI",))))
+    assert not pci.decision.approved
+    for facts, says in ((_sens({}, upstream=()), "no dataset found upstream"),
+                        (SensitivityFacts("saved model x", None, {}, "x is not in the project's Flow graph"),
+                         "not in the project's Flow graph"),
+                        (_sens(dict(TAGS, raw=None)), "tags not read for raw"), (None, "not fetched")):
+        refused = decide(params(SENS), sensitivity=facts)
+        assert not refused.decision.approved and says in refused.decision.reason, says
+    warned = decide(params(dict(SENS, sensitivity_tags_level="warn")), sensitivity=_sens({}))
+    assert warned.decision.approved and row(warned, "sensitivity_tags").status == "WARN"
+
+
+# -- code environment ------------------------------------------------------------------------------
+
+ENVS = {"evidence_level": "off", "model_card_level": "off", "sensitivity_tags_level": "off",
+        "allowed_code_envs": ["py311_prod", BUILTIN_ENV]}
+
+
+def test_code_env():
+    assert row(decide(params(dict(ENVS, allowed_code_envs=[]))), "code_env").status == "NOT APPLICABLE"
+    ok = decide(params(ENVS), code_envs=CodeEnvFacts({"mode": "EXPLICIT_ENV", "envName": "py311_prod"}, "", None, "",
+                                                     {"envMode": "USE_BUILTIN_MODE"}))
+    assert ok.decision.approved and row(ok, "code_env").status == "PASS"
+    inherit = CodeEnvFacts({"mode": "INHERIT"}, "", "py311_prod", "", {"envMode": "INHERIT"})
+    assert decide(params(ENVS), code_envs=inherit).decision.approved
+    for facts, says in (
+            (CodeEnvFacts({"mode": "EXPLICIT_ENV", "envName": "py39_dev"}, "", None, "", {"envMode": "INHERIT"}),
+             "project code env py39_dev is not allowed"),
+            (CodeEnvFacts({"mode": "INHERIT"}, "", None, "403 needs admin", {"envMode": "USE_BUILTIN_MODE"}),
+             "inherits the instance default, which could not be read (403 needs admin)"),
+            (CodeEnvFacts({"mode": "USE_BUILTIN_MODE"}, "", None, "", None, "no origin ML task"),
+             "saved model code env unresolvable: no origin ML task"),
+            (CodeEnvFacts({"mode": "SOMETHING"}, "", None, "", {"envMode": "USE_BUILTIN_MODE"}), "unknown mode"),
+            (None, "not fetched")):
+        refused = decide(params(ENVS), code_envs=facts)
+        assert not refused.decision.approved and says in refused.decision.reason, says
+    narrowed = decide(params(ENVS, allowed_code_envs=["py311_prod"]),
+                      code_envs=CodeEnvFacts({"mode": "USE_BUILTIN_MODE"}, "", None, "", {"envMode": "INHERIT"}))
+    assert not narrowed.decision.approved
+
+
+# -- model card ------------------------------------------------------------------------------------
+
+CARD = {"evidence_level": "off", "sensitivity_tags_level": "off", "model_card_level": "required"}
+TRAINED = 1767225600000.0  # 2026-01-01
+
+
+def test_model_card():
+    newer = [{"path": "/model-health.html", "size": 10, "lastModified": TRAINED + 1000}]
+    ok = decide(params(CARD), model_card=ModelCardFacts("cards", newer, "", TRAINED, "", "v2"))
+    assert ok.decision.approved and "/model-health.html" in row(ok, "model_card").value
+    docx = [{"path": "/doc/fraud.docx", "size": 10, "lastModified": TRAINED + 1}]
+    assert decide(params(CARD), model_card=ModelCardFacts("cards", docx, "", TRAINED, "", "v2")).decision.approved
+    older = [{"path": "/model-health.html", "size": 10, "lastModified": TRAINED - 1}]
+    for facts, says in ((ModelCardFacts("cards", older, "", TRAINED, "", "v2"), "older than version v2"),
+                        (ModelCardFacts("cards", [], "", TRAINED, "", "v2"), "no model-health page"),
+                        (ModelCardFacts("cards", [{"path": "/notes.txt", "lastModified": TRAINED + 1}], "", TRAINED,
+                                        "", "v2"), "no model-health page"),
+                        (ModelCardFacts("cards", newer, "", None, "no trainDate reported", "v2"),
+                         "training date of version v2 is unknown"),
+                        (ModelCardFacts("cards", None, "404 NotFound", TRAINED), "folder not read: 404"),
+                        (ModelCardFacts(), "no managed folder named")):
+        refused = decide(params(CARD), model_card=facts)
+        assert not refused.decision.approved and says in refused.decision.reason, says
+
+
+def test_rule_rows_are_plain_for_the_audit_entry_and_the_record():
+    creation = decide(params(OPEN))
+    rows = [r.as_dict() for r in creation.rules]
+    assert [r["rule"] for r in rows] == list(gate.policy.RULES)
+    assert {r["status"] for r in rows} <= {"PASS", "WARN", "FAIL", "NOT APPLICABLE"}
+    entry = gate.audit_params("me", "FRAUD", creation.decision, rules=rows)
+    assert '"rule": "rollback"' in entry["rules"]
+    record = ledger.entry("FRAUD", "b1", creation.decision, dataclasses.replace(ITEM), "me", rules=rows)
+    assert record["rules"] == rows
