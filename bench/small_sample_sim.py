@@ -13,6 +13,6 @@ for n in [int(a) for a in sys.argv[1:]] or (1, 10, 30, 100, 300, 500, 1000):
     flagged = []
     for _ in range(50):
         cur = pd.DataFrame({"x": rng.normal(size=n), "e": rng.exponential(size=n), "c": rng.choice(list("abcd"), n, p=[.4, .3, .2, .1])})
-        t = compute_drift(ref, cur, p, RunInfo("r", "t"))
+        t = compute_drift(ref, cur, p, RunInfo("r", "t")).table
         flagged.extend(t[t.metric == "drift_score"].status != "OK")
     print(n, round(float(np.mean(flagged)), 2))

@@ -146,7 +146,8 @@ def _recipe_drift(**columns):
     cur = {k: rng.permutation(v) for k, v in ref.items()}
     for name, (r, c) in columns.items():
         ref[name], cur[name] = r(n, rng), c(n, rng)
-    return compute_drift(pd.DataFrame(ref), pd.DataFrame(cur), DriftParams(), RunInfo("r1", "2025-01-01T00:00:00Z"))
+    run = RunInfo("r1", "2025-01-01T00:00:00Z")
+    return compute_drift(pd.DataFrame(ref), pd.DataFrame(cur), DriftParams(), run).table
 
 
 def normal(n, rng):
@@ -641,7 +642,7 @@ def test_messages_cut_at_a_word_boundary():
 # -- one dataset, two recipes (issue 15, item 3) -----------------------------------------------
 
 def test_a_metrics_dataset_mixing_two_recipes_names_them(frames):
-    drift_rows = compute_drift(*frames, DriftParams(), RunInfo("d1", "2025-01-01T00:00:00Z"))
+    drift_rows = compute_drift(*frames, DriftParams(), RunInfo("d1", "2025-01-01T00:00:00Z")).table
     fair_rows = compute_fairness(make_scored(600), FairnessParams.from_config(dict(
         target_column="is_fraud", prediction_column="prediction", sensitive_columns=["gender"])),
         run=RunInfo("f1", "2025-01-02T00:00:00Z"))

@@ -27,7 +27,7 @@ def test_writers_follow_the_contract(frames):
     from model_guardrails.table import RunInfo
 
     reference, current = frames
-    table = compute_drift(reference, current, DriftParams(), RunInfo("r1", "2025-01-01T00:00:00Z"))
+    table = compute_drift(reference, current, DriftParams(), RunInfo("r1", "2025-01-01T00:00:00Z")).table
     assert list(table.columns) == (["run_id", "run_time"] + list(contract.DRIFT_SUBJECT) + contract.COMMON_COLUMNS[2:]
                                    + list(contract.DRIFT_EXTRA))
     assert contract.DATASET in set(table["feature"])

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from model_guardrails.drift import DriftParams, compute_drift
-from model_guardrails.drift.engine import SMALL_SAMPLE, adjust_pvalues
+from model_guardrails.drift.table import SMALL_SAMPLE, adjust_pvalues
 from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.table import RunInfo
 
@@ -12,7 +12,7 @@ RUN = RunInfo("run-1", "2026-11-26T00:00:00Z")
 
 
 def drift(reference, current, **config):
-    return compute_drift(reference, current, DriftParams.from_config(config), RUN)
+    return compute_drift(reference, current, DriftParams.from_config(config), RUN).table
 
 
 def row(table, feature, metric):

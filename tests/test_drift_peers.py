@@ -33,7 +33,7 @@ def ours(name, categorical=False, **config):
     reference, current = load(name, categorical and name in CATEGORICAL)
     if categorical:
         config["categorical_columns"] = ["x"]
-    table = compute_drift(reference, current, DriftParams.from_config(config), RunInfo.new())
+    table = compute_drift(reference, current, DriftParams.from_config(config), RunInfo.new()).table
     return table[table.feature == "x"].set_index("metric").value.to_dict()
 
 

@@ -63,9 +63,9 @@ def _check_decisions(table):
 
 
 def test_in_memory_engine_reports_a_mixed_column_instead_of_pooling_it(mixed):
-    table = compute_drift(*mixed, DriftParams(), RUN)
+    table = compute_drift(*mixed, DriftParams(), RUN).table
     _check_decisions(table)
-    forced = compute_drift(*mixed, DriftParams(categorical_columns=("amount", "income")), RUN)
+    forced = compute_drift(*mixed, DriftParams(categorical_columns=("amount", "income")), RUN).table
     scores = forced[forced.metric == "drift_score"].set_index("feature")
     assert (scores.feature_type[["amount", "income"]] == "categorical").all()
     assert (scores.status[["amount", "income"]] != "EMPTY").all()

@@ -334,3 +334,41 @@ def test_reference_without_the_positive_class_explains_the_empty_shifts():
     shift = value(out, "__summary__", "equal_opportunity_difference_shift")
     assert shift["status"] == "EMPTY" and "reference dataset: " + NO_FRAUD_NOTE in shift["reason"]
     assert value(out, "a", "tpr")["status"] == "OK" and NO_FRAUD_NOTE not in value(out, "a", "tpr")["reason"]
+
+
+# -- the engine choice (fairness.counts_of) ----------------------------------------------------
+
+class _Source:
+    """A dataset as the glue reports it; records which way it is read."""
+
+    def __init__(self, frame, n_rows, chunk_rows=3):
+        self.data, self.n_rows, self.chunk_rows, self.read = frame, n_rows, chunk_rows, []
+
+    def frame(self):
+        self.read.append("frame")
+        return self.data
+
+    def chunks(self):
+        self.read.append("chunks")
+        return [self.data.iloc[i:i + self.chunk_rows] for i in range(0, len(self.data), self.chunk_rows)]
+
+
+def test_the_core_chooses_the_engine_from_what_the_glue_found():
+    from model_guardrails.fairness import counts_of, engine_for, fairness_table
+    from model_guardrails.fairness.engines import chunks, memory, spark
+
+    p = params(score_column="s", max_rows_in_memory=8)
+    assert p.engine.max_rows_in_memory == 8 and not p.engine.spark
+    assert (engine_for(p, 8), engine_for(p, 0), engine_for(p, None)) == (memory, memory, chunks)
+    on_spark = FairnessParams.from_config(dict(target_column="y", prediction_column="pred", sensitive_columns=["g"]),
+                                          spark=True)
+    assert on_spark.engine.max_rows_in_memory == 0 and on_spark.engine.spark
+    assert (engine_for(on_spark, 0), engine_for(on_spark, None)) == (spark, spark)
+    spark_limit = FairnessParams.from_config(dict(target_column="y", prediction_column="pred", sensitive_columns=["g"],
+                                                  max_rows_in_memory=8), spark=True)
+    assert (engine_for(spark_limit, 8), engine_for(spark_limit, 9)) == (memory, spark)
+    expected = compute_fairness(TOY, p, run=RUN)
+    for n_rows, read in ((8, ["frame"]), (None, ["chunks"])):
+        source = _Source(TOY, n_rows)
+        pd.testing.assert_frame_equal(fairness_table(counts_of(source, p, "scored"), p, run=RUN), expected)
+        assert source.read == read

@@ -37,7 +37,7 @@ def _drift(shift=0.0, gone=False, one_drifted_of=0):
     for i in range(one_drifted_of):  # steady features, so that one drifted feature is a small share
         ref["s{}".format(i)] = rng.normal(size=n)
         cur["s{}".format(i)] = rng.permutation(ref["s{}".format(i)].values)
-    return compute_drift(ref, cur, DriftParams(), RUN)
+    return compute_drift(ref, cur, DriftParams(), RUN).table
 
 
 def _fairness(gap):

@@ -71,9 +71,8 @@ def drift_run():
     ref = pd.DataFrame({"x": rng.normal(0, 1, n), "cat": rng.choice(list("abcd"), n), "y": rng.exponential(1, n)})
     cur = pd.DataFrame({"x": rng.normal(0.6, 1, n), "cat": rng.choice(list("abcde"), n), "y": rng.exponential(1, n)})
     cur.loc[:399, "y"] = np.nan
-    distributions = []
-    metrics = compute_drift(ref, cur, DriftParams(), RunInfo.new(), distributions=distributions)
-    return metrics, distributions
+    result = compute_drift(ref, cur, DriftParams(), RunInfo.new())
+    return result.table, result.distributions
 
 
 def test_drift_distributions_come_from_the_metric_bins(drift_run):
@@ -186,10 +185,8 @@ def _wide_drift(n_features, rows=400, seed=5):
         else:
             cols["f{:03d}".format(i)] = rng.normal(0, 1, rows)
             cur_cols["f{:03d}".format(i)] = rng.normal(0.3 * (i % 3), 1, rows)
-    distributions = []
-    metrics = compute_drift(pd.DataFrame(cols), pd.DataFrame(cur_cols), DriftParams(), RunInfo.new(),
-                            distributions=distributions)
-    return metrics, distributions
+    result = compute_drift(pd.DataFrame(cols), pd.DataFrame(cur_cols), DriftParams(), RunInfo.new())
+    return result.table, result.distributions
 
 
 def test_200_feature_report_is_quick_to_build_and_bounded_in_size():

@@ -11,8 +11,12 @@ import pytest
 
 from dss_local.runtime import run_recipe
 from model_guardrails.drift import DriftParams, compute_drift
-from model_guardrails.drift import streaming as st
-from model_guardrails.drift.engine import compute_drift_streaming
+from model_guardrails.drift.brackets import ks_bracket, wasserstein_bracket
+from model_guardrails.drift.engines import rank_search
+from model_guardrails.drift.engines.chunks import profile_from_chunks, stream_current
+from model_guardrails.drift.engines.memory import profile_from_frame
+from model_guardrails.drift.finish import compute_drift_from_profile
+from model_guardrails.drift.profile import ReferenceProfile, profile_settings
 from model_guardrails.drift.numeric import Sample, ks_and_wasserstein
 from model_guardrails.errors import InputError
 from model_guardrails.table import RunInfo
@@ -51,14 +55,14 @@ def test_streaming_equals_in_memory_for_binned_metrics(pair, profile_source, mon
     params = DriftParams.from_config({"categorical_columns": ["code"]})
     names = list(reference.columns)
     if profile_source == "frame":
-        profile = st.profile_from_frame(reference, names, params, "0.1.0")
+        profile = profile_from_frame(reference, names, params, "0.1.0")
     else:
-        monkeypatch.setattr(st, "SELECT_COLLECT", 300)  # force several order-statistic passes
-        profile = st.profile_from_chunks(lambda: iter(chunks(reference)), names, params, "0.1.0")
-        profile = st.ReferenceProfile.from_json(profile.to_json(), "0.1.0", st.profile_settings(params))
-    side = st.stream_current(profile, names, chunks(current) + [current.iloc[:0]])  # an empty chunk too
-    streamed = by_key(compute_drift_streaming(profile, side, names, params, RUN))
-    exact = by_key(compute_drift(reference, current, params, RUN))
+        monkeypatch.setattr(rank_search, "SELECT_COLLECT", 300)  # force several order-statistic passes
+        profile = profile_from_chunks(lambda: iter(chunks(reference)), names, params, "0.1.0")
+        profile = ReferenceProfile.from_json(profile.to_json(), "0.1.0", profile_settings(params))
+    side = stream_current(profile, names, chunks(current) + [current.iloc[:0]])  # an empty chunk too
+    streamed = by_key(compute_drift_from_profile(profile, side, names, params, RUN).table)
+    exact = by_key(compute_drift(reference, current, params, RUN).table)
     assert sorted(streamed.index) == sorted(exact.index)
     rows = [k for k in exact.index if k[1] in EXACT]
     assert len(rows) > 20
@@ -71,30 +75,30 @@ def test_streaming_equals_in_memory_for_binned_metrics(pair, profile_source, mon
 def test_ks_and_wasserstein_are_bracketed(pair):
     reference, current = pair
     params = DriftParams()
-    profile = st.profile_from_frame(reference, ["x", "z"], params, "0.1.0")
-    side = st.stream_current(profile, ["x", "z"], chunks(current))
+    profile = profile_from_frame(reference, ["x", "z"], params, "0.1.0")
+    side = stream_current(profile, ["x", "z"], chunks(current))
     for name in ("x", "z"):
         d, _, w = ks_and_wasserstein(Sample(reference[name]), Sample(current[name]))
-        low, high = st.ks_bracket(profile.features[name].numeric, side.stats[name])
+        low, high = ks_bracket(profile.features[name].numeric, side.stats[name])
         assert low - 1e-12 <= d <= high + 1e-12
-        w_low, w_high, w_est = st.wasserstein_bracket(profile.features[name].numeric, side.stats[name])
+        w_low, w_high, w_est = wasserstein_bracket(profile.features[name].numeric, side.stats[name])
         assert w_low - 1e-9 <= w <= w_high + 1e-9
         assert abs(w_est - w) <= max(1e-3 * w, 1e-9)
-    table = by_key(compute_drift_streaming(profile, side, ["x", "z"], params, RUN))
+    table = by_key(compute_drift_from_profile(profile, side, ["x", "z"], params, RUN).table)
     assert table.reason[("x", "ks_statistic")].startswith("streaming estimate: the exact KS statistic is in [")
 
 
 def test_category_first_seen_late_and_chunk_dtypes_disagree(pair):
     reference, current = pair
     params = DriftParams.from_config({"categorical_columns": ["code"]})
-    profile = st.profile_from_frame(reference, ["cat", "code", "x"], params, "0.1.0")
+    profile = profile_from_frame(reference, ["cat", "code", "x"], params, "0.1.0")
     parts = chunks(current)
     parts[-1] = parts[-1].assign(cat="brand-new")                  # unseen category in the last chunk only
     parts[1] = parts[1].assign(code=parts[1]["code"].astype(float))  # floats in one chunk: same labels
     parts[2] = parts[2].assign(x=parts[2]["x"].astype(object))
     parts[2].loc[parts[2].index[0], "x"] = "n/a"                    # text in a numeric column
-    side = st.stream_current(profile, ["cat", "code", "x"], parts)
-    table = by_key(compute_drift_streaming(profile, side, ["cat", "code", "x"], params, RUN))
+    side = stream_current(profile, ["cat", "code", "x"], parts)
+    table = by_key(compute_drift_from_profile(profile, side, ["cat", "code", "x"], params, RUN).table)
     assert table.value[("cat", "unseen_share")] == pytest.approx(len(parts[-1]) / len(current))
     assert table.status[("code", "js_distance")] != "EMPTY"
     assert side.stats["code"].counts.index.tolist().count("1") == 1
@@ -106,14 +110,14 @@ def test_category_first_seen_late_and_chunk_dtypes_disagree(pair):
 def test_profile_mismatches_are_named(pair):
     reference, _ = pair
     params = DriftParams()
-    text = st.profile_from_frame(reference, ["x", "cat"], params, "0.1.0").to_json()
+    text = profile_from_frame(reference, ["x", "cat"], params, "0.1.0").to_json()
     with pytest.raises(InputError, match="saved by plugin version 0.1.0, this is version 0.2.0"):
-        st.ReferenceProfile.from_json(text, "0.2.0", st.profile_settings(params))
+        ReferenceProfile.from_json(text, "0.2.0", profile_settings(params))
     with pytest.raises(InputError, match="psi_bins: saved 10, now 20"):
-        st.ReferenceProfile.from_json(text, "0.1.0", st.profile_settings(DriftParams(psi_bins=20)))
+        ReferenceProfile.from_json(text, "0.1.0", profile_settings(DriftParams(psi_bins=20)))
     with pytest.raises(InputError, match="format"):
-        st.ReferenceProfile.from_json(json.dumps({"format": 99}), "0.1.0", {})
-    profile = st.ReferenceProfile.from_json(text, "0.1.0", st.profile_settings(params))
+        ReferenceProfile.from_json(json.dumps({"format": 99}), "0.1.0", {})
+    profile = ReferenceProfile.from_json(text, "0.1.0", profile_settings(params))
     with pytest.raises(InputError, match="not profiled: z"):
         profile.check_features(["x", "z"])
     with pytest.raises(InputError, match="not in the profiled reference: other"):

@@ -7,10 +7,8 @@ from model_guardrails.drift import DriftParams
 from model_guardrails.table import RunInfo
 
 recipe_io.setup_logging()
-config = get_recipe_config()
-params = DriftParams.from_config(config)
+params = DriftParams.from_config(get_recipe_config(), spark=True)
 spark = spark_io.session()
-metrics = drift_io.compute_spark(spark, params, config, recipe_io.input_dataset("reference"),
-                                 recipe_io.input_dataset("current"), recipe_io.output_folder("profile", required=False),
-                                 RunInfo.new())
-recipe_io.write_metrics(recipe_io.output_dataset("metrics"), metrics)
+result = drift_io.compute_spark(spark, params, recipe_io.input_dataset("reference"), recipe_io.input_dataset("current"),
+                                recipe_io.output_folder("profile", required=False), RunInfo.new())
+recipe_io.write_metrics(recipe_io.output_dataset("metrics"), result.table)

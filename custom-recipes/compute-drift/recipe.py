@@ -9,10 +9,8 @@ from model_guardrails.drift import DriftParams
 from model_guardrails.table import RunInfo
 
 recipe_io.setup_logging()
-config = get_recipe_config()
-params = DriftParams.from_config(config)
-distributions = []  # binned counts per feature, for the optional HTML report
-metrics = drift_io.compute(params, config, recipe_io.input_dataset("reference"), recipe_io.input_dataset("current"),
-                           recipe_io.output_folder("profile", required=False), RunInfo.new(), distributions)
-recipe_io.write_metrics(recipe_io.output_dataset("metrics"), metrics)
-write_report("drift", metrics, distributions=distributions)
+params = DriftParams.from_config(get_recipe_config())
+result = drift_io.compute(params, recipe_io.input_dataset("reference"), recipe_io.input_dataset("current"),
+                          recipe_io.output_folder("profile", required=False), RunInfo.new())
+recipe_io.write_metrics(recipe_io.output_dataset("metrics"), result.table)
+write_report("drift", result.table, distributions=result.distributions)  # binned counts per feature

@@ -9,8 +9,8 @@ from model_guardrails.fairness import FairnessParams
 
 setup_logging()
 config = get_recipe_config()
-params = FairnessParams.from_config(config)
-metrics = outcomes_io.compute_fairness_spark(spark_io.session(), params, config, input_dataset("scored"),
+params = FairnessParams.from_config(config, spark=True)
+metrics = outcomes_io.compute_fairness_spark(spark_io.session(), params, input_dataset("scored"),
                                              input_dataset("reference", required=False))
 write_metrics(output_dataset("metrics"), metrics)
 write_report("fairness", metrics)

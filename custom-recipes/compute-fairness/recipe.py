@@ -11,7 +11,7 @@ from model_guardrails.fairness import FairnessParams
 setup_logging()
 config = get_recipe_config()
 params = FairnessParams.from_config(config)
-metrics = outcomes_io.compute_fairness(params, config, input_dataset("scored"),
+metrics = outcomes_io.compute_fairness(params, input_dataset("scored"),
                                        input_dataset("reference", required=False))
 write_metrics(output_dataset("metrics"), metrics)
 write_report("fairness", metrics)

@@ -1,28 +1,21 @@
-"""compute-drift I/O: choose the in-memory or the streaming engine, read only the columns
-compared, and load/save the reference profile in the optional managed folder."""
+"""compute-drift I/O: read the schemas, read or stream only the columns compared, load and save the
+reference profile in the optional managed folder; the core plans the engine (drift.plan) and computes."""
 import logging
 import threading
 
 from dku_guardrails.recipe_io import FLOAT_PRECISION
 from model_guardrails import __version__
 from model_guardrails.drift import compute_drift
-from model_guardrails.drift import streaming
-from model_guardrails.drift.engine import compute_drift_streaming
+from model_guardrails.drift.engines import chunks, memory
+from model_guardrails.drift.finish import compute_drift_from_profile
+from model_guardrails.drift.plan import FRAME, plan_drift
 from model_guardrails.drift.prepare import select_columns
-from model_guardrails.errors import ConfigError, InputError
-from model_guardrails.params import get_choice, get_int
+from model_guardrails.drift.profile import ReferenceProfile, profile_settings
+from model_guardrails.engines import MEMORY
 
 log = logging.getLogger("model_guardrails.drift_io")  # one namespace: model_guardrails
 
 PROFILE_FILE = "drift-reference-profile.json"
-PROFILE_MODES = ("reuse", "rebuild")
-
-
-class EngineSettings:
-    def __init__(self, config):
-        self.max_rows_in_memory = get_int(config, "max_rows_in_memory", 2_000_000, minimum=0)
-        self.chunk_size = get_int(config, "chunk_size", 200_000, minimum=1000)
-        self.profile_mode = get_choice(config, "profile_mode", "reuse", PROFILE_MODES)
 
 
 def warm_imports():
@@ -42,14 +35,16 @@ def _names(dataset):
 
 
 class ChunkedInput:
-    """A dataset read whole when it has at most ``limit`` rows (``frame``: the exact in-memory
-    path), else streamed: ``frame`` is None and each ``chunks()`` call is a fresh pass of chunks."""
+    """A dataset read whole when the engine settings keep it in memory (at most ``max_rows_in_memory``
+    rows; ``frame``: the exact in-memory path), else streamed: ``frame`` is None and each ``chunks()``
+    call is a fresh pass of chunks. ``n_rows``: its row count, None when it has more rows."""
 
     def __init__(self, dataset, columns, settings):
         self.dataset, self.columns, self.settings = dataset, columns, settings
         limit = settings.max_rows_in_memory
         frame = dataset.get_dataframe(columns=columns, limit=limit + 1, float_precision=FLOAT_PRECISION)
-        if len(frame) <= limit:
+        self.n_rows = len(frame) if len(frame) <= limit else None
+        if settings.engine_for(self.n_rows) == MEMORY:
             self.frame = frame
             log.info("Read %d rows x %d columns from %s", len(frame), frame.shape[1], dataset.name)
         else:
@@ -66,26 +61,30 @@ class ChunkedInput:
             yield chunk
 
 
-def _load_profile(folder, settings, params):
-    if folder is None or settings.profile_mode == "rebuild":
+def _load_profile(folder, params):
+    if folder is None or params.profile_mode == "rebuild":
         return None
     if PROFILE_FILE.lstrip("/") not in [p.lstrip("/") for p in folder.list_paths_in_partition()]:
         log.info("No saved reference profile in %s: building it from the reference", folder.get_name())
         return None
     with folder.get_download_stream(PROFILE_FILE) as stream:
         text = stream.read().decode("utf-8")
-    profile = streaming.ReferenceProfile.from_json(
-        text, __version__, streaming.profile_settings(params),
+    profile = ReferenceProfile.from_json(
+        text, __version__, profile_settings(params),
         where="The reference profile {} in folder {}".format(PROFILE_FILE, folder.get_name()))
     log.info("Using the saved reference profile (%d reference rows) from %s", profile.n_rows, folder.get_name())
     return profile
 
 
-def _plan(settings, params, reference_dataset, current_dataset, profile_folder):
+def _save_profile(folder, profile):
+    folder.upload_data(PROFILE_FILE, profile.to_json().encode("utf-8"))
+
+
+def _columns(params, reference_dataset, current_dataset, profile_folder):
     """The saved profile (or None), both sides' columns and the columns to compare (checked
     against the profile)."""
     current_columns = _names(current_dataset)
-    profile = _load_profile(profile_folder, settings, params)
+    profile = _load_profile(profile_folder, params)
     reference_columns = profile.columns if profile else _names(reference_dataset)
     names, one_sided = select_columns(reference_columns, current_columns, params)
     if one_sided:
@@ -98,71 +97,58 @@ def _plan(settings, params, reference_dataset, current_dataset, profile_folder):
     return profile, reference_columns, current_columns, names
 
 
-def compute(params, config, reference_dataset, current_dataset, profile_folder, run, distributions=None):
-    """The drift metrics table, by the engine the data sizes call for. ``distributions``: a list
-    that receives each feature's binned counts, for the report."""
-    settings = EngineSettings(config)
+def compute(params, reference_dataset, current_dataset, profile_folder, run):
+    """The DriftResult (metrics table and the report's distributions), by the engine drift.plan chooses."""
     warm_imports()
-    profile, reference_columns, current_columns, names = _plan(settings, params, reference_dataset, current_dataset,
-                                                               profile_folder)
-    current = ChunkedInput(current_dataset, [n for n in names if n in current_columns], settings)
+    profile, reference_columns, current_columns, names = _columns(params, reference_dataset, current_dataset,
+                                                                  profile_folder)
+    current = ChunkedInput(current_dataset, [n for n in names if n in current_columns], params.engine)
     reference = None
     if profile is None:
-        reference = ChunkedInput(reference_dataset, [n for n in names if n in reference_columns], settings)
-    both_fit = reference is not None and reference.frame is not None and current.frame is not None
-    if both_fit and profile_folder is None:
-        return compute_drift(reference.frame, current.frame, params, run, distributions)  # exact, in memory
-    if params.convention == "evidently" and not both_fit:
-        raise ConfigError("max_rows_in_memory", settings.max_rows_in_memory,
-                          "at least the row count of both datasets with convention 'evidently' (Evidently bins "
-                          "over the pooled reference and current values, which needs them in memory)" if profile is None
-                          else "convention 'default' with a saved reference profile (the 'evidently' convention "
-                          "needs the reference data)")
-    if profile is None:
+        reference = ChunkedInput(reference_dataset, [n for n in names if n in reference_columns], params.engine)
+    plan = plan_drift(params.engine, params.convention, profile is not None, profile_folder is not None,
+                      lambda: reference.n_rows, lambda: current.n_rows)
+    if plan.exact and not plan.build_profile:
+        return compute_drift(reference.frame, current.frame, params, run)  # exact, in memory
+    if plan.build_profile:
         present = [n for n in names if n in reference_columns]
-        if reference.frame is not None:
-            if len(reference.frame) == 0:
-                raise InputError("The reference dataset is empty: drift needs rows on both sides.")
-            profile = streaming.profile_from_frame(reference.frame, present, params, __version__)
+        if plan.build_profile == FRAME:
+            profile = memory.profile_from_frame(reference.frame, present, params, __version__)
         else:
-            profile = streaming.profile_from_chunks(reference.chunks, present, params, __version__)
+            profile = chunks.profile_from_chunks(reference.chunks, present, params, __version__)
         profile.columns = list(reference_columns)
-        if profile_folder is not None:
-            profile_folder.upload_data(PROFILE_FILE, profile.to_json().encode("utf-8"))
+        if plan.save_profile:
+            _save_profile(profile_folder, profile)
             log.info("Saved the reference profile to %s/%s", profile_folder.get_name(), PROFILE_FILE)
-    if both_fit:  # the profile is saved for later runs; this one is computed exactly
-        return compute_drift(reference.frame, current.frame, params, run, distributions)
-    side = streaming.stream_current(profile, names, current.chunks())
+    if plan.exact:  # the profile is saved for later runs; this one is computed exactly
+        return compute_drift(reference.frame, current.frame, params, run)
+    side = chunks.stream_current(profile, names, current.chunks())
     if not side.columns:
         side.columns = [n for n in current_columns]
-    return compute_drift_streaming(profile, side, names, params, run, distributions)
+    return compute_drift_from_profile(profile, side, names, params, run)
 
 
-def compute_spark(spark, params, config, reference_dataset, current_dataset, profile_folder, run):
-    """The drift table on Spark: exact in memory (collected to pandas) up to max_rows_in_memory rows,
+def compute_spark(spark, params, reference_dataset, current_dataset, profile_folder, run):
+    """The DriftResult on Spark: exact in memory (collected to pandas) up to max_rows_in_memory rows,
     else from Spark aggregations."""
     from dku_guardrails.spark_io import dataframe
-    from model_guardrails.drift import spark as spark_drift
+    from model_guardrails.drift.engines.spark import current_from_spark, profile_from_spark
 
-    settings = EngineSettings(dict({"max_rows_in_memory": 0}, **config))
     warm_imports()
-    profile, reference_columns, current_columns, names = _plan(settings, params, reference_dataset, current_dataset,
-                                                               profile_folder)
+    profile, reference_columns, current_columns, names = _columns(params, reference_dataset, current_dataset,
+                                                                  profile_folder)
     current = dataframe(spark, current_dataset, [n for n in names if n in current_columns])
     reference = None if profile else dataframe(spark, reference_dataset, [n for n in names if n in reference_columns])
-    limit = settings.max_rows_in_memory
-    if limit and profile is None and profile_folder is None and reference.count() <= limit and current.count() <= limit:
-        log.info("Both datasets have at most %d rows: collected to the driver, exact in-memory engine", limit)
+    plan = plan_drift(params.engine, params.convention, profile is not None, profile_folder is not None,
+                      reference.count if reference is not None else None, current.count)
+    if plan.exact:
+        log.info("Both datasets have at most %d rows: collected to the driver, exact in-memory engine",
+                 params.engine.max_rows_in_memory)
         return compute_drift(reference.toPandas(), current.toPandas(), params, run)
-    if params.convention == "evidently":
-        raise ConfigError("convention", params.convention, "'default' on Spark aggregations (the 'evidently' "
-                          "convention needs both datasets in memory: raise max_rows_in_memory above their row counts)")
-    if profile is None:
-        profile = spark_drift.profile_from_spark(reference, names, params, __version__)
+    if plan.build_profile:
+        profile = profile_from_spark(reference, names, params, __version__)
         profile.columns = list(reference_columns)
-        if profile.n_rows == 0:
-            raise InputError("The reference dataset is empty: drift needs rows on both sides.")
-        if profile_folder is not None:
-            profile_folder.upload_data(PROFILE_FILE, profile.to_json().encode("utf-8"))
-    side = spark_drift.current_from_spark(current, profile, names)
-    return compute_drift_streaming(profile, side, names, params, run)
+        if plan.save_profile:
+            _save_profile(profile_folder, profile)
+    side = current_from_spark(current, profile, names)
+    return compute_drift_from_profile(profile, side, names, params, run)

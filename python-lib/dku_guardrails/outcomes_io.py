@@ -3,9 +3,10 @@ rows, the chunked engine beyond (mergeable statistics, docs/scale.md); compute-f
 Spark aggregations. The same parameters and row limit as compute-drift."""
 import logging
 
-from dku_guardrails.drift_io import ChunkedInput, EngineSettings
+from dku_guardrails.drift_io import ChunkedInput
 from dku_guardrails.recipe_io import read_frame
 from model_guardrails import fairness, performance
+from model_guardrails.engines import EngineSettings
 from model_guardrails.stats.binary import require_columns
 
 log = logging.getLogger("model_guardrails.outcomes_io")  # one namespace: model_guardrails
@@ -16,25 +17,33 @@ def _input(dataset, columns, role, settings):
     return ChunkedInput(dataset, columns, settings)
 
 
-def _fairness_counts(source, params, role):
-    if source.frame is not None:
-        return fairness.counts_from_frame(source.frame, params, role)
-    return fairness.counts_from_chunks(source.chunks(), params, role)
+class _Dataset:
+    """A DSS dataset for compute-fairness (a fairness.Source): read whole when it has at most
+    max_rows_in_memory rows, else streamed."""
+
+    def __init__(self, dataset, params, role):
+        self.input = _input(dataset, params.columns, role, params.engine)
+        self.n_rows = None if self.input.frame is None else len(self.input.frame)
+
+    def frame(self):
+        return self.input.frame
+
+    def chunks(self):
+        return self.input.chunks()
 
 
-def compute_fairness(params, config, scored_dataset, reference_dataset=None, run=None):
+def compute_fairness(params, scored_dataset, reference_dataset=None, run=None):
     """The fairness table; each dataset is read whole or streamed depending on its row count."""
-    settings = EngineSettings(config)
-    scored = _input(scored_dataset, params.columns, "scored", settings)
-    reference = _input(reference_dataset, params.columns, "reference", settings) if reference_dataset else None
-    current = _fairness_counts(scored, params, "scored")
-    previous = _fairness_counts(reference, params, "reference") if reference is not None else None
+    scored = _Dataset(scored_dataset, params, "scored")
+    reference = _Dataset(reference_dataset, params, "reference") if reference_dataset else None
+    current = fairness.counts_of(scored, params, "scored")
+    previous = fairness.counts_of(reference, params, "reference") if reference is not None else None
     return fairness.fairness_table(current, params, previous, run)
 
 
 def evaluate_model(params, config, scored_dataset, baseline_dataset=None, run=None, curves=None):
     """The performance table, in memory or streamed; ``curves`` receives the report's curves."""
-    settings = EngineSettings(config)
+    settings = EngineSettings.from_config(config)
     scored = _input(scored_dataset, params.columns, "scored", settings)
     baseline = read_frame(baseline_dataset) if baseline_dataset else None
     if scored.frame is not None:
@@ -43,24 +52,28 @@ def evaluate_model(params, config, scored_dataset, baseline_dataset=None, run=No
     return performance.performance_table(stats, params, baseline, run)
 
 
-def compute_fairness_spark(spark, params, config, scored_dataset, reference_dataset=None, run=None):
+class _SparkDataset:
+    """A DSS dataset as a Spark DataFrame for compute-fairness-spark (a fairness.Source): counted
+    unless max_rows_in_memory is 0 (never collected), collected to the driver by ``frame()``."""
+
+    def __init__(self, spark, dataset, params, role):
+        from dku_guardrails.spark_io import dataframe
+
+        require_columns([c["name"] for c in dataset.read_schema()], params.columns, role)
+        self.dataframe = dataframe(spark, dataset, params.columns)
+        self.role, self.limit = role, params.engine.max_rows_in_memory
+        self.n_rows = self.dataframe.count() if self.limit else None
+
+    def frame(self):
+        log.info("%s has at most %d rows: collected to the driver, exact in-memory engine", self.role, self.limit)
+        return self.dataframe.toPandas()
+
+
+def compute_fairness_spark(spark, params, scored_dataset, reference_dataset=None, run=None):
     """The fairness table on Spark: collected and exact in memory when a dataset has at most
     max_rows_in_memory rows (default 0 here: never), else from Spark aggregations."""
-    from dku_guardrails.spark_io import dataframe
-    from model_guardrails import fairness_spark
-
-    settings = EngineSettings(dict({"max_rows_in_memory": 0}, **config))
-    counts = []
-    for dataset, role in ((scored_dataset, "scored"), (reference_dataset, "reference")):
-        if dataset is None:
-            counts.append(None)
-            continue
-        require_columns([c["name"] for c in dataset.read_schema()], params.columns, role)
-        df = dataframe(spark, dataset, params.columns)
-        limit = settings.max_rows_in_memory
-        if limit and df.count() <= limit:
-            log.info("%s has at most %d rows: collected to the driver, exact in-memory engine", role, limit)
-            counts.append(fairness.counts_from_frame(df.toPandas(), params, role))
-        else:
-            counts.append(fairness_spark.counts_from_spark(df, params, role))
-    return fairness.fairness_table(counts[0], params, counts[1], run)
+    current = fairness.counts_of(_SparkDataset(spark, scored_dataset, params, "scored"), params, "scored")
+    previous = None
+    if reference_dataset is not None:  # read once the scored statistics are computed
+        previous = fairness.counts_of(_SparkDataset(spark, reference_dataset, params, "reference"), params, "reference")
+    return fairness.fairness_table(current, params, previous, run)

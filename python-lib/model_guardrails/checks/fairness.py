@@ -11,7 +11,7 @@ from typing import Dict, Optional, Tuple
 from ..contract import OVERALL, SUMMARY
 from .. import params as p
 from ..errors import ConfigError, InputError
-from ..fairness import EXTRA_SUMMARY_METRICS, GROUP_METRICS, RATIO_METRICS, SUMMARY_METRICS
+from ..fairness import BOUND_DEFAULTS, EXTRA_SUMMARY_METRICS, GROUP_METRICS, METRICS, RATIO_METRICS, SUMMARY_METRICS
 from ..table import ABOVE, BELOW, EMPTY, Bound
 from . import core
 
@@ -28,11 +28,13 @@ def _direction(metric):
 
 
 def _default_bound(metric):
-    """Only used when a row records no bound (the recipe's defaults)."""
+    """Only used when a row records no bound (the recipe's defaults, from its metric table)."""
     shift = metric.endswith("_shift")
-    if _direction(metric) == BELOW:
-        return Bound(BELOW, -0.05, -0.1) if shift else Bound(BELOW, 0.9, 0.8)
-    return Bound(ABOVE, 0.05, 0.1) if shift else Bound(ABOVE, 0.1, 0.2)
+    direction = _direction(metric)
+    warning, error = BOUND_DEFAULTS["shift"] if shift else METRICS[metric].default_bounds
+    if shift and direction == BELOW:
+        warning, error = -warning, -error
+    return Bound(direction, warning, error)
 
 
 @dataclass(frozen=True)

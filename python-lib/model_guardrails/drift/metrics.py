@@ -1,4 +1,7 @@
-"""The drift metrics: which feature types they apply to, their direction and default bounds.
+"""The drift metric table: per metric its name, the feature types it applies to, its formula (the
+reference is docs/drift.md, FORMULAS), its direction and its default bounds.
+
+A new metric is one entry here plus its statistic (numeric.py, categorical.py or distances.py).
 
 Bounds are strict (a value breaches when it is beyond the bound). Statistics and p-values carry
 no default bound: on large samples p-values flag nearly every column, so they are informational
@@ -10,6 +13,7 @@ from typing import Optional
 from ..table import ABOVE, BELOW, Bound
 
 NUMERIC, CATEGORICAL = "numeric", "categorical"
+FORMULAS = "docs/drift.md#default-convention"  # each formula in full, with its range and conventions
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class MetricSpec:
     direction: str
     default_bound: Optional[Bound] = None
     is_pvalue: bool = False
+    formula: str = ""  # in short; FORMULAS gives it in full
 
 
 def _above(warning, error):
@@ -26,19 +31,25 @@ def _above(warning, error):
 
 
 SPECS = {s.name: s for s in (
-    MetricSpec("ks_statistic", (NUMERIC,), ABOVE),
-    MetricSpec("ks_pvalue", (NUMERIC,), BELOW, is_pvalue=True),
-    MetricSpec("psi", (NUMERIC, CATEGORICAL), ABOVE, _above(0.1, 0.25)),
-    MetricSpec("js_distance", (NUMERIC, CATEGORICAL), ABOVE, _above(0.05, 0.1)),
-    MetricSpec("wasserstein", (NUMERIC,), ABOVE),
-    MetricSpec("wasserstein_norm", (NUMERIC,), ABOVE, _above(0.05, 0.1)),
-    MetricSpec("hellinger", (NUMERIC, CATEGORICAL), ABOVE, _above(0.05, 0.1)),
-    MetricSpec("kl_divergence", (NUMERIC, CATEGORICAL), ABOVE, _above(0.05, 0.1)),
-    MetricSpec("chi2_statistic", (CATEGORICAL,), ABOVE),
-    MetricSpec("chi2_pvalue", (CATEGORICAL,), BELOW, is_pvalue=True),
-    MetricSpec("missing_share_reference", (NUMERIC, CATEGORICAL), ABOVE),
-    MetricSpec("missing_share_current", (NUMERIC, CATEGORICAL), ABOVE),
-    MetricSpec("unseen_share", (CATEGORICAL,), ABOVE),
+    MetricSpec("ks_statistic", (NUMERIC,), ABOVE, formula="sup |F_ref - F_cur|"),
+    MetricSpec("ks_pvalue", (NUMERIC,), BELOW, is_pvalue=True, formula="two-sided KS test p-value"),
+    MetricSpec("psi", (NUMERIC, CATEGORICAL), ABOVE, _above(0.1, 0.25),
+               formula="sum (r - c) ln(r / c), empty bins floored at 0.001"),
+    MetricSpec("js_distance", (NUMERIC, CATEGORICAL), ABOVE, _above(0.05, 0.1),
+               formula="sqrt(Jensen-Shannon divergence), log base 2"),
+    MetricSpec("wasserstein", (NUMERIC,), ABOVE, formula="integral of |F_ref - F_cur| dx"),
+    MetricSpec("wasserstein_norm", (NUMERIC,), ABOVE, _above(0.05, 0.1),
+               formula="wasserstein / std(reference)"),
+    MetricSpec("hellinger", (NUMERIC, CATEGORICAL), ABOVE, _above(0.05, 0.1),
+               formula="sqrt(1 - sum sqrt(r c))"),
+    MetricSpec("kl_divergence", (NUMERIC, CATEGORICAL), ABOVE, _above(0.05, 0.1),
+               formula="sum r ln(r / c), bins floored at 0.001 and renormalised"),
+    MetricSpec("chi2_statistic", (CATEGORICAL,), ABOVE, formula="chi-square of the 2 x K table of counts"),
+    MetricSpec("chi2_pvalue", (CATEGORICAL,), BELOW, is_pvalue=True, formula="chi-square test p-value"),
+    MetricSpec("missing_share_reference", (NUMERIC, CATEGORICAL), ABOVE, formula="missing / rows, reference"),
+    MetricSpec("missing_share_current", (NUMERIC, CATEGORICAL), ABOVE, formula="missing / rows, current"),
+    MetricSpec("unseen_share", (CATEGORICAL,), ABOVE,
+               formula="current rows of categories absent from the reference / current rows"),
 )}
 
 # Metrics a feature's drift_score may be decided on (shares are not drift decisions).

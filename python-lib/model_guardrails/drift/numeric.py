@@ -29,21 +29,39 @@ class Sample:
         return len(self.sorted)
 
 
-def quantile_edges(sorted_values, n_bins):
-    """Interior edges at the reference's k/n_bins quantiles (linear interpolation, as numpy's
-    default), duplicates removed; outer edges are open (-inf, +inf)."""
-    if len(sorted_values) == 0:
+def _interpolation(n, n_bins):
+    """Per interior edge k / n_bins: numpy's linear interpolation weight and the 0-based ranks of
+    the two order statistics it interpolates between."""
+    virtual = (n - 1) * (np.arange(1, n_bins) / n_bins)
+    below = np.floor(virtual).astype("int64")
+    above = np.minimum(below + 1, n - 1)
+    return virtual - below, below.tolist(), above.tolist()
+
+
+def edge_ranks(n, n_bins):
+    """The 0-based ranks of the order statistics of ``n`` finite values that the quantile edges need
+    (every engine: sorted in memory, searched over chunks, sorted by Spark)."""
+    if n == 0:
+        return set()
+    _, below, above = _interpolation(n, n_bins)
+    return set(below) | set(above)
+
+
+def edges_from_order_statistics(n, n_bins, values):
+    """Interior edges at the k/n_bins quantiles of ``n`` finite values (linear interpolation, as
+    numpy's default), duplicates removed; outer edges are open (-inf, +inf). ``values``: rank ->
+    value for the ranks of :func:`edge_ranks` (the sorted array itself in memory). Each edge is
+    numpy's interpolation between its two order statistics, so every engine gets the same edges."""
+    if n == 0:
         return np.array([])
-    qs = np.arange(1, n_bins) / n_bins
-    return np.unique(np.quantile(sorted_values, qs))
+    gamma, below, above = _interpolation(n, n_bins)
+    edges = [np.quantile(np.array([values[b], values[a]]), g) for g, b, a in zip(gamma, below, above)]
+    return np.unique(np.asarray(edges, dtype="float64"))
 
 
-def binned_proportions(sample, edges):
-    """Proportions over all rows of the bins (-inf, e1], (e1, e2], ..., (ek, inf), missing."""
-    cuts = np.searchsorted(sample.sorted, edges, side="right")
-    counts = np.diff(np.concatenate(([0], cuts, [sample.n])))
-    counts = np.append(counts, sample.missing)
-    return counts / sample.total
+def quantile_edges(sorted_values, n_bins):
+    """The quantile edges of sorted finite values (:func:`edges_from_order_statistics`)."""
+    return edges_from_order_statistics(len(sorted_values), n_bins, sorted_values)
 
 
 def ks_pvalue_asymptotic(d, n_ref, n_cur):

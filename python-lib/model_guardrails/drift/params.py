@@ -1,15 +1,19 @@
-"""Validated parameters of the compute-drift recipe, built from the raw recipe config."""
+"""Validated parameters of the compute-drift recipes, built from the raw recipe config once (the
+engine settings and the profile mode included)."""
 from dataclasses import dataclass, field
 from typing import Dict, Tuple
 
 from .. import params as p
 from ..bounds import parse_bounds
+from ..engines import EngineSettings
 from ..errors import ConfigError
 from ..table import ABOVE, Bound
 from .metrics import CATEGORICAL, DECISION_METRICS, NUMERIC, PVALUE_DECISION_BOUND, SPECS
+from .prepare import forced_type
 
 CONVENTIONS = ("default", "evidently")
 CORRECTIONS = ("none", "bonferroni", "fdr_bh")
+PROFILE_MODES = ("reuse", "rebuild")
 DEFAULT_DRIFT_SHARE_BOUND = Bound(ABOVE, 0.1, 0.3)
 
 
@@ -27,13 +31,16 @@ class DriftParams:
     categorical_decision_metric: str = "js_distance"
     max_categories: int = 1000
     bounds: Dict[str, Bound] = field(default_factory=dict)
-    # The recipe's parameter names (recipe.json), the engine's (read by dku_guardrails) included.
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    profile_mode: str = "reuse"  # "rebuild": ignore a saved reference profile (and overwrite it)
+    # The recipe's parameter names (recipe.json), the engine's included.
     NAMES = ("columns", "excluded_columns", "numeric_columns", "categorical_columns", "convention", "methods",
              "psi_bins", "max_categories", "numeric_decision_metric", "categorical_decision_metric",
              "multiple_testing", "bounds", "max_rows_in_memory", "chunk_size", "profile_mode")
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, spark=False):
+        """``spark``: the Spark recipe's parameters (its engine defaults, engines.EngineSettings)."""
         p.warn_unknown(config, cls.NAMES, "compute-drift")
         numeric = p.get_list(config, "numeric_columns")
         categorical = p.get_list(config, "categorical_columns")
@@ -53,6 +60,8 @@ class DriftParams:
             categorical_decision_metric=_decision(config, "categorical_decision_metric", "js_distance", CATEGORICAL),
             max_categories=p.get_int(config, "max_categories", 1000, minimum=1),
             bounds=_bounds(config.get("bounds")),
+            engine=EngineSettings.from_config(config, spark=spark),
+            profile_mode=p.get_choice(config, "profile_mode", "reuse", PROFILE_MODES),
         )
         return params
 
@@ -66,6 +75,10 @@ class DriftParams:
             return ""
         return "excluded_columns: {} in neither the reference nor the current dataset, nothing to exclude".format(
             p.describe_unknown(unknown, suggestions))
+
+    def forced_type(self, name):
+        """NUMERIC or CATEGORICAL when ``name`` is listed in numeric_columns or categorical_columns, else None."""
+        return forced_type(name, self.numeric_columns, self.categorical_columns)
 
     def decision_metric(self, feature_type):
         return self.numeric_decision_metric if feature_type == NUMERIC else self.categorical_decision_metric

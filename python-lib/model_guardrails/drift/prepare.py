@@ -8,6 +8,7 @@ from typing import List, Optional
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .metrics import CATEGORICAL, NUMERIC
 
 
@@ -41,6 +42,20 @@ def select_columns(reference_columns, current_columns, params):
     return selected, one_sided
 
 
+def require_rows(role, n_rows):
+    """The error of every engine on an empty side (``role``: "reference" or "current")."""
+    if n_rows == 0:
+        raise InputError("The {} dataset is empty: drift needs rows on both sides.".format(role))
+
+
+def require_features(names, reference_columns, current_columns):
+    """The error of every engine when no column is left to compare."""
+    if not names:
+        raise InputError("No column to compare: the reference and current datasets share no column "
+                         "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
+                             ", ".join(map(str, reference_columns)), ", ".join(map(str, current_columns))))
+
+
 def missing_side_error(name, in_reference, in_current):
     if not in_reference and not in_current:
         return "column '{}' is in neither the reference nor the current dataset".format(name)
@@ -61,6 +76,13 @@ def as_text(series):
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         return series
     return series.astype(str).astype(object).where(series.notna(), np.nan)
+
+
+def as_float(series):
+    """A chunk of a numeric feature as float64 (its values were checked: numbers, or booleans when forced)."""
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 EXAMPLES = 3
@@ -182,6 +204,5 @@ def prepare_features(reference, current, params):
         if not (in_ref and in_cur):
             features.append(Feature(name, "", error=missing_side_error(name, in_ref, in_cur)))
             continue
-        forced = forced_type(name, params.numeric_columns, params.categorical_columns)
-        features.append(type_feature(name, reference[name], current[name], forced))
+        features.append(type_feature(name, reference[name], current[name], params.forced_type(name)))
     return features, one_sided

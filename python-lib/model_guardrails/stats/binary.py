@@ -4,7 +4,7 @@ Two halves:
 
 - turning the user's columns into arrays: a target or prediction column of any label type
   (text, boolean, number) into 0/1 floats given the positive class, a score column into
-  probabilities checked to lie in [0, 1], a sensitive column into group codes;
+  probabilities checked to lie in [0, 1] (the messages every engine's checks share);
 - statistics for many groups at once from one grouped pass: confusion counts with
   ``np.bincount``, ROC AUC with its DeLong variance and average precision from one sort.
 
@@ -17,8 +17,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, InputError
-
-MISSING_GROUP = "(missing)"
 
 
 # -- labels ----------------------------------------------------------------------------------
@@ -149,18 +147,39 @@ def prediction_indicator(series, positive_class, column, target_keys):
     return y
 
 
+def empty_dataset(dataset):
+    """The error on a dataset without rows (every engine's message)."""
+    return InputError("The {} dataset is empty: nothing to evaluate.".format(dataset))
+
+
+def non_numeric(field, column, example, count):
+    """The error on a column with ``count`` non-numeric values (every engine's message)."""
+    return InputError("{} column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "
+                      "numbers.".format(field, column, example, count))
+
+
+def infinite(field, column, count):
+    """The error on a column with ``count`` infinite values (every engine's message)."""
+    return InputError("{} column '{}' has {} infinite values: expected finite numbers.".format(field, column, count))
+
+
+def not_probabilities(column, count, example):
+    """The error on a score column with ``count`` values outside [0, 1] (every engine's message)."""
+    return InputError(
+        "Score column '{}' has {} values outside [0, 1] (e.g. {}): expected the probability of "
+        "the positive class. Use a probability column, or a prediction column instead.".format(column, count, example))
+
+
 def numbers(series, column, field="Score"):
     """A column as float64 (NaN where missing); non-numeric values raise InputError naming the
     column and an offending value."""
     converted = pd.to_numeric(series, errors="coerce")
     bad = converted.isna() & series.notna()
     if bad.any():
-        raise InputError("{} column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "
-                         "numbers.".format(field, column, series[bad].iloc[0], int(bad.sum())))
+        raise non_numeric(field, column, series[bad].iloc[0], int(bad.sum()))
     values = converted.to_numpy(dtype="float64", na_value=np.nan)
     if np.isinf(values).any():
-        raise InputError("{} column '{}' has {} infinite values: expected finite numbers.".format(
-            field, column, int(np.isinf(values).sum())))
+        raise infinite(field, column, int(np.isinf(values).sum()))
     return values
 
 
@@ -170,10 +189,7 @@ def probabilities(series, column):
     finite = values[~np.isnan(values)]
     outside = (finite < 0) | (finite > 1)
     if outside.any():
-        raise InputError(
-            "Score column '{}' has {} values outside [0, 1] (e.g. {}): expected the probability of "
-            "the positive class. Use a probability column, or a prediction column instead.".format(
-                column, int(outside.sum()), finite[outside][0]))
+        raise not_probabilities(column, int(outside.sum()), finite[outside][0])
     return values
 
 
@@ -216,28 +232,6 @@ def require_columns(available, columns, dataset="scored"):
         raise InputError("Column{} {} not found in the {} dataset (columns: {}).".format(
             "s" if len(missing) > 1 else "", ", ".join(repr(c) for c in missing), dataset,
             ", ".join(available[:30]) + (", ..." if len(available) > 30 else "")))
-
-
-# -- groups ----------------------------------------------------------------------------------
-
-def group_codes(series):
-    """(codes, labels): sorted distinct values as text, missing values as the group
-    ``(missing)`` (placed last)."""
-    codes, uniques = pd.factorize(series, sort=True)
-    labels = [display(u) for u in uniques]
-    if (codes == -1).any():
-        codes = np.where(codes == -1, len(labels), codes)
-        labels.append(MISSING_GROUP)
-    return codes.astype("int64"), labels
-
-
-def combine_codes(first, first_labels, second, second_labels):
-    """The observed combinations of two groupings, labels joined with ' & '."""
-    combined = first * len(second_labels) + second
-    observed, codes = np.unique(combined, return_inverse=True)
-    labels = ["{} & {}".format(first_labels[c // len(second_labels)], second_labels[c % len(second_labels)])
-              for c in observed]
-    return codes.astype("int64"), labels
 
 
 # -- grouped statistics ----------------------------------------------------------------------

@@ -8,8 +8,6 @@ can be summarised one at a time and merged:
 - :class:`Outcomes` reads the target, prediction and score of a chunk as
   :func:`..binary.binary_outcomes` reads a whole frame, keeping the label checks global (two
   classes over every chunk, a positive class that can be the target's, predictions among its labels);
-- :class:`LabelIndex` / :class:`ComboIndex` give groups first-seen codes (a group may appear in any
-  chunk) and, at the end, the order the in-memory engine uses;
 - :class:`BinaryGroups` keeps confusion counts, per-class score histograms on a fixed grid
   (:data:`SCORE_BINS` equal bins of [0, 1]) and loss sums; :class:`RegressionGroups` keeps error
   sums and shifted power sums of the target.
@@ -30,9 +28,7 @@ from ..errors import InputError
 SCORE_BINS = 10_000
 GRID_SIZE = SCORE_BINS + 1                       # bin 0 holds score 0; bin k the scores in (k-1, k] / SCORE_BINS
 EDGES = np.arange(GRID_SIZE) / SCORE_BINS        # correctly rounded k / SCORE_BINS: 4-decimal scores sit on edges
-MAX_GROUPS = 500
 _DENSE_LIMIT = 1 << 21   # SparseCounts adds by a dense bincount below this many keys
-_COMBO_BASE = 1 << 10   # attribute codes stay below MAX_GROUPS + 1 < 1024 while an intersection is kept
 
 
 def score_bins(score):
@@ -88,96 +84,6 @@ class _Sums:
         values = _grow(self.values[name], len(rank))
         out[rank] = values[:len(rank)]
         return out
-
-
-# -- groups ----------------------------------------------------------------------------------
-
-def _sorted_positions(raw):
-    """Positions of ``raw`` (one representative value per label) in the order pd.factorize(sort=True)
-    gives: numbers numerically, text as text; mixed types by their text."""
-    series = pd.Series(raw) if raw else pd.Series([], dtype=object)
-    try:
-        if series.dtype != object:
-            return list(np.argsort(series.to_numpy(), kind="stable"))
-        return sorted(range(len(raw)), key=lambda i: raw[i])
-    except TypeError:
-        return sorted(range(len(raw)), key=lambda i: binary.display(raw[i]))
-
-
-class LabelIndex:
-    """Group labels (display text, missing as ``(missing)``) with first-seen codes across chunks;
-    ``overflow`` once more than MAX_GROUPS labels were seen (the attribute is then skipped)."""
-
-    def __init__(self, limit=MAX_GROUPS):
-        self.limit, self.codes, self.raw, self.labels, self.overflow = limit, {}, [], [], False
-
-    def _code(self, label, raw):
-        code = self.codes.get(label)
-        if code is None:
-            code = self.codes[label] = len(self.labels)
-            self.labels.append(label)
-            self.raw.append(raw)
-            self.overflow = self.overflow or len(self.labels) > self.limit
-        return code
-
-    def encode(self, values):
-        codes, uniques = pd.factorize(pd.Series(values))
-        mapping = [self._code(binary.display(u), u) for u in uniques]
-        if (codes == -1).any():
-            mapping.append(self._code(binary.MISSING_GROUP, None))  # code -1 takes the last entry
-        return np.asarray(mapping, dtype="int64")[codes] if mapping else np.zeros(0, dtype="int64")
-
-    def order(self):
-        """(rank of each first-seen code, labels in the final order): as binary.group_codes, sorted
-        values then ``(missing)`` last."""
-        present = [i for i, label in enumerate(self.labels) if label != binary.MISSING_GROUP]
-        positions = [present[p] for p in _sorted_positions([self.raw[i] for i in present])]
-        positions += [i for i, label in enumerate(self.labels) if label == binary.MISSING_GROUP]
-        rank = np.empty(len(self.labels), dtype="int64")
-        rank[positions] = np.arange(len(positions))
-        return rank, [self.labels[i] for i in positions]
-
-
-class ComboIndex:
-    """Observed combinations of several LabelIndex codes (the intersection), first-seen codes."""
-
-    def __init__(self, limit=MAX_GROUPS):
-        self.limit, self.codes, self.keys, self.overflow = limit, {}, [], False
-
-    def encode(self, columns):
-        if len(columns) <= 6:
-            combined = np.zeros(len(columns[0]), dtype="int64")
-            for codes in columns:
-                combined = combined * _COMBO_BASE + codes
-            uniques, inverse = np.unique(combined, return_inverse=True)
-            keys = []
-            for value in uniques.tolist():
-                parts = []
-                for _ in columns:
-                    parts.append(value % _COMBO_BASE)
-                    value //= _COMBO_BASE
-                keys.append(tuple(reversed(parts)))
-        else:
-            uniques, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
-            keys = [tuple(row) for row in uniques.tolist()]
-        mapping = np.empty(len(keys), dtype="int64")
-        for i, key in enumerate(keys):
-            code = self.codes.get(key)
-            if code is None:
-                code = self.codes[key] = len(self.keys)
-                self.keys.append(key)
-                self.overflow = self.overflow or len(self.keys) > self.limit
-            mapping[i] = code
-        return mapping[np.ravel(inverse)]
-
-    def order(self, indexes):
-        ranks_labels = [index.order() for index in indexes]
-        sort_keys = [tuple(int(ranks_labels[j][0][c]) for j, c in enumerate(key)) for key in self.keys]
-        positions = sorted(range(len(self.keys)), key=lambda i: sort_keys[i])
-        rank = np.empty(len(self.keys), dtype="int64")
-        rank[positions] = np.arange(len(positions))
-        labels = [" & ".join(indexes[j].labels[c] for j, c in enumerate(self.keys[i])) for i in positions]
-        return rank, labels
 
 
 # -- outcomes --------------------------------------------------------------------------------
@@ -253,7 +159,7 @@ class Outcomes:
         target labels) and the note on excluded rows, as binary.usable_rows words it. Sets
         ``absent``, binary.absent_positive's note on a positive class absent from every chunk."""
         if self.rows == 0:
-            raise InputError("The {} dataset is empty: nothing to evaluate.".format(self.dataset))
+            raise binary.empty_dataset(self.dataset)
         targets = pd.Series(list(self.target_values.values()), dtype=object)
         _, positive, keys, self.absent = binary.positive_indicator(targets, self.positive_class, self.target_column)
         if self.prediction_column:

@@ -1,8 +1,8 @@
 """The drift sufficient statistics computed by Spark aggregations, finished by the same core.
 
 Given Spark DataFrames, :func:`profile_from_spark` and :func:`current_from_spark` return the
-objects the pandas streaming engine builds (:class:`.streaming.ReferenceProfile`, the current
-side's statistics), so :func:`..engine.compute_drift_streaming` writes identical rows: category
+objects the chunk engine builds (:class:`..profile.ReferenceProfile`, a :class:`.CurrentSide`), so
+:func:`..finish.compute_drift_from_profile` writes identical rows: category
 counts by ``groupBy().count()``, grid-bin counts and sums by a ``Bucketizer`` + ``groupBy``,
 exact reference order statistics (for the PSI edges) by a distributed sort, moments by ``agg``.
 Nothing here runs Python on the executors.
@@ -10,11 +10,12 @@ Nothing here runs Python on the executors.
 import numpy as np
 import pandas as pd
 
-from ..engines import spark_column as quoted
-from .metrics import CATEGORICAL, NUMERIC
-from .prepare import EXAMPLES, ValueScan, as_text, check_current, decide_type, forced_type
-from .streaming import (CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, forced, make_grid,
-                        profile_settings)
+from ...engines import spark_column
+from ..metrics import CATEGORICAL, NUMERIC
+from ..numeric import edge_ranks, edges_from_order_statistics
+from ..prepare import EXAMPLES, ValueScan, as_text, check_current, decide_type, require_rows
+from ..profile import CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, make_grid, profile_settings
+from . import CurrentSide
 
 _FINITE = "({c} IS NOT NULL AND NOT isnan({c}) AND {c} NOT IN (double('inf'), double('-inf')))"
 
@@ -38,8 +39,8 @@ def _scan(df, name):
     kind = _kind(df.schema[name].dataType)
     if kind != "text":
         return ValueScan(frozenset([kind]))
-    col = F.col(quoted(name)).cast("string")
-    parsed = F.expr("try_cast({} AS double)".format(quoted(name)))
+    col = F.col(spark_column(name)).cast("string")
+    parsed = F.expr("try_cast({} AS double)".format(spark_column(name)))
     number = parsed.isNotNull() & ~F.isnan(parsed)
     text = col.isNotNull() & ~number
     row = df.agg(F.sum(F.when(text, 1).otherwise(0)).alias("texts"),
@@ -52,20 +53,20 @@ def _scan(df, name):
 
 def _type(df, name, params):
     """decide_type on the Spark column."""
-    return FeatureProfile(name, *decide_type(name, forced(name, params), _scan(df, name)))
+    return FeatureProfile(name, *decide_type(name, params.forced_type(name), _scan(df, name)))
 
 
 def _as_double(name):
     from pyspark.sql import functions as F
 
-    return F.expr("try_cast({} AS double)".format(quoted(name)))
+    return F.expr("try_cast({} AS double)".format(spark_column(name)))
 
 
 def _category_stats(df, name):
     """Category counts keyed as the pandas engine labels them (missing: null, and NaN)."""
     from pyspark.sql import functions as F
 
-    col = F.col(quoted(name))
+    col = F.col(spark_column(name))
     rows = df.groupBy(col.alias("value")).count().collect()
     values = [r["value"] for r in rows]
     counts = np.array([r["count"] for r in rows], dtype="int64")
@@ -84,7 +85,7 @@ def _numeric_summary(df, names):
     exprs = [F.count(F.lit(1)).alias("__rows")]
     for i, name in enumerate(names):
         x = _as_double(name)
-        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(quoted(name))))
+        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(spark_column(name))))
         v = F.when(finite, x)
         exprs += [F.count(v).alias("n%d" % i), F.min(v).alias("lo%d" % i), F.max(v).alias("hi%d" % i),
                   F.avg(v).alias("mean%d" % i), F.var_pop(v).alias("var%d" % i)]
@@ -109,16 +110,9 @@ def _order_statistics(df, name, ranks):
 
 
 def _exact_edges(df, name, n, psi_bins):
-    if n == 0:
-        return np.array([])
-    qs = np.arange(1, psi_bins) / psi_bins
-    virtual = (n - 1) * qs
-    below = np.floor(virtual).astype("int64")
-    above = np.minimum(below + 1, n - 1)
-    values = _order_statistics(df, name, set(below.tolist()) | set(above.tolist()))
-    edges = [np.quantile(np.array([values[b], values[a]]), g) for g, b, a in zip(virtual - below, below.tolist(),
-                                                                                   above.tolist())]
-    return np.unique(np.asarray(edges, dtype="float64"))
+    """The quantile edges (numeric.edges_from_order_statistics) from a distributed sort."""
+    values = _order_statistics(df, name, edge_ranks(n, psi_bins)) if n else {}
+    return edges_from_order_statistics(n, psi_bins, values)
 
 
 def _grid_stats(df, grids, summaries):
@@ -134,7 +128,8 @@ def _grid_stats(df, grids, summaries):
     columns = []
     for i, name in enumerate(names):
         x = _as_double(name)
-        columns += [F.when(F.expr(_FINITE.format(c="try_cast({} AS double)".format(quoted(name)))), x).alias("x%d" % i)]
+        finite = F.expr(_FINITE.format(c="try_cast({} AS double)".format(spark_column(name))))
+        columns += [F.when(finite, x).alias("x%d" % i)]
     frame = df.select(*columns)
     for i in range(len(names)):
         # 0 - x, not -x: Spark orders -0.0 below 0.0, so a zero must not change sign
@@ -181,26 +176,26 @@ def profile_from_spark(df, names, params, plugin_version):
         if features[name].type == CATEGORICAL and not features[name].error:
             features[name].categorical = _category_stats(df, name)
     rows = df.count()
+    require_rows("reference", rows)
     return ReferenceProfile(plugin_version, profile_settings(params), rows, features, list(df.columns))
 
 
-class SparkSide:
-    """The current side's statistics, shaped as streaming._Side."""
+class SparkSide(CurrentSide):
+    """The current side's statistics from Spark aggregations."""
 
     def __init__(self, rows, columns, stats, errors):
         self.rows, self.columns, self.stats, self.errors = rows, columns, stats, errors
 
 
 def current_from_spark(df, profile, names):
+    """The current side of ``names`` on the grids of ``profile``."""
     present = [n for n in names if n in df.columns and n in profile.features and not profile.features[n].error]
     errors, stats = {}, {}
     numeric = []
     for name in present:
         feature = profile.features[name]
         if feature.type == NUMERIC:
-            forced = forced_type(name, profile.settings.get("numeric_columns", ()),
-                                 profile.settings.get("categorical_columns", ()))
-            error = check_current(name, forced, NUMERIC, _scan(df, name))
+            error = check_current(name, profile.forced_type(name), NUMERIC, _scan(df, name))
             if error:
                 errors[name] = error
                 continue

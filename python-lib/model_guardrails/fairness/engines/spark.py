@@ -1,66 +1,61 @@
-"""The fairness sufficient statistics computed by Spark aggregations, finished by the same core.
+"""The Spark engine: the fairness sufficient statistics computed by Spark aggregations, finished by
+the same core.
 
-:func:`counts_from_spark` returns the :class:`.fairness.FairnessCounts` the pandas streaming engine
-builds from chunks, so :func:`.fairness.fairness_table` writes identical rows: score checks by one
-``agg``; distinct groups by ``countDistinct``; then one ``groupBy`` over (target, prediction or
-score ≥ threshold, score-grid bin, sensitive columns) with row counts and each cell's score
-extremes. Its rows (a few per group and score bin) are read on the driver by the same label and
-group code as the chunks. Nothing here runs Python on the executors.
+:func:`counts_from_spark` returns the :class:`..counts.FairnessCounts` the chunked engine builds,
+so the table writer writes identical rows: score checks by one ``agg``; distinct groups by
+``countDistinct``; then one ``groupBy`` over (target, prediction or score ≥ threshold, score-grid
+bin, sensitive columns) with row counts and each cell's score extremes. Its rows (a few per group
+and score bin) are read on the driver by the same label and group code as the chunks. Nothing here
+runs Python on the executors; pyspark is imported when a function runs.
 """
 import numpy as np
 
-from .stats import binary, groups as groupstats
-from .engines import spark_column as quoted
-from .errors import InputError
-from .fairness import (MAX_GROUPS, FairnessCounts, GroupCounts, absent_note, skipped_intersection,
-                       streamed_attribute, too_many_groups, log)
+from ...engines import spark_column
+from ...stats import binary, groups
+from .. import attributes as attrs
+from ..counts import FairnessCounts, GroupCounts, dataset_note
 
 
 def _missing(df, name, F):
     """Null, or NaN for floating columns (pandas reads both as missing)."""
     from pyspark.sql import types as T
 
-    col = F.col(quoted(name))
+    col = F.col(spark_column(name))
     if isinstance(df.schema[name].dataType, (T.DoubleType, T.FloatType)):
         return col.isNull() | F.isnan(col)
     return col.isNull()
 
 
 def _score(df, params, F):
-    """The score as a double column, after the checks binary.probabilities makes (same messages)."""
+    """The score as a double column, after the checks binary.probabilities makes (its messages)."""
     from pyspark.sql import types as T
 
     name = params.score_column
-    raw = F.col(quoted(name))
+    raw = F.col(spark_column(name))
     numeric = isinstance(df.schema[name].dataType, T.NumericType)
-    x = raw.cast("double") if numeric else F.expr("try_cast({} AS double)".format(quoted(name)))
+    x = raw.cast("double") if numeric else F.expr("try_cast({} AS double)".format(spark_column(name)))
     if not numeric:
         bad = df.where(raw.isNotNull() & x.isNull()).select(raw.cast("string")).limit(1).collect()
         if bad:
-            count = df.where(raw.isNotNull() & x.isNull()).count()
-            raise InputError("Score column '{}' has non-numeric values (e.g. {!r} in {} rows): expected "
-                             "numbers.".format(name, bad[0][0], count))
+            raise binary.non_numeric("Score", name, bad[0][0], df.where(raw.isNotNull() & x.isNull()).count())
     infinite = x.isin(float("inf"), float("-inf"))
     outside = ~infinite & ~F.isnan(x) & ((x < 0) | (x > 1))
     row = df.agg(F.sum(F.when(infinite, 1).otherwise(0)).alias("inf"),
                  F.sum(F.when(outside, 1).otherwise(0)).alias("out"),
                  F.first(F.when(outside, x), ignorenulls=True).alias("example")).first()
     if row["inf"]:
-        raise InputError("Score column '{}' has {} infinite values: expected finite numbers.".format(name, row["inf"]))
+        raise binary.infinite("Score", name, row["inf"])
     if row["out"]:
-        raise InputError(
-            "Score column '{}' has {} values outside [0, 1] (e.g. {}): expected the probability of "
-            "the positive class. Use a probability column, or a prediction column instead.".format(
-                name, row["out"], row["example"]))
+        raise binary.not_probabilities(name, row["out"], row["example"])
     return x
 
 
 def _grid_bin(x, F):
-    """groupstats.score_bins in Spark SQL: ceil(x * SCORE_BINS), moved by one where rounding put it
+    """groups.score_bins in Spark SQL: ceil(x * SCORE_BINS), moved by one where rounding put it
     in the neighbouring bin, so that bin k is (k-1, k] / SCORE_BINS exactly as numpy computes it."""
-    k = F.ceil(x * float(groupstats.SCORE_BINS))
-    upper = k.cast("double") / float(groupstats.SCORE_BINS)
-    lower = (k - 1).cast("double") / float(groupstats.SCORE_BINS)
+    k = F.ceil(x * float(groups.SCORE_BINS))
+    upper = k.cast("double") / float(groups.SCORE_BINS)
+    lower = (k - 1).cast("double") / float(groups.SCORE_BINS)
     return (F.when(x > upper, k + 1).when((k > 0) & (x <= lower), k - 1).otherwise(k)).cast("long")
 
 
@@ -70,7 +65,7 @@ def counts_from_spark(df, params, dataset="scored"):
 
     binary.require_columns(df.columns, params.columns, dataset)
     names = list(params.sensitive_columns)
-    keys = {"t": F.col(quoted(params.target_column))}
+    keys = {"t": F.col(spark_column(params.target_column))}
     invalid = _missing(df, params.target_column, F)
     aggregates = [F.count(F.lit(1)).alias("n")]
     if params.score_column:
@@ -80,7 +75,7 @@ def counts_from_spark(df, params, dataset="scored"):
         keys["b"] = F.when(~score_missing, _grid_bin(x, F))
         aggregates += [F.min(x).alias("lo"), F.max(x).alias("hi")]
     if params.prediction_column:
-        keys["p"] = F.col(quoted(params.prediction_column))
+        keys["p"] = F.col(spark_column(params.prediction_column))
         invalid = invalid | _missing(df, params.prediction_column, F)
     else:
         keys["f"] = F.when(~score_missing, (x >= params.threshold).cast("double"))
@@ -88,17 +83,17 @@ def counts_from_spark(df, params, dataset="scored"):
     intersect = params.intersectional and len(names) > 1
     combos = 0
     if intersect and not skipped:
-        combos = df.where(~invalid).select(*[quoted(n) for n in names]).distinct().count()
-    jobs = [usable] if (combos and combos <= MAX_GROUPS) or len(usable) <= 1 else [[n] for n in usable]
+        combos = df.where(~invalid).select(*[spark_column(n) for n in names]).distinct().count()
+    jobs = [usable] if (combos and combos <= attrs.MAX_GROUPS) or len(usable) <= 1 else [[n] for n in usable]
     frames = []
     for job in jobs:
-        columns = dict(keys, **{"s%d" % names.index(n): F.col(quoted(n)) for n in job})
+        columns = dict(keys, **{"s%d" % names.index(n): F.col(spark_column(n)) for n in job})
         frames.append(df.groupBy(*[c.alias(k) for k, c in columns.items()]).agg(*aggregates).toPandas())
-    outcomes = groupstats.Outcomes(params.target_column, params.positive_class, params.score_column,
+    outcomes = groups.Outcomes(params.target_column, params.positive_class, params.score_column,
                                    params.prediction_column, params.threshold, dataset)
-    indexes = {n: groupstats.LabelIndex(MAX_GROUPS) for n in usable}
-    stats = {n: groupstats.BinaryGroups() for n in usable}
-    combo, combo_stats, overall = groupstats.ComboIndex(MAX_GROUPS), groupstats.BinaryGroups(), groupstats.BinaryGroups()
+    indexes = {n: attrs.LabelIndex() for n in usable}
+    stats = {n: groups.BinaryGroups() for n in usable}
+    combo, combo_stats, overall = attrs.ComboIndex(), groups.BinaryGroups(), groups.BinaryGroups()
     for i, rows in enumerate(frames):
         y, prediction, valid, weights = _outcomes(rows, params, outcomes, count=i == 0)
         rows = rows[valid]
@@ -111,24 +106,21 @@ def counts_from_spark(df, params, dataset="scored"):
             _add(overall, np.zeros(len(rows), dtype="int64"), y, prediction, bins, rows, weights)
             if intersect and len(jobs[0]) == len(names) and len(names) > 1:
                 _add(combo_stats, combo.encode([codes[n] for n in names]), y, prediction, bins, rows, weights)
-    excluded = outcomes.finish()
-    if excluded:
-        log.warning("%s dataset: %s", dataset, excluded)
-    too_many = "more than {}".format(MAX_GROUPS)
-    attributes = [GroupCounts(name, [], skipped=too_many_groups(name, too_many)) if name in skipped else
-                  streamed_attribute(name, indexes[name], stats[name], overall) for name in names]
+    excluded = dataset_note(outcomes.finish(), dataset)
+    too_many = "more than {}".format(attrs.MAX_GROUPS)
+    attributes = [GroupCounts(name, [], skipped=attrs.too_many_groups(name, too_many)) if name in skipped else
+                  attrs.streamed_attribute(name, indexes[name], stats[name], overall) for name in names]
     if intersect:
         name = " & ".join(names)
         if skipped:
-            attributes.append(skipped_intersection(name, skipped))
-        elif combos > MAX_GROUPS:
-            attributes.append(GroupCounts(name, [], skipped=too_many_groups(name, too_many)))
+            attributes.append(attrs.skipped_intersection(name, skipped))
+        elif combos > attrs.MAX_GROUPS:
+            attributes.append(GroupCounts(name, [], skipped=attrs.too_many_groups(name, too_many)))
         else:
-            attributes.append(streamed_attribute(name, combo, combo_stats, overall, [indexes[n] for n in names]))
-    if all(a.skipped for a in attributes):
-        raise InputError("No usable sensitive attribute in the {} dataset: {}".format(
-            dataset, " ".join(a.skipped for a in attributes)))
-    return FairnessCounts(attributes, excluded, absent_note(outcomes.absent, dataset))
+            attributes.append(attrs.streamed_attribute(name, combo, combo_stats, overall,
+                                                       [indexes[n] for n in names]))
+    attrs.require_usable(attributes, dataset)
+    return FairnessCounts(attributes, excluded, dataset_note(outcomes.absent, dataset))
 
 
 def _usable_columns(df, names, valid, F):
@@ -136,10 +128,10 @@ def _usable_columns(df, names, valid, F):
     rows = df.where(valid)
     exprs = []
     for i, name in enumerate(names):
-        exprs += [F.countDistinct(F.col(quoted(name))).alias("d%d" % i),
+        exprs += [F.countDistinct(F.col(spark_column(name))).alias("d%d" % i),
                   F.max(F.when(_missing(df, name, F), 1).otherwise(0)).alias("m%d" % i)]
     row = rows.agg(*exprs).first()
-    skipped = [n for i, n in enumerate(names) if (row["d%d" % i] or 0) + (row["m%d" % i] or 0) > MAX_GROUPS]
+    skipped = [n for i, n in enumerate(names) if (row["d%d" % i] or 0) + (row["m%d" % i] or 0) > attrs.MAX_GROUPS]
     return [n for n in names if n not in skipped], skipped
 
 
@@ -174,3 +166,8 @@ def _add(stats, codes, y, prediction, bins, rows, weights):
         stats.has_score = True
         stats.add_histogram(codes, y.astype("int64"), bins, weights)
         stats.add_extremes(bins, rows["lo"].to_numpy(dtype="float64"), rows["hi"].to_numpy(dtype="float64"))
+
+
+def counts(source, params, dataset):
+    """The engine's entry (:class:`.Engine`): the source's Spark DataFrame aggregated by Spark."""
+    return counts_from_spark(source.dataframe, params, dataset)

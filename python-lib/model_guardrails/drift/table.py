@@ -1,64 +1,36 @@
-"""compute_drift: reference vs current, one row per (feature, metric) plus dataset-level rows."""
-import logging
-import os
-from concurrent.futures import ThreadPoolExecutor
+"""The drift table writer: per-feature metric rows, drift_score decisions (multiple-testing
+adjusted) and the dataset rows, from [(feature, {metric: (value, reason)})] of any engine."""
+from dataclasses import dataclass
+from typing import List
 
 import numpy as np
+import pandas as pd
 
 from ..contract import DATASET, DECIDED_ON, DRIFT_EXTRA, DRIFT_SUBJECT
-from ..errors import InputError
 from ..table import ERROR, EMPTY, metric_row, to_frame
-from .categorical import aligned_counts, categorical_metrics, metrics_from_counts
-from .distribution import collect
-from .metrics import NUMERIC, SPECS
-from .numeric import numeric_metrics
-from .prepare import prepare_features
+from .distribution import Distribution, collect
+from .metrics import SPECS
 
-log = logging.getLogger(__name__)
-
-MAX_WORKERS = 4
 # Fewer rows than this on a side and every row gets a note: sampling noise alone breaches the
 # default bounds for most features (docs/drift.md, "Small samples"). The status is not changed.
 SMALL_SAMPLE = 500
 
 
-def compute_drift(reference, current, params, run, distributions=None):
-    """The drift metrics table (SPEC §2) of ``current`` against ``reference``. ``distributions``:
-    a list that receives each feature's binned counts (:mod:`.distribution`), for the report."""
-    for role, frame in (("reference", reference), ("current", current)):
-        if len(frame) == 0:
-            raise InputError("The {} dataset is empty: drift needs rows on both sides.".format(role))
-    features, one_sided = prepare_features(reference, current, params)
-    if one_sided:
-        log.info("Columns present on one side only, not compared: %s", ", ".join(one_sided))
-    if not features:
-        raise InputError("No column to compare: the reference and current datasets share no column "
-                         "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
-                             ", ".join(map(str, reference.columns)), ", ".join(map(str, current.columns))))
-    common = dict(n_reference=len(reference), n_current=len(current), convention=params.convention)
-    return drift_table(_compute_features(features, params), common, params, run, distributions)
+@dataclass
+class DriftResult:
+    """What a drift computation returns: the metrics table (SPEC §2) and each feature's binned
+    counts (:mod:`.distribution`), for the report."""
+    table: pd.DataFrame
+    distributions: List[Distribution]
 
 
-def compute_drift_streaming(profile, current_side, names, params, run, distributions=None):
-    """The same table from a reference profile and the current data's chunk statistics
-    (model_guardrails.drift.streaming)."""
-    from .streaming import features_and_values
-
-    if current_side.rows == 0:
-        raise InputError("The current dataset is empty: drift needs rows on both sides.")
-    if not names:
-        raise InputError("No column to compare: the reference and current datasets share no column "
-                         "(after excluded_columns). Reference columns: {}; current columns: {}.".format(
-                             ", ".join(profile.columns), ", ".join(current_side.columns)))
-    common = dict(n_reference=profile.n_rows, n_current=current_side.rows, convention=params.convention)
-    return drift_table(features_and_values(profile, current_side, names, params), common, params, run,
-                       distributions)
+def drift_result(computed, common, params, run):
+    """The DriftResult of [(feature, {metric: (value, reason)})] (every engine ends here)."""
+    return DriftResult(drift_table(computed, common, params, run), collect(computed))
 
 
-def drift_table(computed, common, params, run, distributions=None):
+def drift_table(computed, common, params, run):
     """Rows of [(feature, {metric: (value, reason)})]: per-feature metrics, decisions, dataset rows."""
-    if distributions is not None:
-        distributions.extend(collect(computed))
     rows = []
     for feature, values in computed:
         subject = _subject(common, feature)
@@ -89,39 +61,6 @@ def small_sample_note(n_reference, n_current):
 
 def _subject(common, feature):
     return dict(common, feature=feature.name, feature_type=feature.type)
-
-
-def _compute_features(features, params):
-    """[(feature, {metric: (value, reason)})] in feature order, with progress in the log.
-
-    Features are computed on a small thread pool: the heavy steps (sorting, merging, counting)
-    are numpy calls that release the GIL, so the cores share the columns."""
-    def one(i, feature):
-        log.info("Feature %d/%d %s (%s)%s", i + 1, len(features), feature.name, feature.type or "?",
-                 ": " + feature.error if feature.error else "")
-        return feature, _feature_values(feature, params)
-
-    workers = min(len(features), os.cpu_count() or 1, MAX_WORKERS)
-    if workers <= 1:
-        return [one(i, f) for i, f in enumerate(features)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, range(len(features)), features))
-
-
-def _feature_values(feature, params):
-    if feature.error:
-        return {}
-    if params.convention == "evidently":
-        from . import evidently  # scipy.stats is slow to import: only when this convention is used
-
-        return evidently.feature_metrics(feature)
-    if feature.type == NUMERIC:
-        return numeric_metrics(feature.reference, feature.current, params.psi_bins)
-    if feature.counts is not None:  # typing counted the values already
-        aligned = aligned_counts(feature.counts[0], feature.counts[1], int(feature.reference.isna().sum()),
-                                 int(feature.current.isna().sum()), params.max_categories)
-        return metrics_from_counts(aligned, len(feature.reference), len(feature.current))
-    return categorical_metrics(feature.reference, feature.current, params.max_categories)
 
 
 def _join(*parts):

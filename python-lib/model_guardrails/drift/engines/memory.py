@@ -1,0 +1,97 @@
+"""The in-memory engine: both datasets as DataFrames, every metric exact (sorted values, full
+category counts). Also builds a reference profile from an in-memory reference (profile.py)."""
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..categorical import aligned_counts, categorical_metrics, metrics_from_counts
+from ..metrics import NUMERIC
+from ..numeric import Sample, numeric_metrics, quantile_edges
+from ..prepare import prepare_features, require_features, require_rows, type_feature
+from ..profile import CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, make_grid, profile_settings
+from ..table import drift_result
+
+log = logging.getLogger(__name__)
+
+MAX_WORKERS = 4
+
+
+def compute_drift(reference, current, params, run):
+    """The DriftResult (the metrics table, SPEC §2, and the report's distributions) of ``current``
+    against ``reference``."""
+    for role, frame in (("reference", reference), ("current", current)):
+        require_rows(role, len(frame))
+    features, one_sided = prepare_features(reference, current, params)
+    if one_sided:
+        log.info("Columns present on one side only, not compared: %s", ", ".join(one_sided))
+    require_features(features, reference.columns, current.columns)
+    common = dict(n_reference=len(reference), n_current=len(current), convention=params.convention)
+    return drift_result(_compute_features(features, params), common, params, run)
+
+
+def _compute_features(features, params):
+    """[(feature, {metric: (value, reason)})] in feature order, with progress in the log.
+
+    Features are computed on a small thread pool: the heavy steps (sorting, merging, counting)
+    are numpy calls that release the GIL, so the cores share the columns."""
+    def one(i, feature):
+        log.info("Feature %d/%d %s (%s)%s", i + 1, len(features), feature.name, feature.type or "?",
+                 ": " + feature.error if feature.error else "")
+        return feature, _feature_values(feature, params)
+
+    workers = min(len(features), os.cpu_count() or 1, MAX_WORKERS)
+    if workers <= 1:
+        return [one(i, f) for i, f in enumerate(features)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, range(len(features)), features))
+
+
+def _feature_values(feature, params):
+    if feature.error:
+        return {}
+    if params.convention == "evidently":
+        from .. import evidently  # scipy.stats is slow to import: only when this convention is used
+
+        return evidently.feature_metrics(feature)
+    if feature.type == NUMERIC:
+        return numeric_metrics(feature.reference, feature.current, params.psi_bins)
+    if feature.counts is not None:  # typing counted the values already
+        aligned = aligned_counts(feature.counts[0], feature.counts[1], int(feature.reference.isna().sum()),
+                                 int(feature.current.isna().sum()), params.max_categories)
+        return metrics_from_counts(aligned, len(feature.reference), len(feature.current))
+    return categorical_metrics(feature.reference, feature.current, params.max_categories)
+
+
+def profile_from_frame(reference, names, params, plugin_version):
+    """Profile of an in-memory reference: exact edges and standard deviations from sorted values."""
+    require_rows("reference", len(reference))
+    features = {}
+    for name in names:
+        if name not in reference.columns:
+            continue
+        typed = type_feature(name, reference[name], reference[name].iloc[:0], params.forced_type(name))
+        features[name] = _profile_feature(typed, params)
+    return ReferenceProfile(plugin_version, profile_settings(params), len(reference), features,
+                            [str(c) for c in reference.columns])
+
+
+def _profile_feature(typed, params):
+    profile = FeatureProfile(typed.name, typed.type, list(typed.notes), typed.error)
+    if typed.error:
+        return profile
+    if typed.type == NUMERIC:
+        sample = Sample(typed.reference)
+        profile.edges = quantile_edges(sample.sorted, params.psi_bins)
+        profile.std = float(np.std(sample.sorted)) if sample.n else 0.0
+        grid = make_grid(profile.edges, sample.sorted[0], sample.sorted[-1]) if sample.n else profile.edges
+        stats = NumericStats(grid)
+        stats.add(sample.sorted)
+        stats.total, stats.missing = sample.total, sample.missing
+        profile.numeric = stats
+    else:
+        stats = CategoricalStats()
+        stats.add(typed.reference)
+        profile.categorical = stats
+    return profile
