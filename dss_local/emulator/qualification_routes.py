@@ -11,7 +11,7 @@ State (all optional; old state files still load):
 ``projects.<K>.mltasks.<analysis>.<mltask>.envSelection``,
 ``projects.<K>.managed_folders.<id>.files.{path: {size, lastModified}}``.
 """
-from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, _project, route
+from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, project_or_403, route
 
 
 def allowed(req, spec):
@@ -29,7 +29,7 @@ def allowed(req, spec):
 @route("dss", "GET", r"/projects/([^/]+)/flow/graph/")
 def flow_graph(req, key):
     allowed(req, {})
-    flow = _project(req, key).get("flow") or {}
+    flow = project_or_403(req, key).get("flow") or {}
     nodes = {}
     for ref, node in flow.items():
         for pred in node.get("predecessors", []):
@@ -46,7 +46,7 @@ def list_datasets(req, key):
     allowed(req, {"foreign": "bool", "tags": "multi"})
     wanted = [t for t in req.query.get("tags", []) if t]
     out = []
-    for name, dataset in _project(req, key).get("datasets", {}).items():
+    for name, dataset in project_or_403(req, key).get("datasets", {}).items():
         tags = list(dataset.get("tags", []))
         if wanted and not set(tags) & set(wanted):
             continue
@@ -60,7 +60,7 @@ def list_datasets(req, key):
 @route("dss", "GET", r"/projects/([^/]+)/settings")
 def project_settings(req, key):
     allowed(req, {})
-    project = _project(req, key)
+    project = project_or_403(req, key)
     default = {"python": {"mode": "INHERIT", "useBuiltinEnv": False}, "r": {"mode": "INHERIT", "useBuiltinEnv": False}}
     return {"projectKey": key, "settings": {"codeEnvs": project.get("settings", {}).get("codeEnvs", default)}}
 
@@ -75,7 +75,7 @@ def general_settings(req):
 
 
 def _saved_model(req, key, sm_id):
-    model = _project(req, key).get("saved_models", {}).get(sm_id)
+    model = project_or_403(req, key).get("saved_models", {}).get(sm_id)
     if model is None:
         raise ApiError(404, NOT_FOUND, "Saved model {} not found".format(sm_id))
     return model
@@ -104,7 +104,7 @@ def saved_model_settings(req, key, sm_id):
 @route("dss", "GET", r"/projects/([^/]+)/models/lab/([^/]+)/([^/]+)/settings")
 def mltask_settings(req, key, analysis, mltask):
     allowed(req, {})
-    task = _project(req, key).get("mltasks", {}).get(analysis, {}).get(mltask)
+    task = project_or_403(req, key).get("mltasks", {}).get(analysis, {}).get(mltask)
     if task is None:
         raise ApiError(404, NOT_FOUND, "ML task {}/{} not found".format(analysis, mltask))
     return {"taskType": "PREDICTION", "predictionType": "BINARY_CLASSIFICATION", "backendType": "PY_MEMORY",
@@ -151,7 +151,7 @@ def save_user_meta(req, key, sm_id, version_id):
 @route("dss", "GET", r"/projects/([^/]+)/managedfolders/([^/]+)/contents")
 def folder_contents(req, key, folder_id):
     allowed(req, {})
-    folder = _project(req, key).get("managed_folders", {}).get(folder_id)
+    folder = project_or_403(req, key).get("managed_folders", {}).get(folder_id)
     if folder is None:
         raise ApiError(404, NOT_FOUND, "Managed folder {} not found".format(folder_id))
     return {"items": [{"path": path, "size": f.get("size", 0), "lastModified": f.get("lastModified", 0)}

@@ -62,7 +62,7 @@ def route(node, method, pattern):
     return register
 
 
-def _project(req, key):
+def project_or_403(req, key):
     project = req.doc["dss"]["projects"].get(key)
     if project is None:
         # DSS answers an unknown or inaccessible project this way (dataiku-api.md §9).
@@ -101,26 +101,26 @@ def custom_audit(req, msg_type):
 
 @route("dss", "GET", r"/projects/([^/]+)")
 def project_summary(req, key):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     return {"projectKey": key, "name": project.get("name", key), "projectStatus": "",
             "ownerLogin": project.get("owner", "")}
 
 
 @route("dss", "GET", r"/projects/([^/]+)/metadata")
 def project_metadata(req, key):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     return {"label": project.get("name", key), "description": "", "tags": project.get("tags", []),
             "custom": {"kv": {}}, "checklists": {"checklists": []}}
 
 
 @route("dss", "GET", r"/projects/([^/]+)/bundles/exported")
 def list_exported(req, key):
-    return {"bundles": _project(req, key)["bundles"]}
+    return {"bundles": project_or_403(req, key)["bundles"]}
 
 
 @route("dss", "PUT", r"/projects/([^/]+)/bundles/exported/([^/]+)")
 def export_bundle(req, key, bundle_id):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     if any(b["bundleId"] == bundle_id for b in project["bundles"]):
         raise ApiError(400, CODED, "Bundle {} already exists".format(bundle_id))
     bundle = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [],
@@ -143,7 +143,7 @@ def _sync_bundle_to_govern(doc, key, bundle_id, login):
 
 @route("dss", "DELETE", r"/projects/([^/]+)/bundles/exported/([^/]+)")
 def delete_exported(req, key, bundle_id):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     kept = [b for b in project["bundles"] if b["bundleId"] != bundle_id]
     if len(kept) == len(project["bundles"]):
         raise ApiError(404, NOT_FOUND, "Bundle {} not found".format(bundle_id))
@@ -153,7 +153,7 @@ def delete_exported(req, key, bundle_id):
 
 @route("dss", "POST", r"/projects/([^/]+)/bundles/([^/]+)/publish")
 def publish_bundle(req, key, bundle_id):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     bundle = next((b for b in project["bundles"] if b["bundleId"] == bundle_id), None)
     if bundle is None:
         raise ApiError(404, NOT_FOUND, "Bundle {} not found".format(bundle_id))
@@ -170,18 +170,18 @@ def publish_bundle(req, key, bundle_id):
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/?")
 def saved_models(req, key):
     return [{"id": sm_id, "name": sm.get("name", sm_id), "projectKey": key}
-            for sm_id, sm in _project(req, key).get("saved_models", {}).items()]
+            for sm_id, sm in project_or_403(req, key).get("saved_models", {}).items()]
 
 
 @route("dss", "GET", r"/projects/([^/]+)/variables/?")
 def get_variables(req, key):
-    variables = _project(req, key).setdefault("variables", {"standard": {}, "local": {}})
+    variables = project_or_403(req, key).setdefault("variables", {"standard": {}, "local": {}})
     return {"standard": variables.get("standard", {}), "local": variables.get("local", {})}
 
 
 @route("dss", "PUT", r"/projects/([^/]+)/variables/?")
 def set_variables(req, key):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     body = req.body
     if not isinstance(body, dict) or not isinstance(body.get("standard"), dict) or not isinstance(body.get("local"), dict):
         raise ApiError(400, CODED, "Project variables must be an object with 'standard' and 'local' objects")
@@ -191,7 +191,7 @@ def set_variables(req, key):
 
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/([^/]+)/versions")
 def saved_model_versions(req, key, sm_id):
-    model = _project(req, key).get("saved_models", {}).get(sm_id)
+    model = project_or_403(req, key).get("saved_models", {}).get(sm_id)
     if model is None:
         raise ApiError(404, NOT_FOUND, "Saved model {} not found".format(sm_id))
     return model.get("versions", [])
@@ -199,7 +199,7 @@ def saved_model_versions(req, key, sm_id):
 
 @route("dss", "GET", r"/projects/([^/]+)/datasets/([^/]+)/data-quality/last-rules-result")
 def last_rules_result(req, key, name):
-    dataset = _project(req, key).get("datasets", {}).get(name)
+    dataset = project_or_403(req, key).get("datasets", {}).get(name)
     if dataset is None:
         raise ApiError(404, NOT_FOUND, "Dataset {}.{} not found".format(key, name))
     return dataset.get("last_rules_results", [])
