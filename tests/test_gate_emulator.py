@@ -17,7 +17,7 @@ from dss_local.emulator import signoff
 from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
 from dss_local.macro import run_project_standards_check
 from gate_fixtures import (DSS_KEY, EVIDENCE_POLICY, GOVERN_KEY, OPEN_POLICY, PROJECT, all_logs, audit, bundles,  # noqa: F401
-                           connection, emu, run)
+                           connection, emu, plugin_policy, run)
 from dku_guardrails.gate.dss_gateway import accepts
 from model_guardrails import gate
 from model_guardrails.gate import ledger
@@ -282,7 +282,7 @@ def test_evidence_outcome_that_is_not_ok_or_warning_refuses(emu, all_logs, outco
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": outcome}]}}))
     message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"],
-                      qualification_policy=EVIDENCE_POLICY)
+                      policy=EVIDENCE_POLICY)
     assert "dataset drift_metrics: rule 'drift-check' outcome " + outcome in message
 
 
@@ -293,7 +293,7 @@ def test_evidence_dataset_in_error_refuses(emu, all_logs):
                                                   "message": "3/25 features drifted"}]},
         "fairness_metrics": {"last_rules_results": [{"id": "r2", "name": "fairness-check", "outcome": "OK"}]}}))
     message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"],
-                      qualification_policy=EVIDENCE_POLICY)
+                      policy=EVIDENCE_POLICY)
     assert "3/25 features drifted" in message
 
 
@@ -308,7 +308,7 @@ def test_approval_report_shows_model_health_of_the_evidence(emu, all_logs, tmp_p
                                  ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
     approve(emu)
     html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path},
-               qualification_policy=EVIDENCE_POLICY)
+               policy=EVIDENCE_POLICY)
     # dss-local macro --dataset: the emulator holds the dataset with its drift-check outcome, as DSS would
     (held,) = emu.state.snapshot()["dss"]["projects"][PROJECT]["datasets"]["drift_metrics"]["last_rules_results"]
     assert held["name"] == "drift-check" and held["outcome"] == "OK"
@@ -326,7 +326,7 @@ def test_unreadable_evidence_dataset_refuses(emu, all_logs):
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "OK"}]}}))
     message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"],
-                      qualification_policy=EVIDENCE_POLICY)  # not readable through the internal API here
+                      policy=EVIDENCE_POLICY)  # not readable through the internal API here
     assert "evidence (drift_metrics) FAIL: rows not read" in message
 
 
@@ -616,12 +616,12 @@ def test_macros_report_progress_up_to_their_target(emu, all_logs):
     from gate_fixtures import connection as conn
 
     approve(emu)
-    for macro, target, extra in (("create-approved-bundle", create.STEPS, {"version": "1.0", "qualification_policy": OPEN_POLICY}),
+    for macro, target, extra in (("create-approved-bundle", create.STEPS, {"version": "1.0"}),
                                  ("governance-status", inventory.STATUS_STEPS, {}),
                                  ("prune-bundles", inventory.PRUNE_STEPS, {})):
         seen = []
         run_macro(macro, PROJECT, config=dict(extra, govern_connection=conn(emu)), dss_url=emu.url,
-                  dss_api_key=DSS_KEY, progress=seen.append)
+                  dss_api_key=DSS_KEY, progress=seen.append, plugin_config=plugin_policy(OPEN_POLICY))
         assert seen == sorted(seen) and seen[-1] == target, (macro, seen)
 
 
@@ -681,7 +681,7 @@ def _card(emu, modified):
 def test_every_rule_passes_on_a_qualified_project_and_the_version_is_labelled(emu, all_logs):
     approve(emu)
     _card(emu, 1770000000000)
-    html = run(emu, qualification_policy=ALL_ON, model_card_folder="model_cards")
+    html = run(emu, policy=ALL_ON, model_card_folder="model_cards")
     record = records(emu)[bundles(emu)[0]]
     statuses = {r["rule"]: r["status"] for r in record["rules"]}
     assert statuses == {"evidence": "NOT APPLICABLE", "sensitivity_tags": "PASS", "code_env": "PASS",
@@ -710,7 +710,7 @@ def test_sensitivity_refusals(emu, all_logs, change, says):
     approve(emu)
     _card(emu, 1770000000000)
     _project(emu, change)
-    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, qualification_policy=ALL_ON,
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
                       model_card_folder="model_cards")
     assert "sensitivity_tags FAIL" in message and says in message
 
@@ -725,7 +725,7 @@ def test_code_env_refusals(emu, all_logs, change, says):
     approve(emu)
     _card(emu, 1770000000000)
     _project(emu, change)
-    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, qualification_policy=ALL_ON,
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
                       model_card_folder="model_cards")
     assert "code_env FAIL" in message and says in message
 
@@ -741,7 +741,7 @@ def test_model_card_refusals(emu, all_logs, modified, folder, says):
     if modified:
         _card(emu, modified)
     extra = {"model_card_folder": folder} if folder else {}
-    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, qualification_policy=ALL_ON, **extra)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON, **extra)
     assert "model_card FAIL" in message and says in message
 
 
@@ -769,5 +769,5 @@ def test_a_metrics_dataset_with_no_run_refuses(emu, all_logs, tmp_path):
     empty = tmp_path / "perf.csv"
     empty.write_text("run_id,run_time,metric,value,warning_threshold,error_threshold,direction,status,reason,window\n")
     message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["perf"], datasets={"perf": str(empty)},
-                      qualification_policy=EVIDENCE_POLICY)
+                      policy=EVIDENCE_POLICY)
     assert "evidence (perf) FAIL" in message

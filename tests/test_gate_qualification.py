@@ -45,11 +45,15 @@ OK_STORED = [{"id": "r", "name": "check", "outcome": "OK"}]
 EVIDENCE_ONLY = {"sensitivity_tags_level": "off", "model_card_level": "off"}
 
 
+def plugin(policy):
+    """The plugin settings an administrator saves for ``policy`` ({field: value})."""
+    return {"policy_" + k: v for k, v in policy.items()}
+
+
 def params(policy=None, **config):
     config.setdefault("govern_connection", {"govern_url": "https://govern.example.com", "api_key": "k"})
     config.setdefault("version", "1.0")
-    config.setdefault("qualification_policy", EVIDENCE_ONLY if policy is None else policy)
-    return gate.parse_gate_params(config)
+    return gate.parse_gate_params(config, plugin(EVIDENCE_ONLY if policy is None else policy))
 
 
 def decide(p, decision=APPROVED_SIGNOFF, **facts):
@@ -79,9 +83,9 @@ def test_default_policy_is_the_issue_s():
 
 def test_a_project_can_only_tighten_the_policy():
     preset = {"min_roc_auc": 0.9, "allowed_code_envs": ["py311", "py310"], "drift_fails_on": "WARNING"}
-    tight = gate.parse_policy({"qualification_policy": preset, "min_roc_auc": 0.95, "required_rules": ["rollback"],
+    tight = gate.parse_policy({"min_roc_auc": 0.95, "required_rules": ["rollback"],
                                "allowed_code_envs": ["py311"], "evidence_allow_warning": False,
-                               "sensitivity_blocking_tags": ["sensitivity:PCI"]})
+                               "sensitivity_blocking_tags": ["sensitivity:PCI"]}, plugin(preset))
     assert tight.min_roc_auc == 0.95 and tight.level("rollback") == "required"
     assert tight.allowed_code_envs == ("py311",) and tight.evidence_warning_fails
     assert tight.sensitivity_blocking == ("sensitivity:PHI", "sensitivity:PCI")
@@ -90,22 +94,49 @@ def test_a_project_can_only_tighten_the_policy():
                              ({"max_auc_drop": 0.1}, "max_auc_drop"), ({"drift_fails_on": "ERROR"}, "drift_fails_on"),
                              ({"allowed_code_envs": ["py39"]}, "allowed_code_envs")):
         with pytest.raises(ConfigError) as err:
-            gate.parse_policy(dict(loosening, qualification_policy=preset))
+            gate.parse_policy(loosening, plugin(preset))
         assert err.value.field == field and "only tighten" in str(err.value)
     with pytest.raises(ConfigError):  # a rule cannot be named to be disabled
         gate.parse_policy({"required_rules": ["no_such_rule"]})
-    with pytest.raises(ConfigError, match="qualification_policy.min_roc_aux"):
-        gate.parse_preset({"min_roc_aux": 0.5})
+    with pytest.raises(ConfigError, match="policy_min_roc_aux"):
+        gate.parse_plugin_policy({"policy_min_roc_aux": 0.5})
 
 
-def test_the_macro_parameters_of_the_preset_are_its_descriptor():
+def test_a_project_cannot_pick_a_looser_policy():
+    """Review blocker 1: the policy is the plugin settings' (one per instance). A project that names
+    a policy of its own (the old per-macro preset) gets no say: the binding policy still applies."""
+    strict = gate.parse_gate_params({"govern_connection": {"govern_url": "https://g.example.com", "api_key": "k"},
+                                     "version": "1.0", "qualification_policy": {"evidence_level": "off"}},
+                                    plugin({"min_roc_auc": 0.95}))
+    assert strict.policy.level("evidence") == "required" and strict.policy.min_roc_auc == 0.95
+    assert strict.policy.preset == "plugin settings"
+    assert "qualification_policy" not in gate.COMPONENT_PARAMS["create-approved-bundle"]
+    # empty plugin settings: the built-in defaults, never something looser
+    assert gate.parse_plugin_policy({}).levels == gate.parse_plugin_policy(None).levels == gate.policy.DEFAULT_LEVELS
+    assert gate.parse_plugin_policy({"govern_bp_project": "x", "policy_min_roc_auc": ""}).min_roc_auc == 0.9
+    # 'none' switches the version label and the blocking classes off; empty keeps the defaults
+    off = gate.parse_plugin_policy(plugin({"version_label": "none", "sensitivity_blocking_tags": ["none"]}))
+    assert off.version_label == "" and off.sensitivity_blocking == ()
+    kept = gate.parse_plugin_policy(plugin({"version_label": "", "sensitivity_blocking_tags": [], "min_roc_auc": 0.9}))
+    assert kept.version_label == "v{version}-prod-candidate" and kept.sensitivity_blocking == ("sensitivity:PHI",)
+    # a project adds evidence kinds, never removes them
+    assert gate.parse_policy({"required_evidence": ["drift"]}, plugin({"required_evidence": ["fairness"]})) \
+        .required_evidence == ("drift", "fairness")
+
+
+def test_the_policy_fields_are_the_plugin_settings():
     import json
     import os
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with open(os.path.join(root, "parameter-sets", "qualification-policy", "parameter-set.json")) as f:
-        names = {p["name"] for p in json.load(f)["params"] if p.get("type") != "SEPARATOR"}
-    assert names == set(gate.policy.PRESET_PARAMS)
+    with open(os.path.join(root, "plugin.json")) as f:
+        settings = {p["name"][len("policy_"):]: p.get("defaultValue") for p in json.load(f)["params"]
+                    if p.get("name", "").startswith("policy_")}
+    assert set(settings) == set(gate.policy.POLICY_FIELDS)
+    # the settings' defaults are the built-in policy: saving them untouched changes nothing
+    assert gate.parse_plugin_policy({"policy_" + k: v for k, v in settings.items()}) == \
+        dataclasses.replace(gate.parse_plugin_policy({}), preset="plugin settings")
+    assert not os.path.exists(os.path.join(root, "parameter-sets", "qualification-policy"))
 
 
 # -- evidence ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .notes import RELEASE_NOTES_MAX_ENCODED, audit_params, fit_release_notes, r
 from .params import (COMPONENT_PARAMS, GateParams, GovernConnection, GovernSource, check_url,  # noqa: F401
                      deadline_for, parse_gate_params, parse_govern_connection, parse_govern_source,
                      parse_long_call_seconds, parse_step, warn_unknown_params)
-from .policy import QualificationPolicy, parse_policy, parse_preset  # noqa: F401
+from .policy import QualificationPolicy, parse_plugin_policy, parse_policy  # noqa: F401
 from .results import FAIL, NOT_APPLICABLE, PASS, WARN, RuleResult  # noqa: F401
 from .rules import EvidenceFacts, QualificationFacts, evaluate_evidence, qualify  # noqa: F401
 from .signoffs import APPROVER_KEYS, DATE_KEYS, decide_signoff, decide_signoffs, format_time, signoff_steps  # noqa: F401
@@ -33,6 +33,6 @@ __all__ = list(_codes) + list(_names) + [
     "RELEASE_NOTES_MAX_ENCODED", "audit_params", "fit_release_notes", "release_notes",
     "COMPONENT_PARAMS", "warn_unknown_params", "GateParams", "GovernConnection", "GovernSource", "check_url", "deadline_for", "parse_gate_params",
     "parse_govern_connection", "parse_govern_source", "parse_long_call_seconds", "parse_step",
-    "QualificationPolicy", "parse_policy", "parse_preset", "FAIL", "NOT_APPLICABLE", "PASS", "WARN", "RuleResult",
+    "QualificationPolicy", "parse_plugin_policy", "parse_policy", "FAIL", "NOT_APPLICABLE", "PASS", "WARN", "RuleResult",
     "EvidenceFacts", "QualificationFacts", "qualify",
     "APPROVER_KEYS", "DATE_KEYS", "decide_signoff", "decide_signoffs", "format_time", "signoff_steps"]

@@ -2,11 +2,12 @@
 beside the Govern sign-off, each ``required`` (a FAIL refuses), ``warn`` (a FAIL is reported as
 WARN and does not refuse) or ``off`` (NOT APPLICABLE), with the bounds of the evidence rule.
 
-An administrator defines it once as a ``qualification-policy`` preset (a plugin parameter set);
-no preset means the defaults below. A project's macro parameters can only **tighten** it: a
-stricter bound, a warn rule made required, a rule added as required, a shorter list of allowed
-code environments, more blocking tags. Anything that would loosen it is a ConfigError naming the
-parameter — a project cannot disable a rule or relax a bound.
+An administrator defines it once for the instance in the **plugin settings** (plugin.json params
+``policy_<field>``, handed to the macro as ``plugin_config``); empty settings mean the defaults
+below. A project cannot choose another policy: its macro parameters can only **tighten** this
+one — a stricter bound, a warn rule made required, a rule or evidence kind added as required, a
+shorter list of allowed code environments, more blocking tags. Anything that would loosen it is a
+ConfigError naming the parameter — a project cannot disable a rule or relax a bound.
 
 The evidence bounds are *qualification* bounds, stricter than monitoring ones by design (qualify
 at roc_auc 0.90, alert in production below 0.88)."""
@@ -23,6 +24,9 @@ OFF, WARN_ONLY, REQUIRED = "off", "warn", "required"
 LEVELS = (OFF, WARN_ONLY, REQUIRED)  # loosest first
 DRIFT_LEVELS = ("ERROR", "WARNING")  # the drift-check outcome that fails: ERROR, or already WARNING (stricter)
 SCOPES = ("saved_model", "project_outputs")
+EVIDENCE_KINDS = ("drift", "fairness", "performance")
+NONE = "none"  # the value that switches off the version label or the blocking classes
+PLUGIN_PREFIX = "policy_"  # plugin.json names each policy field policy_<field>
 
 DEFAULT_LEVELS = {EVIDENCE: REQUIRED, SENSITIVITY: WARN_ONLY, CODE_ENV: REQUIRED, ROLLBACK: WARN_ONLY,
                   MODEL_CARD: WARN_ONLY, DECISION_TRAIL: REQUIRED}
@@ -56,7 +60,8 @@ class QualificationPolicy:
     allowed_code_envs: Tuple[str, ...] = ()    # empty: the code-env rule is NOT APPLICABLE
     model_card_folder: str = ""
     version_label: str = DEFAULT_LABEL         # empty: no label is set on the saved model version
-    preset: str = "defaults"                   # where the policy came from, for the report
+    required_evidence: Tuple[str, ...] = EVIDENCE_KINDS  # each needs a named metrics dataset of that kind
+    preset: str = "built-in defaults"          # where the policy came from, for the report ("plugin settings")
 
     def level(self, rule):
         return self.levels.get(rule, OFF)
@@ -70,13 +75,14 @@ class QualificationPolicy:
                     self.min_roc_auc, 100 * self.max_auc_drop)}[kind]
 
 
-# Preset fields (parameter-sets/qualification-policy/parameter-set.json; a test keeps them equal).
-PRESET_PARAMS = tuple(level_param(r) for r in RULES) + (
+# The policy's fields; plugin.json holds each as policy_<field> (a test keeps them equal).
+POLICY_FIELDS = tuple(level_param(r) for r in RULES) + (
     "drift_fails_on", "min_disparate_impact", "min_roc_auc", "max_auc_drop", "evidence_warning_fails",
-    "sensitivity_vocabulary", "sensitivity_blocking_tags", "sensitivity_exemption_tag", "sensitivity_scope",
-    "allowed_code_envs", "version_label")
+    "required_evidence", "sensitivity_vocabulary", "sensitivity_blocking_tags", "sensitivity_exemption_tag",
+    "sensitivity_scope", "allowed_code_envs", "version_label")
+PLUGIN_PARAMS = tuple(PLUGIN_PREFIX + name for name in POLICY_FIELDS)
 # The project's tightening parameters of create-approved-bundle.
-PROJECT_PARAMS = ("qualification_policy", "required_rules", "min_roc_auc", "min_disparate_impact", "drift_fails_on",
+PROJECT_PARAMS = ("required_rules", "required_evidence", "min_roc_auc", "min_disparate_impact", "drift_fails_on",
                   "max_auc_drop", "evidence_allow_warning", "allowed_code_envs", "sensitivity_blocking_tags",
                   "model_card_folder")
 
@@ -95,22 +101,35 @@ def _tags(config, name, default):
     return tuple(dict.fromkeys(out))
 
 
-def parse_preset(raw):
-    """The preset dict DSS hands over (None or {} when none is chosen: the defaults)."""
-    if raw is None or raw == "" or raw == {}:
-        return QualificationPolicy(levels=dict(DEFAULT_LEVELS))
-    if not isinstance(raw, dict):
-        raise ConfigError("qualification_policy", "<{}>".format(type(raw).__name__),
-                          "a qualification-policy preset (a JSON object)")
-    unknown, suggestions = p.unknown_names(raw, PRESET_PARAMS)
+def _policy_settings(plugin_config):
+    """{field: value} of the plugin settings' policy_<field> entries; ConfigError naming an unknown one."""
+    plugin_config = plugin_config if isinstance(plugin_config, dict) else {}
+    raw = {k[len(PLUGIN_PREFIX):]: v for k, v in plugin_config.items()
+           if isinstance(k, str) and k.startswith(PLUGIN_PREFIX)}
+    unknown, suggestions = p.unknown_names(raw, POLICY_FIELDS)
     if unknown:
-        raise ConfigError("qualification_policy." + unknown[0], "(value not shown)", "a field of the "
-                          "qualification-policy preset ({})".format(p.describe_unknown(unknown, suggestions)))
-    name = "qualification_policy."
+        raise ConfigError("plugin setting " + PLUGIN_PREFIX + unknown[0], "(value not shown)", "a field of the "
+                          "qualification policy ({})".format(p.describe_unknown(unknown, suggestions)))
+    return raw
+
+
+def _switchable(raw, name, default):
+    """A text whose value 'none' switches the feature off (returns ""), empty giving ``default``."""
+    value = p.get_str(raw, name, default)
+    return "" if value.lower() == NONE else value
+
+
+def parse_plugin_policy(plugin_config):
+    """The binding policy: the plugin settings (``plugin_config``; empty: the defaults)."""
+    raw = _policy_settings(plugin_config)
+    if not any(v not in (None, "", []) for v in raw.values()):
+        return QualificationPolicy(levels=dict(DEFAULT_LEVELS))
+    name = "plugin setting " + PLUGIN_PREFIX
     levels = {r: p.get_choice(raw, level_param(r), DEFAULT_LEVELS[r], LEVELS) for r in RULES}
     envs = _tags(raw, "allowed_code_envs", ())
     for env in envs:
         _check_env(env, name + "allowed_code_envs")
+    blocking = _tags(raw, "sensitivity_blocking_tags", DEFAULT_BLOCKING)
     return QualificationPolicy(
         levels=levels,
         drift_fails_on=p.get_choice(raw, "drift_fails_on", "ERROR", DRIFT_LEVELS),
@@ -118,29 +137,34 @@ def parse_preset(raw):
         min_roc_auc=p.get_float(raw, "min_roc_auc", 0.90, minimum=0.0, maximum=1.0),
         max_auc_drop=p.get_float(raw, "max_auc_drop", 0.05, minimum=0.0, maximum=1.0),
         evidence_warning_fails=p.get_bool(raw, "evidence_warning_fails", False),
+        required_evidence=tuple(p.get_list(raw, "required_evidence", EVIDENCE_KINDS)) or EVIDENCE_KINDS,
         sensitivity_vocabulary=_tags(raw, "sensitivity_vocabulary", DEFAULT_VOCABULARY),
-        sensitivity_blocking=_tags(raw, "sensitivity_blocking_tags", DEFAULT_BLOCKING),
+        sensitivity_blocking=() if tuple(b.lower() for b in blocking) == (NONE,) else blocking,
         sensitivity_exemption=p.get_str(raw, "sensitivity_exemption_tag", DEFAULT_EXEMPTION),
         sensitivity_scope=p.get_choice(raw, "sensitivity_scope", "saved_model", SCOPES),
         allowed_code_envs=envs,
-        version_label=p.get_str(raw, "version_label", DEFAULT_LABEL),
-        preset=str(raw.get("__preset_name__") or "preset"),
+        version_label=_switchable(raw, "version_label", DEFAULT_LABEL),
+        preset="plugin settings",
     )
 
 
-def _looser(field, given, preset_value, expected):
+def _looser(field, given, policy_value, expected):
     return ConfigError(field, given, "{} (the qualification policy's value is {}: a project can only tighten "
-                       "the policy)".format(expected, preset_value))
+                       "the policy)".format(expected, policy_value))
 
 
-def parse_policy(config):
-    """The policy in force for one macro run: the preset (``qualification_policy``) tightened by the
-    project's parameters. ConfigError naming the parameter for anything that would loosen it."""
-    policy = parse_preset(config.get("qualification_policy"))
+def parse_policy(config, plugin_config=None):
+    """The policy in force for one macro run: the plugin settings' policy (:func:`parse_plugin_policy`)
+    tightened by the project's parameters. ConfigError naming the parameter for anything that would
+    loosen it."""
+    policy = parse_plugin_policy(plugin_config)
     levels = dict(policy.levels)
     for rule in p.get_list(config, "required_rules", RULES):
         levels[rule] = REQUIRED
     changes = {"levels": levels}
+    kinds = p.get_list(config, "required_evidence", EVIDENCE_KINDS)
+    if kinds:
+        changes["required_evidence"] = tuple(k for k in EVIDENCE_KINDS if k in policy.required_evidence or k in kinds)
     for name, attr in (("min_roc_auc", "min_roc_auc"), ("min_disparate_impact", "min_disparate_impact")):
         value = p.get_float(config, name, None, minimum=0.0, maximum=1.0)
         if value is not None:
