@@ -143,9 +143,13 @@ def test_the_policy_fields_are_the_plugin_settings():
 
 def test_evidence_judges_the_latest_run_with_the_policy_bounds():
     p = params(evidence_datasets=["perf", "fair", "drift"])
-    ok = decide(p, evidence=evidence(perf=perf_frame(0.93), fair=fairness_frame(0.85), drift=drift_frame(0.01)))
+    ok = decide(p, evidence=evidence(perf=perf_frame(0.93), fair=fairness_frame(0.95), drift=drift_frame(0.01)))
     assert ok.decision.approved, ok.decision.reason
     assert [r.status for r in ok.rules if r.rule == "evidence"] == ["PASS", "PASS", "PASS"]
+    # 0.85 passes the policy's 0.8 but is below the 0.9 warning bound recorded in the row: the
+    # model-health page says WARNING, so the gate does too (review finding 4: never milder)
+    warned = decide(p, evidence=evidence(perf=perf_frame(0.93), fair=fairness_frame(0.85), drift=drift_frame(0.01)))
+    assert row(warned, "evidence", "fair").status == "WARN" and warned.decision.approved
     assert row(ok, "evidence", "perf").bound == "roc_auc >= 0.9 and at most 5% below baseline (policy)"
     # 0.89 passes monitoring (recorded 0.88) but not qualification (policy 0.90)
     low = decide(p, evidence=evidence(perf=perf_frame(0.89), fair=fairness_frame(0.85), drift=drift_frame(0.01)))
@@ -159,11 +163,12 @@ def test_evidence_judges_the_latest_run_with_the_policy_bounds():
 
 def test_evidence_warning_is_reported_and_blocks_only_when_the_policy_says():
     warn = {"drift": drift_frame(0.07, share_error=1.0)}  # every feature WARNING, share fine
-    p = params(evidence_datasets=["drift"])
+    drift_only = dict(EVIDENCE_ONLY, required_evidence=["drift"])  # an admin's policy needing drift evidence only
+    p = params(drift_only, evidence_datasets=["drift"])
     passed = decide(p, evidence=evidence(**warn))
     assert passed.decision.approved and row(passed, "evidence", "drift").status == "WARN"
     for tighter in (dict(drift_fails_on="WARNING"), dict(evidence_allow_warning=False)):
-        refused = decide(params(evidence_datasets=["drift"], **tighter), evidence=evidence(**warn))
+        refused = decide(params(drift_only, evidence_datasets=["drift"], **tighter), evidence=evidence(**warn))
         assert not refused.decision.approved and row(refused, "evidence", "drift").status == "FAIL"
 
 
@@ -180,6 +185,59 @@ def test_evidence_fails_closed(facts, says):
     creation = decide(params(evidence_datasets=["perf"]), evidence={"perf": facts} if facts else {})
     assert not creation.decision.approved and creation.decision.code == gate.REFUSE_EVIDENCE
     assert row(creation, "evidence", "perf").status == "FAIL" and says in creation.decision.reason
+
+
+@pytest.mark.parametrize("baseline, says", [(None, "no readable baseline_value"), ("n/a", "no readable baseline_value"),
+                                             (0.0, "baseline_value 0.0 is not positive"),
+                                             (-0.5, "baseline_value -0.5 is not positive")])
+def test_a_drop_bound_that_cannot_be_judged_fails(baseline, says):
+    """Review blocker 2: with the policy's drop bound in force, a performance run whose baseline is
+    missing, unreadable or not positive FAILs (the check alone only notes "drop not evaluated")."""
+    frame = perf_frame(0.95)
+    frame["baseline_value"] = [baseline]
+    p = params(dict(EVIDENCE_ONLY, required_evidence=["performance"]), evidence_datasets=["perf"])
+    creation = decide(p, evidence=evidence(perf=frame))
+    found = row(creation, "evidence", "perf")
+    assert found.status == "FAIL" and not creation.decision.approved
+    assert "drop bound (at most 5% below baseline) could not be judged" in found.value and says in found.value
+    good = decide(p, evidence=evidence(perf=perf_frame(0.95, baseline=0.96)))
+    assert row(good, "evidence", "perf").status == "PASS" and good.decision.approved
+
+
+def test_each_evidence_kind_the_policy_requires_needs_a_dataset():
+    """Review blocker 3: naming only the drift dataset does not skip the fairness and performance bounds."""
+    creation = decide(params(evidence_datasets=["drift"]), evidence=evidence(drift=drift_frame(0.01)))
+    assert row(creation, "evidence", "drift").status == "PASS" and not creation.decision.approved
+    for kind in ("fairness", "performance"):
+        missing = row(creation, "evidence", kind)
+        assert missing.status == "FAIL" and "no {} metrics dataset among evidence_datasets".format(kind) in missing.value
+    assert [r.subject for r in creation.rules if r.rule == "evidence"] == ["drift", "fairness", "performance"]
+    # a dataset named for a kind but whose rows are of another kind does not provide it
+    two_drifts = decide(params(evidence_datasets=["drift", "fair"]),
+                        evidence=evidence(drift=drift_frame(0.01), fair=drift_frame(0.01)))
+    assert row(two_drifts, "evidence", "fairness").status == "FAIL"
+    # a project adds a kind its admin did not require, never removes one
+    tightened = decide(params(dict(EVIDENCE_ONLY, required_evidence=["drift"]), evidence_datasets=["drift"],
+                              required_evidence=["performance"]), evidence=evidence(drift=drift_frame(0.01)))
+    assert row(tightened, "evidence", "performance").status == "FAIL" and not tightened.decision.approved
+
+
+def test_the_gate_is_never_milder_than_the_model_health_page():
+    """Review finding 4: a row recording error_threshold 0.95 with value 0.92 is ERROR on the page
+    (checks.verdict); the gate, whose policy bound is 0.90, FAILs it too."""
+    from model_guardrails import checks
+
+    frame = perf_frame(0.92)
+    frame["direction"], frame["warning_threshold"], frame["error_threshold"] = ["below"], [0.96], [0.95]
+    assert checks.verdict(frame).outcome == "ERROR"
+    p = params(dict(EVIDENCE_ONLY, required_evidence=["performance"]), evidence_datasets=["perf"])
+    found = row(decide(p, evidence=evidence(perf=frame)), "evidence", "perf")
+    assert found.status == "FAIL" and "as the model-health page shows" in found.value
+    # and a policy bound stricter than the recorded one still decides
+    frame["value"], frame["baseline_value"] = [0.89], [0.89]
+    frame["warning_threshold"], frame["error_threshold"] = [0.85], [0.8]
+    assert checks.verdict(frame).outcome == "OK"
+    assert row(decide(p, evidence=evidence(perf=frame)), "evidence", "perf").status == "FAIL"
 
 
 def test_required_evidence_with_no_dataset_named_refuses():

@@ -6,14 +6,19 @@ bound it was judged against and the source it was read from. A rule's policy lev
 Everything fails closed: a rule whose data is missing, unreadable or not evaluable FAILs.
 
 The evidence rule judges each named metrics dataset's latest run with the very check functions the
-scenarios run (:mod:`model_guardrails.checks`), given the policy's bounds instead of the recorded
-ones, and also requires the dataset's stored rule outcomes (its data-quality rules, as DSS
-recorded them) to pass."""
+scenarios run (:mod:`model_guardrails.checks`): with the policy's bounds, and with the recorded
+ones through :func:`checks.verdict` (the model-health page's verdict), the worse of the two
+winning, so the gate is never milder than the page; it also requires the dataset's stored rule
+outcomes (its data-quality rules, as DSS recorded them) to pass, and a named dataset for each
+evidence kind the policy requires."""
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+import pandas as pd
+
 from .. import checks
-from ..checks.core import DRIFT, FAIRNESS, PERFORMANCE, kind_of
+from ..checks.core import DRIFT, FAIRNESS, PERFORMANCE, SEVERITY, kind_of, worst
+from ..checks.performance import ALL_WINDOWS
 from ..text import shorten
 from . import environments, ledger, model_card, sensitivity
 from .codes import stripped
@@ -119,12 +124,35 @@ def _stored_problem(name, facts, allow_warning):
     return "" if ok else "; ".join(lines)
 
 
+def _drop_not_judged(frame, run_ids):
+    """Why the policy's roc_auc drop bound could not be judged on the runs ``run_ids`` (no positive
+    baseline_value on an overall roc_auc row), or "" when every such row has one."""
+    if not run_ids or not {"run_id", "metric", "window"} <= set(frame.columns):
+        return "no judged run"
+    rows = frame[frame["run_id"].astype(str).isin(run_ids) & (frame["metric"] == "roc_auc")
+                 & (frame["window"] == ALL_WINDOWS)]
+    if not len(rows):
+        return "no roc_auc row in run {}".format(", ".join(run_ids))
+    if "baseline_value" not in rows.columns:
+        return "no baseline_value column (give evaluate-model a baseline input)"
+    baselines = pd.to_numeric(rows["baseline_value"], errors="coerce")
+    if baselines.isna().any():
+        return "no readable baseline_value (give evaluate-model a baseline input)"
+    if (baselines <= 0).any():
+        return "baseline_value {} is not positive".format(baselines[baselines <= 0].iloc[0])
+    return ""
+
+
 def judge_evidence(name, facts, policy):
-    """One row for one named metrics dataset: its latest run judged by its check with the policy's
-    bounds, and its stored rule outcomes; FAIL when either fails or cannot be read."""
+    """One row for one named metrics dataset: its latest run judged by its check with, for each
+    value, the stricter of the policy's bound and the bound recorded in the row (the check run with
+    the policy's bounds, and :func:`checks.verdict` — what the model-health page shows, never
+    milder than a recorded row — the worse of the two wins), and its stored rule outcomes; FAIL
+    when either fails or cannot be read, and when the policy's drop bound cannot be judged."""
     facts = facts or EvidenceFacts(read_error="not fetched", stored_error="not fetched")
     stored = _stored_problem(name, facts, not policy.evidence_warning_fails)
-    source = "dataset {}: latest run judged by {} with the policy's bounds, and its stored rule outcomes"
+    source = ("dataset {}: latest run judged by {} with the stricter of the policy's and the recorded bounds, and "
+              "its stored rule outcomes")
     kind = kind_of(facts.frame) if hasattr(facts.frame, "columns") else None
     if kind is None:
         why = ("rows not read: " + (facts.read_error or "not fetched") if facts.frame is None else
@@ -132,22 +160,46 @@ def judge_evidence(name, facts, policy):
         return RuleResult(EVIDENCE, FAIL, shorten("; ".join(x for x in (why, stored) if x), 400), "",
                           source.format(name, "its check"), subject=name)
     outcome = checks.run(kind.check, facts.frame, check_config(kind, policy))
-    status = {"OK": PASS, "WARNING": WARN, "ERROR": FAIL}.get(outcome.outcome, FAIL)
+    page = checks.verdict(facts.frame, not_evaluable="ERROR")
+    messages = [outcome.message]
+    known = {outcome.outcome, page.outcome} <= set(SEVERITY)
+    level = worst([outcome.outcome, page.outcome]) if known else "ERROR"  # an unknown word never passes
+    if page.outcome != outcome.outcome and (not known or SEVERITY[page.outcome] > SEVERITY[outcome.outcome]):
+        messages.append("with the bounds recorded in the rows ({}, as the model-health page shows): {}".format(
+            kind.check, page.message))
+    status = {"OK": PASS, "WARNING": WARN, "ERROR": FAIL}.get(level, FAIL)
     if status == WARN and (policy.evidence_warning_fails or (kind is DRIFT and policy.drift_fails_on == "WARNING")):
         status = FAIL
+    if kind is PERFORMANCE:
+        unjudged = _drop_not_judged(facts.frame, outcome.run_ids)
+        if unjudged:
+            status = FAIL
+            messages.append("the policy's drop bound (at most {:g}% below baseline) could not be judged: {}".format(
+                100 * policy.max_auc_drop, unjudged))
     if stored:
         status = FAIL
     src = source.format(name, kind.check) + (" (run {})".format(", ".join(outcome.run_ids)) if outcome.run_ids else "")
-    return RuleResult(EVIDENCE, status, shorten("; ".join(x for x in (outcome.message, stored) if x), 400),
+    return RuleResult(EVIDENCE, status, shorten("; ".join(x for x in messages + [stored] if x), 400),
                       policy.describe_bound(KIND_NAMES[kind]), src, subject=name)
 
 
 def judge_all_evidence(evidence, names, policy):
+    """One row per named dataset, and a FAIL row for each evidence kind the policy requires that no
+    named dataset (read as that kind) provides."""
     if not names:
         return [RuleResult(EVIDENCE, FAIL, "no metrics dataset named: the qualification policy requires evidence "
-                           "(name the drift, fairness and performance metrics datasets in 'evidence_datasets')",
-                           "", "macro parameter evidence_datasets")]
-    return [judge_evidence(name, evidence.get(name), policy) for name in names]
+                           "(name the {} metrics datasets in 'evidence_datasets')".format(
+                               ", ".join(policy.required_evidence)), "", "macro parameter evidence_datasets")]
+    rows = [judge_evidence(name, evidence.get(name), policy) for name in names]
+    provided = {KIND_NAMES[kind_of(ev.frame)] for ev in (evidence.get(n) for n in names)
+                if ev is not None and hasattr(ev.frame, "columns") and kind_of(ev.frame) is not None}
+    for kind in policy.required_evidence:
+        if kind not in provided:
+            rows.append(RuleResult(EVIDENCE, FAIL, "no {} metrics dataset among evidence_datasets ({}), or its rows "
+                                   "could not be read: the qualification policy requires {} evidence".format(
+                                       kind, ", ".join(names), kind), policy.describe_bound(kind),
+                                   "macro parameter evidence_datasets", subject=kind))
+    return rows
 
 
 # -- rollback and decision trail -------------------------------------------------------------------
