@@ -286,7 +286,7 @@ def test_evidence_outcome_that_is_not_ok_or_warning_refuses(emu, all_logs, outco
     assert "dataset drift_metrics: rule 'drift-check' outcome " + outcome in message
 
 
-def test_evidence_dataset_in_error_refuses(emu, all_logs):
+def test_evidence_dataset_in_error_refuses(emu, all_logs, tmp_path):
     approve(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "ERROR",
@@ -295,6 +295,16 @@ def test_evidence_dataset_in_error_refuses(emu, all_logs):
     message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"],
                       policy=EVIDENCE_POLICY)
     assert "3/25 features drifted" in message
+    # coverage restored (review finding 12): the same project approves once the evidence named passes
+    # (rows now readable: issue 17 judges them, not only the stored outcome)
+    fairness = tmp_path / "fairness_metrics.csv"
+    pd.DataFrame([{"run_id": "r1", "run_time": "2026-01-01T00:00:00Z", "attribute": "gender", "group": "__summary__",
+                   "metric": "disparate_impact", "value": 0.95, "n": 1000, "direction": "below",
+                   "warning_threshold": 0.9, "error_threshold": 0.8, "status": "OK", "reason": ""}]).to_csv(
+        fairness, index=False)
+    run(emu, evidence_datasets=["fairness_metrics"], datasets={"fairness_metrics": str(fairness)},
+        policy=dict(EVIDENCE_POLICY, required_evidence=["fairness"]))
+    assert len(bundles(emu)) == 1
 
 
 def test_approval_report_shows_model_health_of_the_evidence(emu, all_logs, tmp_path, frames):
@@ -307,16 +317,44 @@ def test_approval_report_shows_model_health_of_the_evidence(emu, all_logs, tmp_p
     run_recipe("compute-drift", [("reference", str(tmp_path / "reference.csv")),
                                  ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
     approve(emu)
-    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path},
-               policy=EVIDENCE_POLICY)
+    drift_only = dict(EVIDENCE_POLICY, required_evidence=["drift"])  # an admin's policy needing drift evidence only
+    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path}, policy=drift_only)
     # dss-local macro --dataset: the emulator holds the dataset with its drift-check outcome, as DSS would
     (held,) = emu.state.snapshot()["dss"]["projects"][PROJECT]["datasets"]["drift_metrics"]["last_rules_results"]
     assert held["name"] == "drift-check" and held["outcome"] == "OK"
     assert "Model health" in html and "Qualification rules" in html and "drift-check" in html
-    assert html.count("APPROVED, GATE REFUSED") == 0
     drift = pd.read_csv(drift_path)
     share = drift[drift.metric == "drift_share"].value.iloc[0]
     assert "{:.1%}".format(share) in html  # the drift share of the evidence dataset's latest run
+    assert len(bundles(emu)) == 1
+
+
+def test_approval_report_shows_the_stored_warning_message(emu, all_logs, tmp_path, frames, monkeypatch):
+    """Coverage restored (review finding 12): a stored WARNING outcome passes (WARNING evidence passes
+    by default) and its message is shown on the model-health section of the approval page."""
+    import dss_local.macro as local_macro
+    from dss_local.runtime import run_recipe
+
+    reference, _ = frames
+    for name, frame in (("reference", reference), ("current", reference)):
+        frame.to_csv(tmp_path / (name + ".csv"), index=False)
+    drift_path = str(tmp_path / "drift_metrics.csv")
+    run_recipe("compute-drift", [("reference", str(tmp_path / "reference.csv")),
+                                 ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
+    held = local_macro.hold_in_emulator
+
+    def hold_then_warn(*args, **kwargs):  # the data-quality rule DSS ran last said WARNING
+        out = held(*args, **kwargs)
+        emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"]["drift_metrics"].__setitem__(
+            "last_rules_results", [{"id": "r1", "name": "drift-check", "outcome": "WARNING",
+                                    "message": "1/3 features drifted"}]))
+        return out
+
+    monkeypatch.setattr(local_macro, "hold_in_emulator", hold_then_warn)
+    approve(emu)
+    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path},
+               policy=dict(EVIDENCE_POLICY, required_evidence=["drift"]))
+    assert "Model health" in html and "drift-check" in html and "1/3 features drifted" in html
     assert len(bundles(emu)) == 1
 
 
@@ -728,6 +766,53 @@ def test_code_env_refusals(emu, all_logs, change, says):
     message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
                       model_card_folder="model_cards")
     assert "code_env FAIL" in message and says in message
+
+
+ADMIN_KEY = "admin-key-91"
+
+
+@pytest.mark.parametrize("general, says", [
+    ({"codeEnvs": "x"}, "no codeEnvs object"),
+    ({}, "no codeEnvs object"),
+    ([], "no codeEnvs object"),
+    ({"codeEnvs": {"defaultPythonEnv": None}}, "defaultPythonEnv is not a text"),
+    ({"codeEnvs": {"defaultPythonEnv": 7}}, "defaultPythonEnv is not a text"),
+])
+def test_a_malformed_instance_default_env_is_never_the_built_in_one(emu, all_logs, general, says):
+    """Review finding 6: the built-in env is allowed, the project inherits, and the general settings
+    are malformed: a refusal naming why, never a PASS and never a crash."""
+    approve(emu)
+    emu.state.update(lambda d: (d["dss"]["api_keys"].__setitem__(ADMIN_KEY, {"login": "admin", "admin": True}),
+                                d["dss"].__setitem__("general_settings", general)))
+    _project(emu, lambda p: p["settings"]["codeEnvs"].__setitem__("python", {"mode": "INHERIT"}))
+    policy = dict(OPEN_POLICY, allowed_code_envs=["(DSS built-in environment)", "py311_fraud"])
+    with pytest.raises(GuardrailsError) as err:
+        run(emu, key=ADMIN_KEY, policy=policy)
+    assert "code_env FAIL" in str(err.value) and says in str(err.value) and bundles(emu) == []
+    # a well-formed codeEnvs without defaultPythonEnv is the built-in env (allowed here)
+    emu.state.update(lambda d: d["dss"].__setitem__("general_settings", {"codeEnvs": {}}))
+    run(emu, key=ADMIN_KEY, policy=policy)
+    assert len(bundles(emu)) == 1
+
+
+@pytest.mark.parametrize("settings", [{"codeEnvs": []}, {"codeEnvs": {"python": "INHERIT"}}])
+def test_malformed_project_settings_refuse_on_code_env(emu, all_logs, settings):
+    approve(emu)
+    _project(emu, lambda p: p.__setitem__("settings", settings))
+    with pytest.raises(GuardrailsError, match="code_env FAIL: project code env unresolvable"):
+        run(emu, policy=dict(OPEN_POLICY, allowed_code_envs=["py311_fraud"]))
+
+
+@pytest.mark.parametrize("labels", ["v1", 7, {"key": "x"}])
+def test_unreadable_version_labels_after_the_export_are_reported_not_fatal(emu, all_logs, labels):
+    """Review finding 6: the label is written after the export; an unknown labels shape is reported
+    (label not set, with why) and the macro still ends with its outcome audit entry."""
+    approve(emu)
+    _project(emu, lambda p: p["saved_models"]["fraud_model"]["versions"][1].__setitem__(
+        "userMeta", {"name": "v2", "labels": labels}))
+    html = run(emu)
+    assert "not set on fraud_model/v2" in html and "labels are not a list" in html and len(bundles(emu)) == 1
+    assert audit(emu)[-1]["action"] == "exported"
 
 
 @pytest.mark.parametrize("modified, folder, says", [

@@ -369,6 +369,23 @@ def test_code_env():
     assert not narrowed.decision.approved
 
 
+def test_an_ml_task_that_inherits_takes_the_project_s_code_env():
+    """Review finding 5: an ML task's INHERIT is the project's env, not the instance default."""
+    allowed = decide(params(ENVS), code_envs=CodeEnvFacts({"mode": "EXPLICIT_ENV", "envName": "py311_prod"}, "",
+                                                          None, "", {"envMode": "INHERIT"}))
+    assert allowed.decision.approved and "saved model py311_prod" in row(allowed, "code_env").value
+    assert "not necessarily what the version was trained with" in row(allowed, "code_env").source
+    # the instance default is allowed, but the project's env (which the ML task inherits) is not
+    wrong = decide(params(ENVS), code_envs=CodeEnvFacts({"mode": "EXPLICIT_ENV", "envName": "py39_dev"}, "",
+                                                        "py311_prod", "", {"envMode": "INHERIT"}))
+    assert "saved model code env py39_dev is not allowed" in row(wrong, "code_env").value
+    unresolved = decide(params(ENVS), code_envs=CodeEnvFacts({"mode": "INHERIT"}, "", None, "403 needs admin",
+                                                             {"envMode": "INHERIT"}))
+    assert not unresolved.decision.approved
+    assert "saved model code env unresolvable: inherits the project's code env, which could not be resolved" \
+        in row(unresolved, "code_env").value
+
+
 # -- model card ------------------------------------------------------------------------------------
 
 CARD = {"evidence_level": "off", "sensitivity_tags_level": "off", "model_card_level": "required"}

@@ -232,8 +232,9 @@ def _label(dss, found, params, outcome):
     value = template.replace("{version}", params.version or found.model[1])
     try:
         back = dss.label_version(found.model[0], found.model[1], LABEL_KEY, value)
-    except gate.GateError as err:
-        outcome.append("Version label {}={} not set on {}/{}: {}".format(LABEL_KEY, value, *found.model, err))
+    except Exception as err:  # noqa: BLE001 -- after the export: report the label as not set, never crash
+        why = str(err) if isinstance(err, gate.GateError) else "{}: {}".format(type(err).__name__, shorten(str(err), 300))
+        outcome.append("Version label {}={} not set on {}/{}: {}".format(LABEL_KEY, value, *found.model, why))
         return
     kept = any(isinstance(lb, dict) and lb.get("key") == LABEL_KEY and lb.get("value") == value for lb in back)
     outcome.append("Version label {}={} {} on saved model version {}/{}.".format(

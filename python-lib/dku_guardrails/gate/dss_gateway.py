@@ -115,21 +115,31 @@ class DssGateway:
         return out
 
     def project_python_env(self):
-        """codeEnvs.python of DSSProject.get_settings() (GET /projects/{K}/settings)."""
+        """codeEnvs.python of DSSProject.get_settings() (GET /projects/{K}/settings); GateError
+        (malformed) unless every level is an object."""
         raw = self._call("reading the settings of project " + self.project_key,
                          lambda: self.project.get_settings().get_raw())
-        env = ((raw.get("settings") or {}).get("codeEnvs") or {}).get("python") if isinstance(raw, dict) else None
+        env = raw
+        for key in ("settings", "codeEnvs", "python"):
+            env = env.get(key) if isinstance(env, dict) else None
         if not isinstance(env, dict):
-            raise gate.GateError(gate.REFUSE_MALFORMED, "the project settings have no settings.codeEnvs.python")
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the project settings have no settings.codeEnvs.python object")
         return env
 
     def instance_default_python_env(self):
-        """codeEnvs.defaultPythonEnv of DSSClient.get_general_settings() (admin only); "" = built-in."""
+        """codeEnvs.defaultPythonEnv of DSSClient.get_general_settings() (admin only). Only a missing
+        (or empty) defaultPythonEnv inside a well-formed codeEnvs object means the built-in env ("");
+        any other shape is a GateError (malformed), never the built-in env."""
         settings = self._call("reading the instance's default code env (needs admin rights)",
                               lambda: self.client.get_general_settings().settings)
-        value = ((settings or {}).get("codeEnvs") or {}).get("defaultPythonEnv") if isinstance(settings, dict) \
-            else None
-        return value if isinstance(value, str) else ""
+        code_envs = settings.get("codeEnvs") if isinstance(settings, dict) else None
+        if not isinstance(code_envs, dict):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the instance's general settings have no codeEnvs object, so "
+                                 "the default code env is unknown")
+        value = code_envs.get("defaultPythonEnv", "")
+        if not isinstance(value, str):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the instance's codeEnvs.defaultPythonEnv is not a text")
+        return value
 
     def saved_model_env(self, saved_model_id):
         """envSelection of the saved model's origin ML task (DSSSavedModel.get_origin_ml_task, then the ML
@@ -171,16 +181,23 @@ class DssGateway:
 
     def label_version(self, saved_model_id, version, key, value):
         """Add the label {key, value} to the version's user meta (get_user_meta / save_user_meta, PUT
-        …/versions/{v}/user-meta), then read it back. Returns the labels read back."""
+        …/versions/{v}/user-meta), then read it back. Returns the labels read back ([] when unreadable).
+        GateError for any failure or unknown shape (the caller runs after the export: it reports)."""
         details = self.version_details(saved_model_id, version)
         meta = self._call("reading the user meta of the version", details.get_user_meta)
         if not isinstance(meta, dict):
             raise gate.GateError(gate.REFUSE_MALFORMED, "the version's user meta is not an object")
-        labels = [lb for lb in meta.get("labels") or [] if isinstance(lb, dict) and lb.get("key") != key]
-        meta["labels"] = labels + [{"key": key, "value": value}]
+        labels = meta.get("labels", [])
+        if labels is None:
+            labels = []
+        if not isinstance(labels, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the version's user meta labels are not a list")
+        meta["labels"] = [lb for lb in labels if not (isinstance(lb, dict) and lb.get("key") == key)] + [
+            {"key": key, "value": value}]
         self._call("writing the label of the version", details.save_user_meta)
-        back = self._call("reading the label back", lambda: self.version_details(saved_model_id, version)
-                          .get_user_meta().get("labels"))
+        back = self._call("reading the label back",
+                          lambda: self.version_details(saved_model_id, version).get_user_meta())
+        back = back.get("labels") if isinstance(back, dict) else None
         return back if isinstance(back, list) else []
 
     # -- bundles --------------------------------------------------------------------------------
