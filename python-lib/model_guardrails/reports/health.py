@@ -121,18 +121,24 @@ def _checks_part(checks):
                       row_status=statuses), statuses
 
 
-def _gate_part(gate_rules):
+# A gate row's status as a page status: NOT APPLICABLE is shown empty; an unknown status is an ERROR.
+GATE_STATUS = {"PASS": "OK", "WARN": "WARNING", "FAIL": "ERROR", "NOT APPLICABLE": "EMPTY"}
+GATE_PASSING = ("PASS", "WARN", "NOT APPLICABLE")
+
+
+def gate_part(gate_rules):
     """The gate's qualification rows ({rule, subject, status, level, value, bound, source}) as a table, and
-    the gate's verdict: REFUSED when a required rule FAILs, so no page shows APPROVED beside it."""
+    the gate's verdict: REFUSED when a row FAILs or has a status the page does not know (fail closed),
+    so no page shows APPROVED beside it."""
+    statuses = [GATE_STATUS.get(r.get("status"), "ERROR") for r in gate_rules]
     rows = [[Cell(str(r.get("rule", "")) + (" ({})".format(r["subject"]) if r.get("subject") else "")),
-             status_cell({"PASS": "OK", "WARN": "WARNING", "FAIL": "ERROR"}.get(r.get("status"), "EMPTY")),
-             Cell(str(r.get("status", ""))), Cell(str(r.get("level", ""))), Cell(str(r.get("value", ""))),
-             Cell(str(r.get("bound", ""))), Cell(str(r.get("source", "")))] for r in gate_rules]
-    statuses = [{"PASS": "OK", "WARN": "WARNING", "FAIL": "ERROR"}.get(r.get("status"), "OK") for r in gate_rules]
+             status_cell(status), Cell(str(r.get("status", ""))), Cell(str(r.get("level", ""))),
+             Cell(str(r.get("value", ""))), Cell(str(r.get("bound", ""))), Cell(str(r.get("source", "")))]
+            for r, status in zip(gate_rules, statuses)]
     html = rich_table([("rule", "rule"), ("", "outcome"), ("result", "result"), ("level", "level"),
                        ("value", "value"), ("bound (the qualification policy's)", "bound"), ("source", "source")],
                       rows, row_status=statuses)
-    return html, ("REFUSED" if any(r.get("status") == "FAIL" for r in gate_rules) else "PASSED")
+    return html, ("PASSED" if all(r.get("status") in GATE_PASSING for r in gate_rules) else "REFUSED")
 
 
 def model_health_fragment(drift=None, fairness=None, performance=None, checks=(), approval=None, bundle_id="",
@@ -153,7 +159,7 @@ def model_health_fragment(drift=None, fairness=None, performance=None, checks=()
     overall = worst_status(check_statuses + [p[1][1] for p in parts if p[1][0] is not None])
     summary_cards = [card for _, (_, _, card) in parts]
     gate_rules = list(gate_rules or [])
-    gate_html, gate_verdict = _gate_part(gate_rules) if gate_rules else (None, "")
+    gate_html, gate_verdict = gate_part(gate_rules) if gate_rules else (None, "")
     if gate_verdict == "REFUSED" and approval_status == "APPROVED":
         approval_status, approval_kind = "APPROVED, GATE REFUSED", "ERROR"
     summary_cards.append((approval_status, "Govern sign-off", approval_kind if approval else ""))
