@@ -713,7 +713,7 @@ def _project(emu, fn):
 
 def _card(emu, modified):
     _project(emu, lambda p: p["managed_folders"]["model_cards"]["files"].update(
-        {"/model-health.html": {"size": 100, "lastModified": modified}}))
+        {"/model-health-fraud_model.html": {"size": 100, "lastModified": modified}}))
 
 
 def test_every_rule_passes_on_a_qualified_project_and_the_version_is_labelled(emu, all_logs):

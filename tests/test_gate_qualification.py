@@ -393,22 +393,45 @@ TRAINED = 1767225600000.0  # 2026-01-01
 
 
 def test_model_card():
-    newer = [{"path": "/model-health.html", "size": 10, "lastModified": TRAINED + 1000}]
-    ok = decide(params(CARD), model_card=ModelCardFacts("cards", newer, "", TRAINED, "", "v2"))
-    assert ok.decision.approved and "/model-health.html" in row(ok, "model_card").value
-    docx = [{"path": "/doc/fraud.docx", "size": 10, "lastModified": TRAINED + 1}]
-    assert decide(params(CARD), model_card=ModelCardFacts("cards", docx, "", TRAINED, "", "v2")).decision.approved
-    older = [{"path": "/model-health.html", "size": 10, "lastModified": TRAINED - 1}]
-    for facts, says in ((ModelCardFacts("cards", older, "", TRAINED, "", "v2"), "older than version v2"),
-                        (ModelCardFacts("cards", [], "", TRAINED, "", "v2"), "no model-health page"),
+    newer = [{"path": "/model-health-fraud_model.html", "size": 10, "lastModified": TRAINED + 1000}]
+    ok = decide(params(CARD), model_card=ModelCardFacts("cards", newer, "", TRAINED, "", "v2", "fraud_model"))
+    assert ok.decision.approved and "/model-health-fraud_model.html" in row(ok, "model_card").value
+    docx = [{"path": "/doc/fraud_model-v2.docx", "size": 10, "lastModified": TRAINED + 1}]
+    assert decide(params(CARD), model_card=ModelCardFacts("cards", docx, "", TRAINED, "", "v2",
+                                                          "fraud_model")).decision.approved
+    older = [{"path": "/model-health-fraud_model.html", "size": 10, "lastModified": TRAINED - 1}]
+    for facts, says in ((ModelCardFacts("cards", older, "", TRAINED, "", "v2", "fraud_model"), "older than version v2"),
+                        (ModelCardFacts("cards", [], "", TRAINED, "", "v2", "fraud_model"), "no model-health page"),
                         (ModelCardFacts("cards", [{"path": "/notes.txt", "lastModified": TRAINED + 1}], "", TRAINED,
-                                        "", "v2"), "no model-health page"),
-                        (ModelCardFacts("cards", newer, "", None, "no trainDate reported", "v2"),
+                                        "", "v2", "fraud_model"), "no model-health page"),
+                        (ModelCardFacts("cards", newer, "", None, "no trainDate reported", "v2", "fraud_model"),
                          "training date of version v2 is unknown"),
                         (ModelCardFacts("cards", None, "404 NotFound", TRAINED), "folder not read: 404"),
                         (ModelCardFacts(), "no managed folder named")):
         refused = decide(params(CARD), model_card=facts)
         assert not refused.decision.approved and says in refused.decision.reason, says
+
+
+@pytest.mark.parametrize("items", [
+    [{"path": "/any.docx", "lastModified": TRAINED + 1}],                      # names no model (review finding 10)
+    [{"path": "/other_model-v2.docx", "lastModified": TRAINED + 1}],           # another model
+    [{"path": "/fraud_model.docx", "lastModified": TRAINED + 1}],              # the model, but no version
+    [{"path": "/model-health.html", "lastModified": TRAINED + 1}],             # a page naming no model
+    [{"path": "/model-health-other_model.html", "lastModified": TRAINED + 1}],
+])
+def test_a_model_card_must_name_the_model_qualified(items):
+    refused = decide(params(CARD), model_card=ModelCardFacts("cards", items, "", TRAINED, "", "v2", "fraud_model"))
+    assert not refused.decision.approved and "no model-health page or model documentation of saved model " \
+        "fraud_model version v2" in refused.decision.reason
+
+
+@pytest.mark.parametrize("train", [1767225600.0, 1767225600000000.0, 0.0])  # seconds, microseconds, zero
+def test_a_train_date_not_in_milliseconds_fails(train):
+    """Review finding 7: the trainDate unit is UNCONFIRMED; an implausible value is not compared."""
+    items = [{"path": "/model-health-fraud_model.html", "lastModified": TRAINED + 1}]
+    found = row(decide(params(CARD), model_card=ModelCardFacts("cards", items, "", train, "", "v2", "fraud_model")),
+                "model_card")
+    assert found.status == "FAIL" and "unit unknown" in found.value
 
 
 def test_rule_rows_are_plain_for_the_audit_entry_and_the_record():

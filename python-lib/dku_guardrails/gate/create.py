@@ -180,8 +180,8 @@ def _model_card(dss, rules, found):
     else:
         errors["train"] = "no saved model version is governed"
     return model_card.ModelCardFacts(rules.model_card_folder, items, errors.get("folder", ""), train,
-                                          errors.get("train", "" if train is not None else "no trainDate reported"),
-                                          version)
+                                     errors.get("train", "" if train is not None else "no trainDate reported"),
+                                     version, found.model[0] if found.model else "")
 
 
 def _create(project_key, params, client, redactor, now, step):

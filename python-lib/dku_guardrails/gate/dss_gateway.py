@@ -174,7 +174,9 @@ class DssGateway:
                           self.project.get_saved_model(saved_model_id).get_version_details, version)
 
     def train_date_ms(self, details):
-        """The version's train date (the snippet's ``trainDate``, epoch ms), or None."""
+        """The version's train date (the snippet's ``trainDate``), or None. UNCONFIRMED: epoch
+        milliseconds is assumed (no source states the unit); the model-card rule FAILs a value
+        that is not plausible as such."""
         snippet = self._call("reading the version snippet", details.get_raw_snippet)
         value = snippet.get("trainDate") if isinstance(snippet, dict) else None
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
