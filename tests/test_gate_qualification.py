@@ -289,6 +289,43 @@ def test_decision_trail_needs_a_record_for_every_gate_created_bundle():
     assert not unread.decision.approved and row(unread, "decision_trail").status == "FAIL"
 
 
+def test_decision_trail_before_release_notes_is_a_warn_never_a_pass():
+    """Review finding 8: before DSS 13.2 exports carry no release notes, so the rule cannot judge."""
+    early = decide(params(OPEN), records={"b1": _record("b1")}, bundles=(_bundle("b1", gated=False),),
+                   release_notes_attached=False)
+    found = row(early, "decision_trail")
+    assert found.status == "WARN" and "before DSS 13.2" in found.value and early.decision.approved
+    half = decide(params(OPEN), records={"b1": _record("b1", ledger.EXPORTING)}, bundles=(_bundle("b1"),),
+                  release_notes_attached=False)
+    assert row(half, "decision_trail").status == "FAIL"  # a half-written record is still seen
+
+
+def test_the_gate_mark_survives_notes_cut_to_fit_the_url():
+    """Review finding 8: the mark comes first, so long user notes cut from the end keep it."""
+    from model_guardrails.gate.rules import GATE_NOTES_MARK
+
+    approved = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
+    full = gate.release_notes(approved, ITEM, "x" * 20000, NOW)
+    notes, cut = gate.fit_release_notes(full)
+    assert cut and notes.startswith(GATE_NOTES_MARK)
+
+
+def test_the_approval_record_keeps_the_records_of_bundles_that_still_exist():
+    """Review finding 8: past MAX_ENTRIES the oldest records are dropped, never one of an existing
+    bundle (the decision trail would FAIL on it forever), and nothing when the bundles are unknown."""
+    approved = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
+    records = {"b{:03d}".format(i): dict(_record("b{:03d}".format(i)), decidedOn="2026-01-01T10:{:02d}:{:02d}Z".format(
+        i // 60, i % 60)) for i in range(ledger.MAX_ENTRIES)}
+    variables = {"standard": {}, "local": {ledger.VARIABLE: records}}
+    new = ledger.entry("FRAUD", "new", approved, ITEM, "ds", NOW)
+    kept = ledger.read(ledger.written(variables, new, keep={"b000", "b001"}))
+    assert len(kept) == ledger.MAX_ENTRIES and {"b000", "b001", "new"} <= set(kept) and "b002" not in kept
+    unknown = ledger.read(ledger.written(variables, new, keep=None))
+    assert len(unknown) == ledger.MAX_ENTRIES + 1
+    everything = ledger.read(ledger.written(variables, new, keep=set(records)))
+    assert len(everything) == ledger.MAX_ENTRIES + 1
+
+
 def test_a_rule_whose_data_failed_to_be_fetched_fails_with_the_reason():
     creation = decide(params(OPEN), failures={"decision_trail": "DSS answered 500"})
     assert not creation.decision.approved and "not evaluated: DSS answered 500" in creation.decision.reason

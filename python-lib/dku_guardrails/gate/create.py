@@ -131,7 +131,7 @@ def qualification_facts(dss, params, found):
     card = _model_card(dss, rules, found) if on[policy.MODEL_CARD] else None
     failures = {k: v for k, v in failures.items() if k in policy.RULES}
     return gate.QualificationFacts(ev, records, tuple(exported) if exported is not None else None, tags, envs, card,
-                                   failures), exported
+                                   failures, dss.attaches_release_notes()), exported
 
 
 def _sensitivity(dss, rules, found, failures):
@@ -262,8 +262,12 @@ def _export(dss, found, params, decision, bundle_id, now, step, rows=()):
         limits = dss.export_bundle(bundle_id, notes, params.bundle_timeout_seconds)
     except gate.GateError as err:
         _after_failed_export(dss, bundle_id, record, err, audit)
-    dss.write_record(ledger.with_state(record, ledger.EXPORTED))
     outcome = ["Bundle {} exported on the Design node.".format(bundle_id)] + limits
+    try:
+        dss.write_record(ledger.with_state(record, ledger.EXPORTED))
+    except gate.GateError as err:  # after the export: report it (the decision trail will flag the record)
+        outcome.append("The approval record could not be updated to 'exported' ({}); it still says 'exporting'."
+                       .format(err))
     if cut:
         outcome.append("Release notes cut to fit the export call's URL; the full text is in the approval record "
                        "(project variable {}).".format(ledger.VARIABLE))

@@ -295,13 +295,26 @@ class DssGateway:
                                  "the local variable '{}' of project {}.".format(err, ledger.VARIABLE,
                                                                                 self.project_key)) from None
 
+    def attaches_release_notes(self):
+        """True when this DSS's client exports bundles with release notes (DSS 13.2+)."""
+        return accepts(self.project.export_bundle, EXPORT_RELEASE_NOTES[0])
+
+    def _existing_bundles(self):
+        """Ids of the project's exported bundles, or None when they cannot be listed (then the
+        approval record drops nothing)."""
+        try:
+            return {b.bundle_id for b in self.list_exported()}
+        except gate.GateError:
+            return None
+
     def write_record(self, record):
         """Store one record (read-modify-write of the project's local variables)."""
         clean = self.redactor.scrub_value(record)
         what = "writing the gate's approval record into the variables of project " + self.project_key
         variables = self._call(what, self.project.get_variables)
         try:
-            updated = ledger.written(variables, clean)
+            keep = self._existing_bundles() if len(ledger.read(variables)) >= ledger.MAX_ENTRIES else ()
+            updated = ledger.written(variables, clean, keep)
         except ValueError as err:
             raise gate.GateError(gate.REFUSE_MALFORMED, "The gate's approval record cannot be read: {}.".format(
                 err)) from None

@@ -71,13 +71,19 @@ def read(variables):
     return records
 
 
-def written(variables, record):
-    """A copy of ``variables`` with ``record`` stored (the oldest entries beyond MAX_ENTRIES dropped)."""
+def written(variables, record, keep=None):
+    """A copy of ``variables`` with ``record`` stored. Beyond MAX_ENTRIES the oldest entries are
+    dropped, except ``record`` and the records of bundles in ``keep`` (the bundles that still exist:
+    the decision-trail rule needs their records); ``keep`` None (existing bundles unknown) drops
+    nothing. The variable may then hold more than MAX_ENTRIES entries."""
     records = dict(read(variables))
     records[record["bundleId"]] = record
-    if len(records) > MAX_ENTRIES:
-        newest = sorted(records.values(), key=lambda r: str(r.get("decidedOn", "")), reverse=True)[:MAX_ENTRIES]
-        records = {r["bundleId"]: r for r in newest}
+    if len(records) > MAX_ENTRIES and keep is not None:
+        kept = set(keep) | {record["bundleId"]}
+        droppable = sorted((r for r in records.values() if r["bundleId"] not in kept),
+                           key=lambda r: str(r.get("decidedOn", "")))
+        for old in droppable[:len(records) - MAX_ENTRIES]:
+            del records[old["bundleId"]]
     local = dict(variables["local"], **{VARIABLE: records})
     return dict(variables, local=local)
 

@@ -5,12 +5,11 @@ from urllib.parse import quote_plus
 
 
 def release_notes(decision, item, user_notes="", now=None):
-    """Release notes of an approved bundle: who approved what, and when."""
+    """Release notes of an approved bundle: who approved what, and when, then the user's notes. The
+    gate's mark comes first, so that notes cut to fit the export call's URL (cut from the end)
+    always keep it: the decision-trail rule recognises the gate's bundles by it."""
     now = now or datetime.now(timezone.utc)
-    lines = []
-    if user_notes:
-        lines += [user_notes, ""]
-    lines.append("Approved by the model-guardrails gate on {}.".format(now.strftime("%Y-%m-%d %H:%M UTC")))
+    lines = ["Approved by the model-guardrails gate on {}.".format(now.strftime("%Y-%m-%d %H:%M UTC"))]
     lines.append("Govern item: {}; sign-off step '{}': {}".format(item.govern_label, decision.step,
                                                                   decision.signoff_status))
     lines.append("Final approval: {}{}".format(decision.approver or "(approver not reported by Govern)",
@@ -19,6 +18,8 @@ def release_notes(decision, item, user_notes="", now=None):
         lines.append("Approver's comment: " + decision.approver_comment)
     for entry in decision.feedback:
         lines.append("Feedback: " + entry)
+    if user_notes:
+        lines += ["", user_notes]
     return "\n".join(lines)
 
 

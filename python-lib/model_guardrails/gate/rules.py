@@ -53,6 +53,7 @@ class QualificationFacts:
     code_envs: Optional[object] = None        # environments.CodeEnvFacts
     model_card: Optional[object] = None       # model_card.ModelCardFacts
     failures: Dict[str, str] = field(default_factory=dict)
+    release_notes_attached: bool = True       # False before DSS 13.2 (exports carry no release notes)
 
 
 def _with_level(result, level):
@@ -219,10 +220,12 @@ def judge_rollback(records, exported, bundle_id=""):
         previous[0]["bundleId"], previous[0].get("decidedOn", "")), "at least one", source)
 
 
-def judge_decision_trail(records, exported):
+def judge_decision_trail(records, exported, notes_attached=True):
     """Every bundle of the project the gate created has its approval record, and no record is left
     half-written. The public API cannot read the audit trail back, so the record is what is read;
-    a bundle whose release notes carry the gate's mark is one the gate created."""
+    a bundle whose release notes carry the gate's mark is one the gate created. Where this DSS
+    exports without release notes (before 13.2, ``notes_attached`` False) the gate's bundles cannot
+    be told apart: the rule is a WARN saying so (never a PASS), unless a record is half-written."""
     source = "the gate's approval record (project variable {}) and the bundles' release notes".format(
         ledger.VARIABLE)
     if records is None or exported is None:
@@ -230,6 +233,8 @@ def judge_decision_trail(records, exported):
     present = {b.bundle_id for b in exported}
     missing = [b.bundle_id for b in exported if GATE_NOTES_MARK in b.release_notes
                and not ledger.gate_approved(records.get(b.bundle_id))]
+    if not notes_attached:
+        missing = []
     unfinished = [r["bundleId"] for r in records.values() if r.get("decision") == "APPROVE"
                   and r.get("state") == ledger.EXPORTING and r["bundleId"] in present]
     problems = []
@@ -240,6 +245,11 @@ def judge_decision_trail(records, exported):
             ", ".join(unfinished[:5])))
     if problems:
         return RuleResult(DECISION_TRAIL, FAIL, "; ".join(problems), "every gate-created bundle recorded", source)
+    if not notes_attached:
+        return RuleResult(DECISION_TRAIL, WARN, "not judged: this DSS exports bundles without release notes (before "
+                          "DSS 13.2), so the gate's bundles cannot be told from others and a bundle without its "
+                          "approval record cannot be found; only the records' states were checked",
+                          "every gate-created bundle recorded", source)
     gated = sum(1 for b in exported if b.bundle_id in records)
     return RuleResult(DECISION_TRAIL, PASS, "{} gate-created bundle(s), each with its approval record".format(gated),
                       "every gate-created bundle recorded", source)
@@ -265,7 +275,7 @@ def qualify(facts, policy, evidence_names=(), bundle_id=""):
         elif rule == ROLLBACK:
             raw = [judge_rollback(facts.records, facts.bundles, bundle_id)]
         elif rule == DECISION_TRAIL:
-            raw = [judge_decision_trail(facts.records, facts.bundles)]
+            raw = [judge_decision_trail(facts.records, facts.bundles, facts.release_notes_attached)]
         elif rule == SENSITIVITY:
             raw = [sensitivity.judge(facts.sensitivity, policy)]
         elif rule == CODE_ENV:
@@ -279,7 +289,3 @@ def qualify(facts, policy, evidence_names=(), bundle_id=""):
 def failing(results):
     return [r for r in results if r.blocks]
 
-
-def summary(results):
-    """One line per row that is not PASS, for messages."""
-    return "; ".join(r.describe() for r in results if r.status != PASS)
