@@ -85,7 +85,7 @@ def _fetch(dss, params, deadline, step):
         found.chain.append("sign-off on step '{}': {}{}".format(
             signoffs.step, signoffs.signoff_status,
             ", final approval by " + signoffs.approver if signoffs.approver else ""))
-        qualification, exported = qualification_facts(dss, params, found)
+        qualification, exported = qualification_facts(dss, params, found, deadline)
         existing = frozenset(b.bundle_id for b in exported) if exported is not None else None
         return gate.CreationFacts(signoffs, dss.project_key, existing, qualification), found
     except gate.GateError as err:
@@ -108,7 +108,7 @@ def _attempt(facts, rule, fn, *args):
     return None
 
 
-def qualification_facts(dss, params, found):
+def qualification_facts(dss, params, found, deadline):
     """(QualificationFacts, exported bundles or None): what the qualification rules read. A read that
     fails makes its rule FAIL with the reason; it never stops the other rules from being judged."""
     rules, failures = params.policy, {}
@@ -118,7 +118,7 @@ def qualification_facts(dss, params, found):
         for part in ("bundles", "records"):
             if part in failures:
                 failures.setdefault(rule, failures[part])
-    found.frames = evidence.read_frames(params.evidence_datasets) if params.evidence_datasets else {}
+    found.frames = evidence.read_frames(params.evidence_datasets, deadline) if params.evidence_datasets else {}
     ev = {}
     for name in params.evidence_datasets:
         errors = {}
