@@ -720,6 +720,7 @@ def _card(emu, modified):
 
 def test_every_rule_passes_on_a_qualified_project_and_the_version_is_labelled(emu, all_logs):
     approve(emu)
+    emu.state.update(lambda d: d["dss"].__setitem__("keeps_version_labels", True))  # a DSS that keeps them
     _card(emu, 1770000000000)
     html = run(emu, policy=ALL_ON, model_card_folder="model_cards")
     record = records(emu)[bundles(emu)[0]]
@@ -735,7 +736,7 @@ def test_every_rule_passes_on_a_qualified_project_and_the_version_is_labelled(em
 
 def test_label_not_kept_by_dss_is_reported(emu, all_logs):
     approve(emu)
-    emu.state.update(lambda d: d["dss"].__setitem__("drops_version_labels", True))
+    # the emulator's default: that DSS keeps labels on saved model versions is UNCONFIRMED (finding 11)
     html = run(emu)
     assert "NOT read back" in html and len(bundles(emu)) == 1
 
@@ -862,3 +863,27 @@ def test_a_metrics_dataset_with_no_run_refuses(emu, all_logs, tmp_path):
     message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["perf"], datasets={"perf": str(empty)},
                       policy=EVIDENCE_POLICY)
     assert "evidence (perf) FAIL" in message
+
+
+def test_the_emulator_is_never_more_lenient_than_dss(emu):
+    """Review finding 11: unknown query parameters are refused on the older routes too; reading a
+    version's details changes nothing; the Flow graph must agree with the datasets and saved models
+    held (and shows every held dataset); labels are dropped unless the state says DSS keeps them."""
+    dss = dataikuapi.DSSClient(emu.url, DSS_KEY)
+    for path in ("/projects/{}/savedmodels/".format(PROJECT),
+                 "/projects/{}/datasets/transactions/data-quality/last-rules-result".format(PROJECT)):
+        with pytest.raises(DataikuException, match="Unknown parameter nosuch"):
+            dss._perform_json("GET", path, params={"nosuch": "1"})
+    before = emu.state.snapshot()
+    dss.get_project(PROJECT).get_saved_model("fraud_model").get_version_details("v1")
+    assert emu.state.snapshot() == before
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].__setitem__("orphan", {"tags": []}))
+    assert dss.get_project(PROJECT).get_flow().get_graph().nodes["orphan"]["predecessors"] == []
+    for change, says in ((lambda p: p["datasets"].pop("fraud_train"), "fraud_train is not a dataset"),
+                         (lambda p: p["flow"]["fraud_model"].__setitem__("predecessors", ["fraud_train"]),
+                          "does not alternate")):
+        saved = emu.state.snapshot()
+        emu.state.update(lambda d: change(d["dss"]["projects"][PROJECT]))
+        with pytest.raises(DataikuException, match=says):
+            dss.get_project(PROJECT).get_flow().get_graph()
+        emu.state.update(lambda d, saved=saved: d.__setitem__("dss", saved["dss"]))

@@ -4,38 +4,45 @@ other: an unknown parameter is a 400 naming it, so a gateway call no supported c
 fails here rather than on a real DSS. Shapes follow the client source (named at each route).
 
 State (all optional; old state files still load):
-``projects.<K>.flow = {ref: {"type": ..., "predecessors": [...]}}`` (successors derived),
+``projects.<K>.flow = {ref: {"type": ..., "predecessors": [...]}}`` (successors derived; checked against
+the datasets and saved models held, every dataset a node), ``dss.keeps_version_labels`` (labels on
+saved model versions are dropped unless true: that DSS keeps them is UNCONFIRMED),
 ``projects.<K>.datasets.<name>.tags``, ``projects.<K>.settings.codeEnvs``,
 ``dss.general_settings.codeEnvs.defaultPythonEnv`` (admin-only read),
 ``projects.<K>.saved_models.<sm>.{lastExportedFrom, versions[i].{snippet, trainInfo, userMeta}}``,
 ``projects.<K>.mltasks.<analysis>.<mltask>.envSelection``,
 ``projects.<K>.managed_folders.<id>.files.{path: {size, lastModified}}``.
 """
-from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, project_or_403, route
-
-
-def allowed(req, spec):
-    """400 on a query parameter ``spec`` ({name: "bool" | "multi" | "text"}) does not list, or a
-    boolean that is not True/False."""
-    for name, values in req.query.items():
-        kind = spec.get(name)
-        if kind is None:
-            raise ApiError(400, CODED, "Unknown parameter {} on {} {}".format(name, req.method, req.path))
-        if kind == "bool" and any(v not in ("True", "False", "true", "false") for v in values):
-            raise ApiError(400, CODED, "Parameter {} must be a boolean".format(name))
+from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, allowed, project_or_403, route
 
 
 # dataikuapi/dss/flow.py DSSProjectFlow.get_graph: GET /projects/{K}/flow/graph/ (no params, all six)
 @route("dss", "GET", r"/projects/([^/]+)/flow/graph/")
 def flow_graph(req, key):
+    """The hand-written ``flow`` checked against what the emulator holds (500 naming the mismatch):
+    a dataset node is a dataset of the project, a saved-model node one of its saved models, and
+    edges alternate computable -> recipe -> computable as in DSS; every dataset the project holds
+    is a node (one the ``flow`` leaves out is added with no predecessors, as a source)."""
     allowed(req, {})
-    flow = project_or_403(req, key).get("flow") or {}
+    project = project_or_403(req, key)
+    flow = dict(project.get("flow") or {})
+    datasets, models = project.get("datasets", {}), project.get("saved_models", {})
+    for name in datasets:
+        flow.setdefault(name, {"type": "COMPUTABLE_DATASET", "predecessors": []})
     nodes = {}
     for ref, node in flow.items():
+        kind = node.get("type", "")
+        if kind == "COMPUTABLE_DATASET" and ref not in datasets:
+            raise ApiError(500, CODED, "Emulator state: Flow node {} is not a dataset of the project".format(ref))
+        if kind == "COMPUTABLE_SAVED_MODEL" and ref not in models:
+            raise ApiError(500, CODED, "Emulator state: Flow node {} is not a saved model of the project".format(ref))
         for pred in node.get("predecessors", []):
             if pred not in flow:
                 raise ApiError(500, CODED, "Emulator state: Flow node {} names unknown predecessor {}".format(ref, pred))
-        nodes[ref] = {"ref": ref, "type": node["type"], "predecessors": list(node.get("predecessors", [])),
+            if kind.startswith("COMPUTABLE") == flow[pred].get("type", "").startswith("COMPUTABLE"):
+                raise ApiError(500, CODED, "Emulator state: Flow edge {} -> {} does not alternate computable and "
+                                           "recipe".format(pred, ref))
+        nodes[ref] = {"ref": ref, "type": kind, "predecessors": list(node.get("predecessors", [])),
                       "successors": sorted(r for r, n in flow.items() if ref in n.get("predecessors", []))}
     return {"nodes": nodes}
 
@@ -118,7 +125,7 @@ def version_details(req, key, sm_id, version_id):
     allowed(req, {})
     version = _version(req, key, sm_id, version_id)
     return {"fullModelId": "S-{}-{}-{}".format(key, sm_id, version_id), "trainInfo": version.get("trainInfo", {}),
-            "userMeta": version.setdefault("userMeta", {"name": version_id, "description": "", "labels": []})}
+            "userMeta": version.get("userMeta", {"name": version_id, "description": "", "labels": []})}
 
 
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/([^/]+)/versions/([^/]+)/snippet")
@@ -141,7 +148,7 @@ def save_user_meta(req, key, sm_id, version_id):
     if not isinstance(labels, list) or any(not isinstance(lb, dict) or not isinstance(lb.get("key"), str)
                                            for lb in labels):
         raise ApiError(400, CODED, "labels must be a list of {key, value}")
-    if req.doc["dss"].get("drops_version_labels"):  # a DSS that does not keep labels on saved model versions
+    if not req.doc["dss"].get("keeps_version_labels"):  # UNCONFIRMED that DSS keeps them: by default it does not
         body = dict(body, labels=[])
     version["userMeta"] = body
     return None

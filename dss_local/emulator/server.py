@@ -167,8 +167,21 @@ def publish_bundle(req, key, bundle_id):
     return dict(state, publishedProjectKey=published_key)
 
 
+def allowed(req, spec):
+    """400 on a query parameter ``spec`` ({name: "bool" | "multi" | "text"}) does not list, or a
+    boolean that is not True/False: a call no supported client makes fails here, not on a real DSS."""
+    for name, values in req.query.items():
+        kind = spec.get(name)
+        if kind is None:
+            raise ApiError(400, CODED, "Unknown parameter {} on {} {}".format(name, req.method, req.path))
+        if kind == "bool" and any(v not in ("True", "False", "true", "false") for v in values):
+            raise ApiError(400, CODED, "Parameter {} must be a boolean".format(name))
+
+
+# dataikuapi/dss/project.py list_saved_models: no params up to 15.0.0; from 15.1.0 foreign (bool)
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/?")
 def saved_models(req, key):
+    allowed(req, {"foreign": "bool"})
     return [{"id": sm_id, "name": sm.get("name", sm_id), "projectKey": key}
             for sm_id, sm in project_or_403(req, key).get("saved_models", {}).items()]
 
@@ -199,6 +212,7 @@ def saved_model_versions(req, key, sm_id):
 
 @route("dss", "GET", r"/projects/([^/]+)/datasets/([^/]+)/data-quality/last-rules-result")
 def last_rules_result(req, key, name):
+    allowed(req, {"partition": "text"})  # dataikuapi/dss/data_quality.py get_last_rules_results(partition=...)
     dataset = project_or_403(req, key).get("datasets", {}).get(name)
     if dataset is None:
         raise ApiError(404, NOT_FOUND, "Dataset {}.{} not found".format(key, name))
