@@ -887,3 +887,24 @@ def test_the_emulator_is_never_more_lenient_than_dss(emu):
         with pytest.raises(DataikuException, match=says):
             dss.get_project(PROJECT).get_flow().get_graph()
         emu.state.update(lambda d, saved=saved: d.__setitem__("dss", saved["dss"]))
+
+
+def test_dss_local_holds_datasets_only_in_the_emulator(emu, tmp_path, monkeypatch):
+    """Review nit 18: --dataset never sends the emulator's control requests to another server, and
+    writes only the dataset it holds (the rest of the state is untouched)."""
+    import requests
+
+    import dss_local.macro as local_macro
+
+    path = tmp_path / "notes.csv"
+    path.write_text("a\n1\n")
+    sent = []
+    monkeypatch.setattr(requests, "get", lambda url, **kw: sent.append(url))
+    assert local_macro.hold_in_emulator("https://dss.example.com:11200", PROJECT, {"notes": str(path)}) == []
+    assert sent == []
+    monkeypatch.undo()
+    before = emu.state.snapshot()
+    local_macro.hold_in_emulator(emu.url, PROJECT, {"notes": str(path)})
+    after = emu.state.snapshot()
+    assert after["dss"]["projects"][PROJECT]["datasets"].pop("notes") == {}
+    assert after == before

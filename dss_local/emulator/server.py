@@ -462,6 +462,8 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if url.path.startswith("/__emulator__/state"):
             return self._control(method, raw)
+        if url.path == "/__emulator__/dataset":
+            return self._hold_dataset(method, raw)
         if not url.path.startswith(PREFIX):
             return self._send(404, ApiError(404, NOT_FOUND, "Not a public API path").body())
         path = url.path[len(PREFIX):] or "/"
@@ -552,6 +554,31 @@ class Handler(BaseHTTPRequestHandler):
             state.update(lambda doc: (doc.clear(), doc.update(document)))
             return self._send(200, {})
         return self._send(405, {"error": "GET or PUT"})
+
+    def _hold_dataset(self, method, raw):
+        """PUT {"projectKey", "name", "last_rules_results"}: one dataset's latest rule results, nothing
+        else of the state touched (dss-local macro --dataset)."""
+        if method != "PUT":
+            return self._send(405, {"error": "PUT"})
+        try:
+            body = json.loads(raw.decode("utf-8"))
+            key, name, results = body["projectKey"], body["name"], body["last_rules_results"]
+        except (ValueError, KeyError, TypeError):
+            return self._send(400, {"error": "expected {projectKey, name, last_rules_results}"})
+        if results is not None and not isinstance(results, list):
+            return self._send(400, {"error": "last_rules_results must be a list or null (the dataset only)"})
+        found = []
+
+        def hold(doc):
+            project = doc["dss"]["projects"].get(key)
+            if project is not None:
+                dataset = project.setdefault("datasets", {}).setdefault(name, {})
+                if results is not None:
+                    dataset["last_rules_results"] = results
+                found.append(key)
+
+        self.server.emulator.state.update(hold)
+        return self._send(200, {}) if found else self._send(404, {"error": "no project " + str(key)})
 
     def do_GET(self):
         self._handle("GET")

@@ -21,12 +21,12 @@ from .run import api_client, guarded, step_counter
 
 log = logging.getLogger("model_guardrails.gate")
 LABEL_KEY = "model-guardrails:label"
+STEPS = 6  # connect, Govern, decide, audit, export, publish
 
 
 def rules_table(rows):
     return report.table(["Rule", "Result", "Level", "Value", "Bound", "Source"],
                         [[r.name, r.status, r.level, r.value, r.bound, r.source] for r in rows])
-STEPS = 6  # connect, Govern, decide, audit, export, publish
 
 
 def create_approved_bundle(project_key, config, dss=None, now=None, progress=None, plugin_config=None):
@@ -101,9 +101,7 @@ def _attempt(facts, rule, fn, *args):
     """``fn(*args)``, or None with the rule's failure recorded (the rule then FAILs, naming it)."""
     try:
         return fn(*args)
-    except gate.GateError as err:
-        facts.setdefault(rule, str(err))
-    except ConfigError as err:
+    except (gate.GateError, ConfigError) as err:
         facts.setdefault(rule, str(err))
     return None
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from .policy import REQUIRED
 
 PASS, WARN, FAIL, NOT_APPLICABLE = "PASS", "WARN", "FAIL", "NOT APPLICABLE"
-STATUSES = (PASS, WARN, FAIL, NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,12 @@ fails unless the dataset also carries the exemption tag. Untagged datasets are n
 
 The Flow graph is the public API's ``DSSProjectFlow.get_graph()`` answer (dataiku-api-client
 12.6.4 … 15.2.0, ``dataikuapi/dss/flow.py``: ``nodes`` keyed by ref, each with ``type`` and
-``predecessors``). The client has no upstream method: the walk is done here."""
+``predecessors``). The client has no upstream method: the walk is done here.
+
+UNCONFIRMED: that a saved model's graph key is its id (the client's own helpers key datasets by
+name; saved models are assumed alike), and how a dataset shared from another project is keyed.
+Tags are read from the project's own datasets (``list_datasets()``), so an upstream dataset shared
+from another project has no tags read: it FAILs, saying so."""
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
@@ -12,7 +17,7 @@ from typing import Dict, Optional, Tuple
 from .results import FAIL, PASS, RuleResult
 from .policy import SENSITIVITY
 
-DATASET_NODE, SAVED_MODEL_NODE = "COMPUTABLE_DATASET", "COMPUTABLE_SAVED_MODEL"
+DATASET_NODE = "COMPUTABLE_DATASET"
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ def judge(facts, policy):
                and policy.sensitivity_exemption not in facts.tags[n]]
     problems = []
     if unread:
-        problems.append("tags not read for " + ", ".join(unread))
+        problems.append("tags not read for {} (not among this project's own datasets: shared from another "
+                        "project? the gate reads the tags of the project's datasets only)".format(", ".join(unread)))
     if untagged:
         problems.append("untagged: " + ", ".join(untagged))
     if blocked:
