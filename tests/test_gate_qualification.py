@@ -480,3 +480,14 @@ def test_rule_rows_are_plain_for_the_audit_entry_and_the_record():
     assert '"rule": "rollback"' in entry["rules"]
     record = ledger.entry("FRAUD", "b1", creation.decision, dataclasses.replace(ITEM), "me", rules=rows)
     assert record["rules"] == rows
+
+
+@pytest.mark.parametrize("graph", [None, [], {"nodes": []}, {"nodes": {"a": "x"}}, {"nodes": {"a": {"predecessors": "b"}}},
+                                   {"nodes": {"a": {"predecessors": [["b"]]}}}, {"nodes": {"a": {"predecessors": [1]}}}])
+def test_an_unreadable_flow_graph_is_a_value_error(graph):
+    """Every shape is checked before the walk (review finding 6's rule): a malformed graph is a
+    ValueError the gateway turns into a refusal, never a TypeError crashing the macro."""
+    from model_guardrails.gate.sensitivity import graph_nodes
+
+    with pytest.raises(ValueError):
+        graph_nodes(graph)

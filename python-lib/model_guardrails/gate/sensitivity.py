@@ -34,7 +34,8 @@ def graph_nodes(graph):
     if not isinstance(nodes, dict):
         raise ValueError("the Flow graph has no 'nodes' object")
     for ref, node in nodes.items():
-        if not isinstance(node, dict) or not isinstance(node.get("predecessors", []), list):
+        if not isinstance(node, dict) or not isinstance(node.get("predecessors", []), list) \
+                or not all(isinstance(pred, str) for pred in node.get("predecessors", [])):
             raise ValueError("Flow graph node {!r} is unreadable".format(ref))
     return nodes
 
