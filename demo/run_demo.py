@@ -85,26 +85,38 @@ def stage_scenario_checks(outputs):
 
 
 def stage_governance():
-    banner("4. Govern-gated bundle: create-approved-bundle, prune-bundles, governance-status")
+    banner("4. Govern-gated bundle: qualification rules and sign-off (create-approved-bundle), prune, status")
     for line in stage_gate.run(os.path.join(OUTPUT, "gate")):
         print(line)
 
 
 def stage_model_health():
-    """The model-health page from the very files the checks judged (no recipe runs again after step 3)."""
-    banner("5. The model-health page")
+    """Two model-health pages: the monitored (drifted) model, from the very files the scenario's checks
+    judged (no approval: the gate refused it), and the approved (retrained) model, from the evidence
+    the gate judged, with its qualification rules and the sign-off. No page shows APPROVED beside a
+    failing required rule."""
+    banner("5. The model-health pages")
     with open(os.path.join(OUTPUT, "checks.json")) as f:
         checks = [(r["check"], r["outcome"], r["message"]) for r in json.load(f)]
     with open(os.path.join(OUTPUT, "gate", "gate.json")) as f:
         gate = json.load(f)
     frames = {k: pd.read_csv(path, keep_default_na=False, na_values=[""]) for k, path in metrics_paths().items()}
-    page = reports.model_health_report(checks=checks, approval=gate["approval"], bundle_id=gate["bundle_id"],
-                                       project_key="FRAUD_DETECTION", model="fraud scorer (demo)",
+    page = reports.model_health_report(checks=checks, approval=None, bundle_id="", project_key="FRAUD_DETECTION",
+                                       model="fraud scorer (demo), monitored: refused by the gate",
                                        links={k: "{}/report.html".format(k) for k in KINDS}, **frames)
     path = os.path.join(OUTPUT, "reports", "model-health.html")
     with open(path, "w", encoding="utf-8") as f:
         f.write(page)
-    print("  model health {}".format(path))
+    print("  model health (monitored model, not approved) {}".format(path))
+    approved = {k: pd.read_csv(gate["evidence"][k + "_metrics"], keep_default_na=False, na_values=[""]) for k in KINDS}
+    page = reports.model_health_report(checks=[tuple(c) for c in gate["checks"]], approval=gate["approval"],
+                                       bundle_id=gate["bundle_id"], project_key="FRAUD_DETECTION",
+                                       model="fraud scorer (demo), retrained and approved", gate_rules=gate["rules"],
+                                       **approved)
+    path = os.path.join(OUTPUT, "reports", "model-health-approved.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)
+    print("  model health (approved model, with the gate's rules) {}".format(path))
     print("HTML reports: {}".format(os.path.dirname(path)))
 
 

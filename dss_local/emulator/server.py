@@ -62,7 +62,7 @@ def route(node, method, pattern):
     return register
 
 
-def _project(req, key):
+def project_or_403(req, key):
     project = req.doc["dss"]["projects"].get(key)
     if project is None:
         # DSS answers an unknown or inaccessible project this way (dataiku-api.md §9).
@@ -101,26 +101,26 @@ def custom_audit(req, msg_type):
 
 @route("dss", "GET", r"/projects/([^/]+)")
 def project_summary(req, key):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     return {"projectKey": key, "name": project.get("name", key), "projectStatus": "",
             "ownerLogin": project.get("owner", "")}
 
 
 @route("dss", "GET", r"/projects/([^/]+)/metadata")
 def project_metadata(req, key):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     return {"label": project.get("name", key), "description": "", "tags": project.get("tags", []),
             "custom": {"kv": {}}, "checklists": {"checklists": []}}
 
 
 @route("dss", "GET", r"/projects/([^/]+)/bundles/exported")
 def list_exported(req, key):
-    return {"bundles": _project(req, key)["bundles"]}
+    return {"bundles": project_or_403(req, key)["bundles"]}
 
 
 @route("dss", "PUT", r"/projects/([^/]+)/bundles/exported/([^/]+)")
 def export_bundle(req, key, bundle_id):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     if any(b["bundleId"] == bundle_id for b in project["bundles"]):
         raise ApiError(400, CODED, "Bundle {} already exists".format(bundle_id))
     bundle = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [],
@@ -143,7 +143,7 @@ def _sync_bundle_to_govern(doc, key, bundle_id, login):
 
 @route("dss", "DELETE", r"/projects/([^/]+)/bundles/exported/([^/]+)")
 def delete_exported(req, key, bundle_id):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     kept = [b for b in project["bundles"] if b["bundleId"] != bundle_id]
     if len(kept) == len(project["bundles"]):
         raise ApiError(404, NOT_FOUND, "Bundle {} not found".format(bundle_id))
@@ -153,7 +153,7 @@ def delete_exported(req, key, bundle_id):
 
 @route("dss", "POST", r"/projects/([^/]+)/bundles/([^/]+)/publish")
 def publish_bundle(req, key, bundle_id):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     bundle = next((b for b in project["bundles"] if b["bundleId"] == bundle_id), None)
     if bundle is None:
         raise ApiError(404, NOT_FOUND, "Bundle {} not found".format(bundle_id))
@@ -167,21 +167,34 @@ def publish_bundle(req, key, bundle_id):
     return dict(state, publishedProjectKey=published_key)
 
 
+def allowed(req, spec):
+    """400 on a query parameter ``spec`` ({name: "bool" | "multi" | "text"}) does not list, or a
+    boolean that is not True/False: a call no supported client makes fails here, not on a real DSS."""
+    for name, values in req.query.items():
+        kind = spec.get(name)
+        if kind is None:
+            raise ApiError(400, CODED, "Unknown parameter {} on {} {}".format(name, req.method, req.path))
+        if kind == "bool" and any(v not in ("True", "False", "true", "false") for v in values):
+            raise ApiError(400, CODED, "Parameter {} must be a boolean".format(name))
+
+
+# dataikuapi/dss/project.py list_saved_models: no params up to 15.0.0; from 15.1.0 foreign (bool)
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/?")
 def saved_models(req, key):
+    allowed(req, {"foreign": "bool"})
     return [{"id": sm_id, "name": sm.get("name", sm_id), "projectKey": key}
-            for sm_id, sm in _project(req, key).get("saved_models", {}).items()]
+            for sm_id, sm in project_or_403(req, key).get("saved_models", {}).items()]
 
 
 @route("dss", "GET", r"/projects/([^/]+)/variables/?")
 def get_variables(req, key):
-    variables = _project(req, key).setdefault("variables", {"standard": {}, "local": {}})
+    variables = project_or_403(req, key).setdefault("variables", {"standard": {}, "local": {}})
     return {"standard": variables.get("standard", {}), "local": variables.get("local", {})}
 
 
 @route("dss", "PUT", r"/projects/([^/]+)/variables/?")
 def set_variables(req, key):
-    project = _project(req, key)
+    project = project_or_403(req, key)
     body = req.body
     if not isinstance(body, dict) or not isinstance(body.get("standard"), dict) or not isinstance(body.get("local"), dict):
         raise ApiError(400, CODED, "Project variables must be an object with 'standard' and 'local' objects")
@@ -191,7 +204,7 @@ def set_variables(req, key):
 
 @route("dss", "GET", r"/projects/([^/]+)/savedmodels/([^/]+)/versions")
 def saved_model_versions(req, key, sm_id):
-    model = _project(req, key).get("saved_models", {}).get(sm_id)
+    model = project_or_403(req, key).get("saved_models", {}).get(sm_id)
     if model is None:
         raise ApiError(404, NOT_FOUND, "Saved model {} not found".format(sm_id))
     return model.get("versions", [])
@@ -199,7 +212,8 @@ def saved_model_versions(req, key, sm_id):
 
 @route("dss", "GET", r"/projects/([^/]+)/datasets/([^/]+)/data-quality/last-rules-result")
 def last_rules_result(req, key, name):
-    dataset = _project(req, key).get("datasets", {}).get(name)
+    allowed(req, {"partition": "text"})  # dataikuapi/dss/data_quality.py get_last_rules_results(partition=...)
+    dataset = project_or_403(req, key).get("datasets", {}).get(name)
     if dataset is None:
         raise ApiError(404, NOT_FOUND, "Dataset {}.{} not found".format(key, name))
     return dataset.get("last_rules_results", [])
@@ -448,6 +462,8 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if url.path.startswith("/__emulator__/state"):
             return self._control(method, raw)
+        if url.path == "/__emulator__/dataset":
+            return self._hold_dataset(method, raw)
         if not url.path.startswith(PREFIX):
             return self._send(404, ApiError(404, NOT_FOUND, "Not a public API path").body())
         path = url.path[len(PREFIX):] or "/"
@@ -539,6 +555,31 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {})
         return self._send(405, {"error": "GET or PUT"})
 
+    def _hold_dataset(self, method, raw):
+        """PUT {"projectKey", "name", "last_rules_results"}: one dataset's latest rule results, nothing
+        else of the state touched (dss-local macro --dataset)."""
+        if method != "PUT":
+            return self._send(405, {"error": "PUT"})
+        try:
+            body = json.loads(raw.decode("utf-8"))
+            key, name, results = body["projectKey"], body["name"], body["last_rules_results"]
+        except (ValueError, KeyError, TypeError):
+            return self._send(400, {"error": "expected {projectKey, name, last_rules_results}"})
+        if results is not None and not isinstance(results, list):
+            return self._send(400, {"error": "last_rules_results must be a list or null (the dataset only)"})
+        found = []
+
+        def hold(doc):
+            project = doc["dss"]["projects"].get(key)
+            if project is not None:
+                dataset = project.setdefault("datasets", {}).setdefault(name, {})
+                if results is not None:
+                    dataset["last_rules_results"] = results
+                found.append(key)
+
+        self.server.emulator.state.update(hold)
+        return self._send(200, {}) if found else self._send(404, {"error": "no project " + str(key)})
+
     def do_GET(self):
         self._handle("GET")
 
@@ -562,3 +603,4 @@ class Server(ThreadingHTTPServer):
 
 
 from . import flow_routes  # noqa: E402,F401  (Flow endpoints of the acceptance kit; registers its routes)
+from . import qualification_routes  # noqa: E402,F401  (what the gate's qualification rules read)

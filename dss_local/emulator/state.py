@@ -43,9 +43,22 @@ def demo_state(project_key="FRAUD_DETECTION", dss_key="dss-demo-key", govern_key
     dss["api_keys"][dss_key] = {"login": "data.scientist", "admin": False}
     dss["projects"][project_key] = {
         "name": project_key.replace("_", " ").title(),
-        "bundles": [], "datasets": {}, "variables": {"standard": {}, "local": {}},
-        "saved_models": {MODEL_ID: {"name": "Fraud model", "versions": [
-            {"id": "v1", "active": False}, {"id": MODEL_VERSION, "active": True}]}},
+        "bundles": [], "variables": {"standard": {}, "local": {}},
+        # issue 17: what the qualification rules read (docs/governance-gate.md, "Qualification rules")
+        "datasets": {"transactions": {"tags": ["sensitivity:PII"]}, "fraud_train": {"tags": ["sensitivity:PII"]}},
+        "flow": {"transactions": {"type": "COMPUTABLE_DATASET", "predecessors": []},
+                 "compute_fraud_train": {"type": "RUNNABLE_RECIPE", "predecessors": ["transactions"]},
+                 "fraud_train": {"type": "COMPUTABLE_DATASET", "predecessors": ["compute_fraud_train"]},
+                 "train_fraud_model": {"type": "RUNNABLE_RECIPE", "predecessors": ["fraud_train"]},
+                 MODEL_ID: {"type": "COMPUTABLE_SAVED_MODEL", "predecessors": ["train_fraud_model"]}},
+        "settings": {"codeEnvs": {"python": {"mode": "EXPLICIT_ENV", "envName": "py311_fraud", "useBuiltinEnv": False},
+                                  "r": {"mode": "INHERIT", "useBuiltinEnv": False}}},
+        "mltasks": {"an1": {"mt1": {"envSelection": {"envMode": "EXPLICIT_ENV", "envName": "py311_fraud"}}}},
+        "saved_models": {MODEL_ID: {"name": "Fraud model", "lastExportedFrom": "A-{}-an1-mt1-s1-pp1-m1".format(project_key),
+                                    "versions": [{"id": "v1", "active": False, "snippet": {"trainDate": TRAINED_V1}},
+                                                 {"id": MODEL_VERSION, "active": True,
+                                                  "snippet": {"trainDate": TRAINED_V2}}]}},
+        "managed_folders": {"model_cards": {"name": "model_cards", "files": {}}},
     }
     gov["api_keys"][govern_key] = {"login": "gate-bot", "admin": False}
     node = dss["node_id"]
@@ -73,6 +86,7 @@ def demo_state(project_key="FRAUD_DETECTION", dss_key="dss-demo-key", govern_key
 
 
 MODEL_ID, MODEL_VERSION = "fraud_model", "v2"
+TRAINED_V1, TRAINED_V2 = 1759000000000, 1760000000000  # epoch ms (2025-09-27, 2025-10-09)
 MODEL_VERSION_ARTIFACT = "ar.6"
 BP_DATAIKU_PROJECT = "bp.system.dataiku_project"
 BP_DATAIKU_MODEL = "bp.system.dataiku_saved_model"

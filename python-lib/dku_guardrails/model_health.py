@@ -1,32 +1,24 @@
 """The model-health section of the gate's approval report: the evidence datasets' latest metrics
-(read through the internal API), their check outcomes and the Govern approval, on one page."""
-import logging
+(as the gate read them, see ``gate/evidence.py``), their check outcomes, the gate's qualification
+rules and the Govern approval, on one page."""
 from html import escape
-
-import dataiku
 
 from model_guardrails import reports
 from model_guardrails.checks.core import DRIFT, FAIRNESS, PERFORMANCE, kind_of
 
-from .checks import read_metrics
-
-log = logging.getLogger("model_guardrails.model_health")  # one namespace: model_guardrails
 FRAME_ARGUMENT = {DRIFT: "drift", FAIRNESS: "fairness", PERFORMANCE: "performance"}
 
 
-def section(datasets, rule_results, approval, bundle_id, project_key):
+def section(frames_by_name, rule_results, approval, bundle_id, project_key, gate_rules=()):
     """(heading, html) for the approval report, or None when no evidence dataset is one of ours.
-    The decision is already taken: a dataset that cannot be read is named, never fatal."""
+    ``frames_by_name``: {dataset: (DataFrame or None, why not read)} as the gate read them;
+    ``gate_rules``: the gate's qualification rows (dicts), shown beside the sign-off."""
     frames, unread = {}, []
-    for name in datasets:
-        try:
-            frame = read_metrics(dataiku.Dataset(name), None, {})  # read as the checks read it
-        except Exception as exc:  # noqa: BLE001 -- informational section; any read failure is reported
-            log.warning("Model health: cannot read evidence dataset %s: %s", name, exc)
+    for name, (frame, _) in frames_by_name.items():
+        kind = kind_of(frame) if frame is not None else None
+        if frame is None:
             unread.append(name)
-            continue
-        kind = kind_of(frame)
-        if kind is not None:
+        elif kind is not None:
             frames[FRAME_ARGUMENT[kind]] = frame
     if not frames:
         return None
@@ -34,7 +26,7 @@ def section(datasets, rule_results, approval, bundle_id, project_key):
               for results in rule_results.values() if isinstance(results, list)
               for r in results if isinstance(r, dict)]
     heading, html = reports.model_health_section(checks=checks, approval=approval, bundle_id=bundle_id,
-                                                 project_key=project_key, **frames)
+                                                 project_key=project_key, gate_rules=gate_rules, **frames)
     if unread:
         html += "<p>Not read: {}.</p>".format(", ".join(escape(n) for n in unread))
     return heading, html

@@ -38,6 +38,8 @@ SAVED_MODEL_ID = IdKind(r"^[A-Za-z0-9_]{1,100}$", "a saved model id (letters, di
 MODEL_VERSION_ID = IdKind(_DOTTED, "a saved model version id (letters, digits, '.', '_', '-')")
 DATASET_NAME = IdKind(r"^[A-Za-z0-9_]{1,200}$", "a dataset name of this project (letters, digits and underscores)")
 DEPLOYMENT_ID = IdKind(_DOTTED_LONG, "a Project Deployer deployment id (letters, digits, '.', '_', '-')")
+FOLDER_ID = IdKind(r"^[A-Za-z0-9_]{1,100}$", "a managed folder id of this project (letters, digits and underscores)")
+CODE_ENV_NAME = IdKind(_DOTTED, "a code environment name (letters, digits, '.', '_', '-')")
 AUDIT_TYPE = IdKind(_DOTTED, "an audit message type (letters, digits, '.', '_', '-')")
 # A Govern blueprint or field id (bp.system.dataiku_bundle, bundle_id): a search filter value.
 GOVERN_NAME = IdKind(_DOTTED_LONG, "a Govern blueprint or field id such as 'bp.system.dataiku_bundle' or "

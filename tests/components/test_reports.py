@@ -18,7 +18,7 @@ from model_guardrails.gate import report as gate_report
 from model_guardrails.drift import DriftParams, compute_drift
 from model_guardrails.fairness import FairnessParams, compute_fairness
 from model_guardrails.performance import PerformanceParams, evaluate_model
-from model_guardrails.reports.html import CSS, WRAPPER, fmt
+from model_guardrails.reports.html import CSS, STATUS_CLASS, WRAPPER, fmt
 from model_guardrails.table import RunInfo
 
 FAIRNESS = dict(target_column="is_fraud", prediction_column="prediction", score_column="score",
@@ -172,6 +172,40 @@ def test_model_health_joins_runs_checks_approval_and_bundle(drift_run):
     heading, fragment = reports.model_health_section(checks=[("c", "WARNING", "m")])
     assert heading == "Model health" and fragment.startswith('<div class="{}'.format(WRAPPER))
     assert "unknown (Govern was not consulted)" in fragment
+
+
+def _gate_row(status, rule="evidence", subject=""):
+    return {"rule": rule, "subject": subject, "status": status, "level": "required", "value": "v", "bound": "b",
+            "source": "s"}
+
+
+@pytest.mark.parametrize("statuses, verdict", [
+    (["PASS", "WARN", "NOT APPLICABLE"], "PASSED"),
+    (["PASS", "FAIL"], "REFUSED"),
+    (["PASS", "MAYBE"], "REFUSED"),  # an unknown status never passes
+    (["PASS", None], "REFUSED"),
+])
+def test_gate_part_verdict_is_refused_on_a_failing_or_unknown_row(statuses, verdict):
+    """Review finding 12/15: the gate rows' verdict, and the colours (NOT APPLICABLE empty, unknown ERROR)."""
+    from model_guardrails.reports.health import GATE_STATUS, gate_part
+
+    html, found = gate_part([_gate_row(s) for s in statuses])
+    assert found == verdict
+    assert GATE_STATUS["NOT APPLICABLE"] == "EMPTY" and GATE_STATUS.get("MAYBE", "ERROR") == "ERROR"
+
+
+def test_model_health_never_shows_approved_beside_a_failing_gate_rule(drift_run):
+    metrics, _ = drift_run
+    approval = {"status": "APPROVED", "approver": "risk.officer", "step": "review"}
+    refused = reports.model_health_report(drift=metrics, checks=[("drift-check", "OK", "fine")], approval=approval,
+                                          gate_rules=[_gate_row("PASS"), _gate_row("FAIL", "code_env")])
+    assert "APPROVED, GATE REFUSED" in refused
+    assert re.search(r'class="mg-badge ([^"]+)">', refused).group(1) == STATUS_CLASS["ERROR"]  # overall ERROR
+    passed = reports.model_health_report(drift=metrics, checks=[("drift-check", "OK", "fine")], approval=approval,
+                                         gate_rules=[_gate_row("PASS"), _gate_row("NOT APPLICABLE", "model_card")])
+    assert "APPROVED, GATE REFUSED" not in passed and "PASSED" in passed
+    unknown = reports.model_health_report(drift=metrics, approval=approval, gate_rules=[_gate_row("???")])
+    assert "APPROVED, GATE REFUSED" in unknown
 
 
 def _wide_drift(n_features, rows=400, seed=5):

@@ -235,7 +235,8 @@ def test_govern_names_default_to_the_plugin_settings_defaults():
 
     root = helpers.ROOT
     with open(os.path.join(root, "plugin.json")) as f:
-        settings = {p["name"]: p.get("defaultValue") for p in json.load(f)["params"] if p["type"] != "SEPARATOR"}
+        settings = {p["name"]: p.get("defaultValue") for p in json.load(f)["params"]
+                    if p["type"] != "SEPARATOR" and not p["name"].startswith("policy_")}  # policy: its own test
     defaults = gate.GovernNames()
     assert settings == {"govern_" + k: v for k, v in vars(defaults).items()}
     assert gate.parse_govern_names({}) == defaults == gate.parse_govern_names({"govern_bp_bundle": "  "})
@@ -266,15 +267,21 @@ def test_each_id_kind_describes_itself():
 APPROVED_SIGNOFF = gate.decide_signoff(signoff("APPROVED", "APPROVED"), ITEM, "review")
 
 
-def creation_params(**config):
+def creation_params(policy=None, **config):
+    """Gate params with ``policy`` ({field: value}) as the plugin settings' qualification policy."""
     config.setdefault("govern_connection", {"govern_url": "https://govern.example.com", "api_key": "k"})
     config.setdefault("version", "1.0")
-    return gate.parse_gate_params(config)
+    return gate.parse_gate_params(config, {"policy_" + k: v for k, v in (policy or {}).items()})
+
+
+# A preset whose rules all pass on an empty project (the admin turned the evidence, tags and card rules off).
+OPEN_POLICY = {"evidence_level": "off", "sensitivity_tags_level": "off", "model_card_level": "off"}
+QUALIFIED = gate.QualificationFacts(records={}, bundles=())
 
 
 def test_creation_needs_every_rule_to_pass():
-    params = creation_params()
-    ok = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset()), params, NOW)
+    params = creation_params(policy=OPEN_POLICY)
+    ok = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), QUALIFIED), params, NOW)
     assert ok.decision.approved and ok.bundle_id == "FRAUD-v1.0-approved-2025-10-27"
     # the sign-off refusal is the decision, untouched
     waiting = gate.decide_signoff(signoff("WAITING_FOR_APPROVAL"), ITEM, "review")
@@ -283,29 +290,18 @@ def test_creation_needs_every_rule_to_pass():
     failed = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", failure=(gate.REFUSE_TIMEOUT, "slow")),
                                   params, NOW).decision
     assert not failed.approved and failed.code == gate.REFUSE_TIMEOUT and failed.signoff_status == "APPROVED"
-    taken = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset([ok.bundle_id])), params,
-                                 NOW).decision
+    taken = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset([ok.bundle_id]), QUALIFIED),
+                                 params, NOW).decision
     assert not taken.approved and taken.code == gate.REFUSE_BUNDLE_ID and "already exists" in taken.reason
-    bad = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset()),
-                               creation_params(version="1/0"), NOW).decision
+    bad = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), QUALIFIED),
+                               creation_params(version="1/0", policy=OPEN_POLICY), NOW).decision
     assert not bad.approved and bad.code == gate.REFUSE_BUNDLE_ID
-    unlisted = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD"), params, NOW).decision
+    unlisted = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", None, QUALIFIED), params,
+                                    NOW).decision
     assert not unlisted.approved
-
-
-def test_creation_evidence_rule():
-    params = creation_params(evidence_datasets=["drift_metrics"])
-    passing = {"drift_metrics": [{"name": "drift", "outcome": "OK"}]}
-    failing = {"drift_metrics": [{"name": "drift", "outcome": "ERROR", "message": "PSI 0.4"}]}
-    ok = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), passing), params, NOW)
-    assert ok.decision.approved and ok.evidence == ("dataset drift_metrics: latest outcomes OK",)
-    partial = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), passing),
-                                   creation_params(evidence_datasets=["drift_metrics", "fairness_metrics"]), NOW)
-    assert not partial.decision.approved and "fairness_metrics" in partial.decision.reason
-    for evidence in (failing, None, {}):
-        refused = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset(), evidence), params,
-                                       NOW).decision
-        assert not refused.approved and refused.code == gate.REFUSE_EVIDENCE, evidence
+    # the rules' data not fetched at all: refused
+    unfetched = gate.decide_creation(gate.CreationFacts(APPROVED_SIGNOFF, "FRAUD", frozenset()), params, NOW).decision
+    assert not unfetched.approved and unfetched.code == gate.REFUSE_MALFORMED
 
 
 def test_an_unaudited_approval_is_withdrawn():

@@ -29,11 +29,26 @@ def connection(emu, **extra):
     return conn
 
 
-def run(emu, macro="create-approved-bundle", key=DSS_KEY, datasets=None, **config):
+# Qualification policies an administrator could set in the plugin settings (the binding policy; a
+# project cannot loosen it): the rules that need metrics datasets, tags or a model-card folder turned
+# off, so that a test about the sign-off is about the sign-off.
+OPEN_POLICY = {"evidence_level": "off", "sensitivity_tags_level": "off", "model_card_level": "off"}
+EVIDENCE_POLICY = {"sensitivity_tags_level": "off", "model_card_level": "off"}
+
+
+def plugin_policy(policy):
+    """The plugin settings (plugin_config) an administrator saves for ``policy`` ({field: value})."""
+    return {"policy_" + name: value for name, value in (policy or {}).items()}
+
+
+def run(emu, macro="create-approved-bundle", key=DSS_KEY, datasets=None, policy=None, **config):
     config.setdefault("govern_connection", connection(emu))
+    plugin_config = None
     if macro == "create-approved-bundle":
         config.setdefault("version", "1.0")
-    return run_macro(macro, PROJECT, config=config, dss_url=emu.url, dss_api_key=key, datasets=datasets)
+        plugin_config = plugin_policy(OPEN_POLICY if policy is None else policy)
+    return run_macro(macro, PROJECT, config=config, dss_url=emu.url, dss_api_key=key, datasets=datasets,
+                     plugin_config=plugin_config)
 
 
 def bundles(emu):

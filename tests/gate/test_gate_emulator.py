@@ -16,8 +16,8 @@ from dataikuapi.utils import DataikuException
 from dss_local.emulator import signoff
 from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
 from dss_local.macro import run_project_standards_check
-from gate_fixtures import (DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, bundles, connection, emu,  # noqa: F401
-                           run)
+from gate_fixtures import (DSS_KEY, EVIDENCE_POLICY, GOVERN_KEY, OPEN_POLICY, PROJECT, all_logs, audit, bundles,  # noqa: F401
+                           connection, emu, plugin_policy, run)
 from dku_guardrails.gate.dss_gateway import accepts
 from model_guardrails import gate
 from model_guardrails.gate import ledger
@@ -111,7 +111,9 @@ def test_bundle_approved_at_sync_is_published_at_once(emu, all_logs):
     (bundle,) = state["dss"]["projects"][PROJECT]["bundles"]
     notes = bundle["exportManifest"]["exportUserInfo"]["releaseNotes"]
     if RELEASE_NOTES:  # DSS 13.2+ (client 13.2.1): attached; before: kept in the record, said in the result
-        assert notes.startswith("Quarterly retrain") and "risk.officer" in notes
+        # the gate's mark first (review finding 8: notes cut from the end keep it), the user's notes last
+        assert notes.startswith("Approved by the model-guardrails gate on") and notes.endswith("Quarterly retrain")
+        assert "risk.officer" in notes
     else:
         assert notes == "" and "Release notes not attached" in html and "DSS 13.2 or later" in html
     assert bundle["exportManifest"]["projectStandardsSkipped"] is False
@@ -281,49 +283,91 @@ def test_evidence_outcome_that_is_not_ok_or_warning_refuses(emu, all_logs, outco
     approve(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": outcome}]}}))
-    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"])
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"],
+                      policy=EVIDENCE_POLICY)
     assert "dataset drift_metrics: rule 'drift-check' outcome " + outcome in message
 
 
-def test_evidence_dataset_in_error_refuses(emu, all_logs):
+def test_evidence_dataset_in_error_refuses(emu, all_logs, tmp_path):
     approve(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "ERROR",
                                                   "message": "3/25 features drifted"}]},
         "fairness_metrics": {"last_rules_results": [{"id": "r2", "name": "fairness-check", "outcome": "OK"}]}}))
-    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"])
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics", "fairness_metrics"],
+                      policy=EVIDENCE_POLICY)
     assert "3/25 features drifted" in message
-    run(emu, evidence_datasets=["fairness_metrics"])
+    # coverage restored (review finding 12): the same project approves once the evidence named passes
+    # (rows now readable: issue 17 judges them, not only the stored outcome)
+    fairness = tmp_path / "fairness_metrics.csv"
+    pd.DataFrame([{"run_id": "r1", "run_time": "2026-01-01T00:00:00Z", "attribute": "gender", "group": "__summary__",
+                   "metric": "disparate_impact", "value": 0.95, "n": 1000, "direction": "below",
+                   "warning_threshold": 0.9, "error_threshold": 0.8, "status": "OK", "reason": ""}]).to_csv(
+        fairness, index=False)
+    run(emu, evidence_datasets=["fairness_metrics"], datasets={"fairness_metrics": str(fairness)},
+        policy=dict(EVIDENCE_POLICY, required_evidence=["fairness"]))
     assert len(bundles(emu)) == 1
 
 
 def test_approval_report_shows_model_health_of_the_evidence(emu, all_logs, tmp_path, frames):
     from dss_local.runtime import run_recipe
 
-    reference, current = frames
-    for name, frame in (("reference", reference), ("current", current)):
+    reference, _ = frames  # a current period like the reference: no drift, the evidence rule passes
+    for name, frame in (("reference", reference), ("current", reference)):
         frame.to_csv(tmp_path / (name + ".csv"), index=False)
     drift_path = str(tmp_path / "drift_metrics.csv")
     run_recipe("compute-drift", [("reference", str(tmp_path / "reference.csv")),
                                  ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
     approve(emu)
-    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
-        "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "WARNING",
-                                                  "message": "1/3 features drifted"}]}}))
-    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path})
-    assert "Model health" in html and "drift-check" in html and "1/3 features drifted" in html
+    drift_only = dict(EVIDENCE_POLICY, required_evidence=["drift"])  # an admin's policy needing drift evidence only
+    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path}, policy=drift_only)
+    # dss-local macro --dataset: the emulator holds the dataset with its drift-check outcome, as DSS would
+    (held,) = emu.state.snapshot()["dss"]["projects"][PROJECT]["datasets"]["drift_metrics"]["last_rules_results"]
+    assert held["name"] == "drift-check" and held["outcome"] == "OK"
+    assert "Model health" in html and "Qualification rules" in html and "drift-check" in html
     drift = pd.read_csv(drift_path)
     share = drift[drift.metric == "drift_share"].value.iloc[0]
     assert "{:.1%}".format(share) in html  # the drift share of the evidence dataset's latest run
     assert len(bundles(emu)) == 1
 
 
-def test_unreadable_evidence_dataset_does_not_change_the_decision(emu, all_logs):
+def test_approval_report_shows_the_stored_warning_message(emu, all_logs, tmp_path, frames, monkeypatch):
+    """Coverage restored (review finding 12): a stored WARNING outcome passes (WARNING evidence passes
+    by default) and its message is shown on the model-health section of the approval page."""
+    import dss_local.macro as local_macro
+    from dss_local.runtime import run_recipe
+
+    reference, _ = frames
+    for name, frame in (("reference", reference), ("current", reference)):
+        frame.to_csv(tmp_path / (name + ".csv"), index=False)
+    drift_path = str(tmp_path / "drift_metrics.csv")
+    run_recipe("compute-drift", [("reference", str(tmp_path / "reference.csv")),
+                                 ("current", str(tmp_path / "current.csv"))], [("metrics", drift_path)])
+    held = local_macro.hold_in_emulator
+
+    def hold_then_warn(*args, **kwargs):  # the data-quality rule DSS ran last said WARNING
+        out = held(*args, **kwargs)
+        emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"]["drift_metrics"].__setitem__(
+            "last_rules_results", [{"id": "r1", "name": "drift-check", "outcome": "WARNING",
+                                    "message": "1/3 features drifted"}]))
+        return out
+
+    monkeypatch.setattr(local_macro, "hold_in_emulator", hold_then_warn)
+    approve(emu)
+    html = run(emu, evidence_datasets=["drift_metrics"], datasets={"drift_metrics": drift_path},
+               policy=dict(EVIDENCE_POLICY, required_evidence=["drift"]))
+    assert "Model health" in html and "drift-check" in html and "1/3 features drifted" in html
+    assert len(bundles(emu)) == 1
+
+
+def test_unreadable_evidence_dataset_refuses(emu, all_logs):
+    """Issue 17: fail closed. Stored outcomes OK are not enough: rows that cannot be judged refuse."""
     approve(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].update({
         "drift_metrics": {"last_rules_results": [{"id": "r1", "name": "drift-check", "outcome": "OK"}]}}))
-    html = run(emu, evidence_datasets=["drift_metrics"])  # not readable through the internal API here
-    assert "Model health" not in html and len(bundles(emu)) == 1
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["drift_metrics"],
+                      policy=EVIDENCE_POLICY)  # not readable through the internal API here
+    assert "evidence (drift_metrics) FAIL: rows not read" in message
 
 
 # -- audit ----------------------------------------------------------------------------------
@@ -617,7 +661,7 @@ def test_macros_report_progress_up_to_their_target(emu, all_logs):
                                  ("prune-bundles", inventory.PRUNE_STEPS, {})):
         seen = []
         run_macro(macro, PROJECT, config=dict(extra, govern_connection=conn(emu)), dss_url=emu.url,
-                  dss_api_key=DSS_KEY, progress=seen.append)
+                  dss_api_key=DSS_KEY, progress=seen.append, plugin_config=plugin_policy(OPEN_POLICY))
         assert seen == sorted(seen) and seen[-1] == target, (macro, seen)
 
 
@@ -657,3 +701,210 @@ def test_publish_refuses_when_the_audit_entry_cannot_be_written(emu, all_logs):
     with pytest.raises(gate.GateRefused, match="audit entry could not be written"):
         run(emu, "publish-approved-bundle")
     assert PROJECT not in emu.state.snapshot()["dss"]["deployer"]["projects"]
+
+
+# -- issue 17: the qualification rules against the emulator (each refusal, through the real client) ----
+
+ALL_ON = {"sensitivity_tags_level": "required", "model_card_level": "required", "evidence_level": "off",
+          "allowed_code_envs": ["py311_fraud"]}
+
+
+def _project(emu, fn):
+    emu.state.update(lambda d: fn(d["dss"]["projects"][PROJECT]))
+
+
+def _card(emu, modified):
+    _project(emu, lambda p: p["managed_folders"]["model_cards"]["files"].update(
+        {"/model-health-fraud_model.html": {"size": 100, "lastModified": modified}}))
+
+
+def test_every_rule_passes_on_a_qualified_project_and_the_version_is_labelled(emu, all_logs):
+    approve(emu)
+    emu.state.update(lambda d: d["dss"].__setitem__("keeps_version_labels", True))  # a DSS that keeps them
+    _card(emu, 1770000000000)
+    html = run(emu, policy=ALL_ON, model_card_folder="model_cards")
+    record = records(emu)[bundles(emu)[0]]
+    statuses = {r["rule"]: r["status"] for r in record["rules"]}
+    # before DSS 13.2 exports carry no release notes: the decision trail cannot judge, a WARN (finding 8)
+    assert statuses == {"evidence": "NOT APPLICABLE", "sensitivity_tags": "PASS", "code_env": "PASS",
+                        "rollback": "WARN", "model_card": "PASS", "decision_trail": "PASS" if RELEASE_NOTES else "WARN"}
+    assert '"rule": "sensitivity_tags"' in audit(emu)[0]["rules"]
+    version = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
+    assert {"key": "model-guardrails:label", "value": "v1.0-prod-candidate"} in version["userMeta"]["labels"]
+    assert "set and read back" in html and "Qualification rules" in html
+
+
+def test_label_not_kept_by_dss_is_reported(emu, all_logs):
+    approve(emu)
+    # the emulator's default: that DSS keeps labels on saved model versions is UNCONFIRMED (finding 11)
+    html = run(emu)
+    assert "NOT read back" in html and len(bundles(emu)) == 1
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda p: p["datasets"]["transactions"].__setitem__("tags", []), "untagged: transactions"),
+    (lambda p: p["datasets"]["fraud_train"].__setitem__("tags", ["sensitivity:PHI"]),
+     "blocking class without exemption: fraud_train"),
+    (lambda p: p["flow"].pop("fraud_model"), "fraud_model is not in the project's Flow graph"),
+    (lambda p: p["flow"]["fraud_model"].__setitem__("predecessors", []), "no dataset found upstream"),
+])
+def test_sensitivity_refusals(emu, all_logs, change, says):
+    approve(emu)
+    _card(emu, 1770000000000)
+    _project(emu, change)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
+                      model_card_folder="model_cards")
+    assert "sensitivity_tags FAIL" in message and says in message
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda p: p["settings"]["codeEnvs"]["python"].update(envName="py39_dev"), "project code env py39_dev is not allowed"),
+    (lambda p: p["settings"]["codeEnvs"].__setitem__("python", {"mode": "INHERIT"}),
+     "inherits the instance default, which could not be read"),  # general settings: admin only
+    (lambda p: p["saved_models"]["fraud_model"].pop("lastExportedFrom"), "has no origin ML task"),
+])
+def test_code_env_refusals(emu, all_logs, change, says):
+    approve(emu)
+    _card(emu, 1770000000000)
+    _project(emu, change)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
+                      model_card_folder="model_cards")
+    assert "code_env FAIL" in message and says in message
+
+
+ADMIN_KEY = "admin-key-91"
+
+
+@pytest.mark.parametrize("general, says", [
+    ({"codeEnvs": "x"}, "no codeEnvs object"),
+    ({}, "no codeEnvs object"),
+    ([], "no codeEnvs object"),
+    ({"codeEnvs": {"defaultPythonEnv": None}}, "defaultPythonEnv is not a text"),
+    ({"codeEnvs": {"defaultPythonEnv": 7}}, "defaultPythonEnv is not a text"),
+])
+def test_a_malformed_instance_default_env_is_never_the_built_in_one(emu, all_logs, general, says):
+    """Review finding 6: the built-in env is allowed, the project inherits, and the general settings
+    are malformed: a refusal naming why, never a PASS and never a crash."""
+    approve(emu)
+    emu.state.update(lambda d: (d["dss"]["api_keys"].__setitem__(ADMIN_KEY, {"login": "admin", "admin": True}),
+                                d["dss"].__setitem__("general_settings", general)))
+    _project(emu, lambda p: p["settings"]["codeEnvs"].__setitem__("python", {"mode": "INHERIT"}))
+    policy = dict(OPEN_POLICY, allowed_code_envs=["(DSS built-in environment)", "py311_fraud"])
+    with pytest.raises(GuardrailsError) as err:
+        run(emu, key=ADMIN_KEY, policy=policy)
+    assert "code_env FAIL" in str(err.value) and says in str(err.value) and bundles(emu) == []
+    # a well-formed codeEnvs without defaultPythonEnv is the built-in env (allowed here)
+    emu.state.update(lambda d: d["dss"].__setitem__("general_settings", {"codeEnvs": {}}))
+    run(emu, key=ADMIN_KEY, policy=policy)
+    assert len(bundles(emu)) == 1
+
+
+@pytest.mark.parametrize("settings", [{"codeEnvs": []}, {"codeEnvs": {"python": "INHERIT"}}])
+def test_malformed_project_settings_refuse_on_code_env(emu, all_logs, settings):
+    approve(emu)
+    _project(emu, lambda p: p.__setitem__("settings", settings))
+    with pytest.raises(GuardrailsError, match="code_env FAIL: project code env unresolvable"):
+        run(emu, policy=dict(OPEN_POLICY, allowed_code_envs=["py311_fraud"]))
+
+
+@pytest.mark.parametrize("labels", ["v1", 7, {"key": "x"}])
+def test_unreadable_version_labels_after_the_export_are_reported_not_fatal(emu, all_logs, labels):
+    """Review finding 6: the label is written after the export; an unknown labels shape is reported
+    (label not set, with why) and the macro still ends with its outcome audit entry."""
+    approve(emu)
+    _project(emu, lambda p: p["saved_models"]["fraud_model"]["versions"][1].__setitem__(
+        "userMeta", {"name": "v2", "labels": labels}))
+    html = run(emu)
+    assert "not set on fraud_model/v2" in html and "labels are not a list" in html and len(bundles(emu)) == 1
+    assert audit(emu)[-1]["action"] == "exported"
+
+
+@pytest.mark.parametrize("modified, folder, says", [
+    (None, "model_cards", "no model-health page"),
+    (1750000000000, "model_cards", "older than version v2"),
+    (1770000000000, "no_such_folder", "folder not read"),
+    (1770000000000, None, "no managed folder named"),
+])
+def test_model_card_refusals(emu, all_logs, modified, folder, says):
+    approve(emu)
+    if modified:
+        _card(emu, modified)
+    extra = {"model_card_folder": folder} if folder else {}
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON, **extra)
+    assert "model_card FAIL" in message and says in message
+
+
+def test_required_rollback_refuses_a_first_release_then_passes(emu, all_logs):
+    approve(emu)
+    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, required_rules=["rollback"])
+    assert "rollback FAIL: no previous approved bundle (first release)" in message
+    run(emu, version="1.0")
+    run(emu, version="1.1", required_rules=["rollback"])
+    assert len(bundles(emu)) == 2
+
+
+def test_decision_trail_refuses_when_a_gate_bundle_lost_its_record(emu, all_logs):
+    approve(emu)
+    run(emu, version="1.0")
+    _project(emu, lambda p: p["variables"]["local"].pop(ledger.VARIABLE))
+    if not RELEASE_NOTES:  # before 13.2 the notes (the gate's mark) are not attached: the rule says it cannot judge
+        html = run(emu, version="1.1")
+        (row,) = [r for r in records(emu)[bundles(emu)[-1]]["rules"] if r["rule"] == "decision_trail"]
+        assert row["status"] == "WARN" and "before DSS 13.2" in row["value"] and "decision_trail" in html
+        return
+    with pytest.raises(GuardrailsError, match="decision_trail FAIL: gate-created bundle"):
+        run(emu, version="1.1")
+
+
+def test_a_metrics_dataset_with_no_run_refuses(emu, all_logs, tmp_path):
+    approve(emu)
+    empty = tmp_path / "perf.csv"
+    empty.write_text("run_id,run_time,metric,value,warning_threshold,error_threshold,direction,status,reason,window\n")
+    message = refused(emu, all_logs, gate.REFUSE_EVIDENCE, evidence_datasets=["perf"], datasets={"perf": str(empty)},
+                      policy=EVIDENCE_POLICY)
+    assert "evidence (perf) FAIL" in message
+
+
+def test_the_emulator_is_never_more_lenient_than_dss(emu):
+    """Review finding 11: unknown query parameters are refused on the older routes too; reading a
+    version's details changes nothing; the Flow graph must agree with the datasets and saved models
+    held (and shows every held dataset); labels are dropped unless the state says DSS keeps them."""
+    dss = dataikuapi.DSSClient(emu.url, DSS_KEY)
+    for path in ("/projects/{}/savedmodels/".format(PROJECT),
+                 "/projects/{}/datasets/transactions/data-quality/last-rules-result".format(PROJECT)):
+        with pytest.raises(DataikuException, match="Unknown parameter nosuch"):
+            dss._perform_json("GET", path, params={"nosuch": "1"})
+    before = emu.state.snapshot()
+    dss.get_project(PROJECT).get_saved_model("fraud_model").get_version_details("v1")
+    assert emu.state.snapshot() == before
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["datasets"].__setitem__("orphan", {"tags": []}))
+    assert dss.get_project(PROJECT).get_flow().get_graph().nodes["orphan"]["predecessors"] == []
+    for change, says in ((lambda p: p["datasets"].pop("fraud_train"), "fraud_train is not a dataset"),
+                         (lambda p: p["flow"]["fraud_model"].__setitem__("predecessors", ["fraud_train"]),
+                          "does not alternate")):
+        saved = emu.state.snapshot()
+        emu.state.update(lambda d: change(d["dss"]["projects"][PROJECT]))
+        with pytest.raises(DataikuException, match=says):
+            dss.get_project(PROJECT).get_flow().get_graph()
+        emu.state.update(lambda d, saved=saved: d.__setitem__("dss", saved["dss"]))
+
+
+def test_dss_local_holds_datasets_only_in_the_emulator(emu, tmp_path, monkeypatch):
+    """Review nit 18: --dataset never sends the emulator's control requests to another server, and
+    writes only the dataset it holds (the rest of the state is untouched)."""
+    import requests
+
+    import dss_local.macro as local_macro
+
+    path = tmp_path / "notes.csv"
+    path.write_text("a\n1\n")
+    sent = []
+    monkeypatch.setattr(requests, "get", lambda url, **kw: sent.append(url))
+    assert local_macro.hold_in_emulator("https://dss.example.com:11200", PROJECT, {"notes": str(path)}) == []
+    assert sent == []
+    monkeypatch.undo()
+    before = emu.state.snapshot()
+    local_macro.hold_in_emulator(emu.url, PROJECT, {"notes": str(path)})
+    after = emu.state.snapshot()
+    assert after["dss"]["projects"][PROJECT]["datasets"].pop("notes") == {}
+    assert after == before

@@ -6,7 +6,7 @@ import pytest
 
 from dss_local.emulator.state import BP_DATAIKU_MODEL_VERSION
 from dss_local.macro import run_macro
-from gate_fixtures import DSS_KEY, GOVERN_KEY, PROJECT, all_logs, bundles, connection, emu  # noqa: F401
+from gate_fixtures import DSS_KEY, GOVERN_KEY, OPEN_POLICY, PROJECT, all_logs, bundles, connection, emu, plugin_policy  # noqa: F401
 from test_gate_emulator import approve, assert_no_secret
 from dss_local.runtime import component_context, find_plugin_dir
 from dku_guardrails.gate.http import _BoundedAdapter
@@ -17,10 +17,12 @@ pytestmark = pytest.mark.client_matrix
 
 def macro(emu, macro_id, plugin_config=None, **config):
     config.setdefault("govern_connection", connection(emu))
+    plugin_config = dict(plugin_config or {})
     if macro_id == "create-approved-bundle":
         config.setdefault("version", "1.0")
+        plugin_config = dict(plugin_policy(OPEN_POLICY), **plugin_config)
     return run_macro(macro_id, PROJECT, config=config, dss_url=emu.url, dss_api_key=DSS_KEY,
-                     plugin_config=plugin_config or {})
+                     plugin_config=plugin_config)
 
 
 def model_version_items(doc):

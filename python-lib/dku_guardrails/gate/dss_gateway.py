@@ -8,7 +8,7 @@ client DSS ships with each release; docs/compatibility.md lists which release ha
 import inspect
 
 from model_guardrails import gate, ids
-from model_guardrails.gate import bundles, ledger
+from model_guardrails.gate import bundles, ledger, sensitivity
 
 from .http import harden, long_call
 
@@ -86,15 +86,121 @@ class DssGateway:
         return ids.check(ids.MODEL_VERSION_ID, active[0]["id"], "active version of saved model " + saved_model_id)
 
     # -- evidence -------------------------------------------------------------------------------
-    def evidence_results(self, datasets):
-        """{dataset: raw last-rules-result list}."""
+    def stored_rule_results(self, name):
+        """The raw last-rules-result list of one dataset (DSSDataset.get_data_quality_rules, 12.6.4+)."""
+        ids.check(ids.DATASET_NAME, name, "evidence_datasets")
+        rules = self.project.get_dataset(name).get_data_quality_rules()
+        return self._call("reading the latest check results of dataset " + name,
+                          lambda: [r.get_raw() for r in rules.get_last_rules_results()])
+
+    # -- qualification rules (issue 17; every call exists in dataiku-api-client 12.6.4 … 15.2.0) ----
+    def flow_graph_nodes(self):
+        """``nodes`` of DSSProjectFlow.get_graph() (GET /projects/{K}/flow/graph/)."""
+        graph = self._call("reading the Flow graph of project " + self.project_key,
+                           lambda: self.project.get_flow().get_graph().data)
+        return self._call("reading the Flow graph", sensitivity.graph_nodes, graph)
+
+    def dataset_tags(self):
+        """{dataset name: tags} of the project's datasets, in one call (DSSProject.list_datasets();
+        its items' ``tags``; 14.1+ adds include_shared/tags parameters, not used)."""
+        items = self._call("listing the datasets of project " + self.project_key, self.project.list_datasets)
+        if not isinstance(items, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "DSS listed the datasets in an unknown shape.")
         out = {}
-        for name in datasets:
-            ids.check(ids.DATASET_NAME, name, "evidence_datasets")
-            rules = self.project.get_dataset(name).get_data_quality_rules()
-            out[name] = self._call("reading the latest check results of dataset " + name,
-                                   lambda: [r.get_raw() for r in rules.get_last_rules_results()])
+        for item in items:
+            name = item.get("name") if isinstance(item, dict) else None
+            tags = item.get("tags") if isinstance(item, dict) else None
+            if isinstance(name, str):
+                out[name] = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else None
         return out
+
+    def project_python_env(self):
+        """codeEnvs.python of DSSProject.get_settings() (GET /projects/{K}/settings); GateError
+        (malformed) unless every level is an object."""
+        raw = self._call("reading the settings of project " + self.project_key,
+                         lambda: self.project.get_settings().get_raw())
+        env = raw
+        for key in ("settings", "codeEnvs", "python"):
+            env = env.get(key) if isinstance(env, dict) else None
+        if not isinstance(env, dict):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the project settings have no settings.codeEnvs.python object")
+        return env
+
+    def instance_default_python_env(self):
+        """codeEnvs.defaultPythonEnv of DSSClient.get_general_settings() (admin only). Only a missing
+        (or empty) defaultPythonEnv inside a well-formed codeEnvs object means the built-in env ("");
+        any other shape is a GateError (malformed), never the built-in env."""
+        settings = self._call("reading the instance's default code env (needs admin rights)",
+                              lambda: self.client.get_general_settings().settings)
+        code_envs = settings.get("codeEnvs") if isinstance(settings, dict) else None
+        if not isinstance(code_envs, dict):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the instance's general settings have no codeEnvs object, so "
+                                 "the default code env is unknown")
+        value = code_envs.get("defaultPythonEnv", "")
+        if not isinstance(value, str):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the instance's codeEnvs.defaultPythonEnv is not a text")
+        return value
+
+    def saved_model_env(self, saved_model_id):
+        """envSelection of the saved model's origin ML task (DSSSavedModel.get_origin_ml_task, then the ML
+        task's settings); GateError saying why when it cannot be resolved."""
+        ids.check(ids.SAVED_MODEL_ID, saved_model_id, "saved model id")
+        task = self._call("reading the origin ML task of saved model " + saved_model_id,
+                          self.project.get_saved_model(saved_model_id).get_origin_ml_task)
+        if task is None or isinstance(task, Exception):  # from_full_model_id returns, not raises, its error
+            raise gate.GateError(gate.REFUSE_NOT_FOUND, "saved model {} has no origin ML task (not trained in the "
+                                 "visual ML lab), so its code env cannot be read".format(saved_model_id))
+        raw = self._call("reading the ML task settings of saved model " + saved_model_id,
+                         lambda: task.get_settings().get_raw())
+        env = raw.get("envSelection") if isinstance(raw, dict) else None
+        if not isinstance(env, dict):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the ML task settings have no envSelection")
+        return env
+
+    def folder_items(self, folder_id):
+        """DSSManagedFolder.list_contents()["items"] (GET /projects/{K}/managedfolders/{id}/contents)."""
+        ids.check(ids.FOLDER_ID, folder_id, "model_card_folder")
+        raw = self._call("listing managed folder " + folder_id, self.project.get_managed_folder(folder_id).list_contents)
+        items = raw.get("items") if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "managed folder {} listed in an unknown shape".format(folder_id))
+        return items
+
+    def version_details(self, saved_model_id, version):
+        """DSSSavedModel.get_version_details(v) (GET …/versions/{v}/details and …/snippet)."""
+        ids.check(ids.SAVED_MODEL_ID, saved_model_id, "saved model id")
+        ids.check(ids.MODEL_VERSION_ID, version, "saved model version")
+        return self._call("reading version {} of saved model {}".format(version, saved_model_id),
+                          self.project.get_saved_model(saved_model_id).get_version_details, version)
+
+    def train_date_ms(self, details):
+        """The version's train date (the snippet's ``trainDate``), or None. UNCONFIRMED: epoch
+        milliseconds is assumed (no source states the unit); the model-card rule FAILs a value
+        that is not plausible as such."""
+        snippet = self._call("reading the version snippet", details.get_raw_snippet)
+        value = snippet.get("trainDate") if isinstance(snippet, dict) else None
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    def label_version(self, saved_model_id, version, key, value):
+        """Add the label {key, value} to the version's user meta (get_user_meta / save_user_meta, PUT
+        …/versions/{v}/user-meta), then read it back. Returns the labels read back ([] when unreadable).
+        GateError for any failure or unknown shape (the caller runs after the export: it reports)."""
+        details = self.version_details(saved_model_id, version)
+        meta = self._call("reading the user meta of the version", details.get_user_meta)
+        if not isinstance(meta, dict):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the version's user meta is not an object")
+        labels = meta.get("labels", [])
+        if labels is None:
+            labels = []
+        if not isinstance(labels, list):
+            raise gate.GateError(gate.REFUSE_MALFORMED, "the version's user meta labels are not a list")
+        meta["labels"] = [lb for lb in labels if not (isinstance(lb, dict) and lb.get("key") == key)] + [
+            {"key": key, "value": value}]
+        self._call("writing the label of the version", details.save_user_meta)
+        back = self._call("reading the label back",
+                          lambda: self.version_details(saved_model_id, version).get_user_meta())
+        back = back.get("labels") if isinstance(back, dict) else None
+        return back if isinstance(back, list) else []
 
     # -- bundles --------------------------------------------------------------------------------
     def list_exported(self):
@@ -189,13 +295,26 @@ class DssGateway:
                                  "the local variable '{}' of project {}.".format(err, ledger.VARIABLE,
                                                                                 self.project_key)) from None
 
+    def attaches_release_notes(self):
+        """True when this DSS's client exports bundles with release notes (DSS 13.2+)."""
+        return accepts(self.project.export_bundle, EXPORT_RELEASE_NOTES[0])
+
+    def _existing_bundles(self):
+        """Ids of the project's exported bundles, or None when they cannot be listed (then the
+        approval record drops nothing)."""
+        try:
+            return {b.bundle_id for b in self.list_exported()}
+        except gate.GateError:
+            return None
+
     def write_record(self, record):
         """Store one record (read-modify-write of the project's local variables)."""
         clean = self.redactor.scrub_value(record)
         what = "writing the gate's approval record into the variables of project " + self.project_key
         variables = self._call(what, self.project.get_variables)
         try:
-            updated = ledger.written(variables, clean)
+            keep = self._existing_bundles() if len(ledger.read(variables)) >= ledger.MAX_ENTRIES else ()
+            updated = ledger.written(variables, clean, keep)
         except ValueError as err:
             raise gate.GateError(gate.REFUSE_MALFORMED, "The gate's approval record cannot be read: {}.".format(
                 err)) from None

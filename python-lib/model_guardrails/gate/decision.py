@@ -1,28 +1,29 @@
 """The gate's decisions over what the macros fetched — pure, so every refusal is unit-testable
-without HTTP. A decision is a chain of rules, each passing or refusing with its reason; the first
-refusal decides. The sign-off rule comes first; rules beyond it (evidence today, an admin's
-qualification policy tomorrow) are entries in the chain."""
+without HTTP. Creation needs the Govern sign-off to approve AND no required qualification rule
+(:mod:`.rules`, under the policy of :mod:`.policy`) to FAIL; the rules are judged even while the
+sign-off waits, so a refusal names every rule that would still stop the bundle."""
 import dataclasses
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..errors import ConfigError
-from ..text import shorten
 from .bundle_ids import render_bundle_id
-from .codes import (REFUSE_AUDIT, REFUSE_BUNDLE_ID, REFUSE_EVIDENCE, REFUSE_MALFORMED, REFUSE_NOT_FOUND, Decision,
-                    refuse, stripped)
+from .codes import (REFUSE_AUDIT, REFUSE_BUNDLE_ID, REFUSE_EVIDENCE, REFUSE_MALFORMED, REFUSE_NOT_FOUND,
+                    REFUSE_QUALIFICATION, Decision, refuse)
+from .policy import EVIDENCE
+from .rules import failing, qualify
 
 
 @dataclass(frozen=True)
 class CreationFacts:
-    """What create-approved-bundle fetched. ``existing_bundle_ids`` and ``evidence`` are fetched only
-    once the sign-offs approve (None: not fetched); ``failure`` is (code, reason) of a fetch that
-    failed after the sign-offs were read."""
+    """What create-approved-bundle fetched. ``existing_bundle_ids`` is None when the bundles were not
+    listed; ``qualification`` (rules.QualificationFacts) None when the rules' data was not fetched;
+    ``failure`` is (code, reason) of a fetch that failed after the sign-offs were read."""
 
     signoffs: Decision
     project_key: str
     existing_bundle_ids: Optional[frozenset] = None
-    evidence: Optional[dict] = None            # {dataset: raw last-rules-result list}
+    qualification: Optional[object] = None
     failure: Optional[Tuple[str, str]] = None
 
 
@@ -30,7 +31,7 @@ class CreationFacts:
 class Creation:
     decision: Decision
     bundle_id: str = ""
-    evidence: Tuple[str, ...] = ()             # one line per evidence dataset
+    rules: Tuple[object, ...] = ()             # results.RuleResult rows, in the policy's rule order
 
 
 def _refused(previous, code, reason):
@@ -38,35 +39,50 @@ def _refused(previous, code, reason):
     return dataclasses.replace(previous, approved=False, code=code, reason=reason)
 
 
+def _failing_text(rows):
+    return "; ".join(r.describe() for r in failing(rows))
+
+
 def decide_creation(facts, params, now):
-    """Approve the creation of a bundle only when every rule passes: the sign-offs approve, nothing
-    failed to be fetched, the bundle id template gives a valid id that does not exist yet, and the
-    evidence datasets pass (when named)."""
+    """Approve the creation of a bundle only when the sign-offs approve, nothing failed to be
+    fetched, the bundle id template gives a valid id that does not exist yet, and no required
+    qualification rule FAILs (WARN rows are reported and do not block)."""
     decision = facts.signoffs
+    policy = params.policy
+    bundle_id = ""
+    if decision.approved and facts.failure is None:
+        try:
+            bundle_id = render_bundle_id(params.bundle_id_template, facts.project_key, params.version,
+                                         decision.signoff_status, now)
+        except ConfigError as err:
+            return Creation(_refused(decision, REFUSE_BUNDLE_ID, str(err)))
+    rows = qualify(facts.qualification, policy, params.evidence_datasets, bundle_id) \
+        if facts.qualification is not None else ()
     if not decision.approved:
-        return Creation(decision)
+        if failing(rows):
+            decision = dataclasses.replace(decision, reason="{} Qualification rules failing as well: {}.".format(
+                decision.reason, _failing_text(rows)))
+        return Creation(decision, rules=rows)
     if facts.failure is not None:
-        return Creation(_refused(decision, *facts.failure))
-    try:
-        bundle_id = render_bundle_id(params.bundle_id_template, facts.project_key, params.version,
-                                     decision.signoff_status, now)
-    except ConfigError as err:
-        return Creation(_refused(decision, REFUSE_BUNDLE_ID, str(err)))
+        return Creation(_refused(decision, *facts.failure), rules=rows)
     if facts.existing_bundle_ids is None:
-        return Creation(_refused(decision, REFUSE_MALFORMED, "the project's bundles were not listed."), bundle_id)
+        return Creation(_refused(decision, REFUSE_MALFORMED, "the project's bundles were not listed."), bundle_id,
+                        rows)
     if bundle_id in facts.existing_bundle_ids:
         return Creation(_refused(decision, REFUSE_BUNDLE_ID, "Bundle {} already exists in project {}: raise 'version' "
                                  "or change 'bundle_id_template' (for instance add {{date}}).".format(
-                                     bundle_id, facts.project_key)), bundle_id)
-    if not params.evidence_datasets:
-        return Creation(decision, bundle_id)
-    fetched = facts.evidence or {}  # every named dataset is judged: one not fetched has no readable results
-    ok, lines = evaluate_evidence({name: fetched.get(name) for name in params.evidence_datasets},
-                                  params.evidence_allow_warning)
-    if not ok:
-        return Creation(_refused(decision, REFUSE_EVIDENCE, "The sign-off is approved but the evidence fails: " +
-                                 "; ".join(lines) + "."), bundle_id, tuple(lines))
-    return Creation(decision, bundle_id, tuple(lines))
+                                     bundle_id, facts.project_key)), bundle_id, rows)
+    if facts.qualification is None:
+        return Creation(_refused(decision, REFUSE_MALFORMED, "the qualification rules' data was not fetched."),
+                        bundle_id)
+    bad = failing(rows)
+    if bad:
+        only_evidence = all(r.rule == EVIDENCE for r in bad)
+        what = "the evidence fails" if only_evidence else "required qualification rules fail"
+        return Creation(_refused(decision, REFUSE_EVIDENCE if only_evidence else REFUSE_QUALIFICATION,
+                                 "The sign-off is approved but {} (policy {}): {}.".format(
+                                     what, policy.preset, _failing_text(rows))), bundle_id, rows)
+    return Creation(decision, bundle_id, rows)
 
 
 def withdraw_unaudited(decision, written, where, audit_required=None):
@@ -92,40 +108,3 @@ def decide_publication(bundle_id, project_key, exists, gate_approved, bundle_sig
         return refuse(REFUSE_NOT_FOUND, "bundle {} was not created by create-approved-bundle on an approval (the gate's "
                       "approval record of project {} has no approval for it).".format(bundle_id, project_key), step)
     return bundle_signoffs
-
-
-def evaluate_evidence(results_by_dataset, allow_warning=True):
-    """``{dataset: [rule results]}`` (raw last-rules-result items) to (ok, lines).
-
-    A dataset passes when it has at least one rule result and every outcome is OK (or WARNING when
-    ``allow_warning``). Any other outcome — ERROR, EMPTY, FAILED, SKIPPED, an unknown word, none —
-    refuses: the gate only passes evidence it can read as passing."""
-    passing = ("OK", "WARNING") if allow_warning else ("OK",)
-    lines, ok = [], True
-    for name, results in results_by_dataset.items():
-        if not isinstance(results, list):
-            ok = False
-            lines.append("dataset {}: its check results could not be read".format(name))
-            continue
-        if not results:
-            ok = False
-            lines.append("dataset {}: no check/data-quality result yet — build it and run its checks "
-                         "before creating the bundle".format(name))
-            continue
-        outcomes = [stripped(r.get("outcome")).upper() if isinstance(r, dict) else "" for r in results]
-        bad = [(r, o) for r, o in zip(results, outcomes) if o not in passing]
-        if bad:
-            ok = False
-            shown = "; ".join("rule {} outcome {}{}".format(
-                _rule_name(r), o or "missing", " ({})".format(shorten(stripped(r.get("message")), 120))
-                if isinstance(r, dict) and stripped(r.get("message")) else "") for r, o in bad[:3])
-            lines.append("dataset {}: {} (passing outcomes: {})".format(name, shown, " or ".join(passing)))
-        else:
-            lines.append("dataset {}: latest outcomes {}".format(name, "/".join(sorted(set(outcomes)))))
-    return ok, lines
-
-
-def _rule_name(result):
-    if not isinstance(result, dict):
-        return "(unreadable)"
-    return "'{}'".format(stripped(result.get("name")) or stripped(result.get("id")) or "?")

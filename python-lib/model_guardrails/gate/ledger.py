@@ -30,16 +30,17 @@ def _now_text(now=None):
 MAX_NOTES = 20000
 
 
-def entry(project_key, bundle_id, decision, item, actor, now=None, notes=""):
+def entry(project_key, bundle_id, decision, item, actor, now=None, notes="", rules=()):
     """A new record of an approval, before the export (``notes``: the release notes in full, kept
-    here also where DSS cannot attach them or they were cut for the URL)."""
+    here also where DSS cannot attach them or they were cut for the URL; ``rules``: the
+    qualification rows, as dicts)."""
     return {
         "bundleId": bundle_id, "projectKey": project_key, "decision": "APPROVE" if decision.approved else "REFUSE",
         "state": EXPORTING, "decidedOn": _now_text(now), "actor": actor or "",
         "governedItem": item.govern_label, "governArtifactId": item.govern_artifact_id,
         "dataikuItem": item.dss_label, "signoffStep": decision.step, "signoffStatus": decision.signoff_status,
         "approver": decision.approver, "approvedOn": decision.approved_on, "publication": {},
-        "releaseNotes": notes[:MAX_NOTES],
+        "releaseNotes": notes[:MAX_NOTES], "rules": [dict(r) for r in rules],
     }
 
 
@@ -70,13 +71,19 @@ def read(variables):
     return records
 
 
-def written(variables, record):
-    """A copy of ``variables`` with ``record`` stored (the oldest entries beyond MAX_ENTRIES dropped)."""
+def written(variables, record, keep=None):
+    """A copy of ``variables`` with ``record`` stored. Beyond MAX_ENTRIES the oldest entries are
+    dropped, except ``record`` and the records of bundles in ``keep`` (the bundles that still exist:
+    the decision-trail rule needs their records); ``keep`` None (existing bundles unknown) drops
+    nothing. The variable may then hold more than MAX_ENTRIES entries."""
     records = dict(read(variables))
     records[record["bundleId"]] = record
-    if len(records) > MAX_ENTRIES:
-        newest = sorted(records.values(), key=lambda r: str(r.get("decidedOn", "")), reverse=True)[:MAX_ENTRIES]
-        records = {r["bundleId"]: r for r in newest}
+    if len(records) > MAX_ENTRIES and keep is not None:
+        kept = set(keep) | {record["bundleId"]}
+        droppable = sorted((r for r in records.values() if r["bundleId"] not in kept),
+                           key=lambda r: str(r.get("decidedOn", "")))
+        for old in droppable[:len(records) - MAX_ENTRIES]:
+            del records[old["bundleId"]]
     local = dict(variables["local"], **{VARIABLE: records})
     return dict(variables, local=local)
 

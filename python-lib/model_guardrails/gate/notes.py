@@ -1,15 +1,15 @@
 """What an approval leaves behind: the bundle's release notes and the audit entry's parameters."""
+import json
 from datetime import datetime, timezone
 from urllib.parse import quote_plus
 
 
 def release_notes(decision, item, user_notes="", now=None):
-    """Release notes of an approved bundle: who approved what, and when."""
+    """Release notes of an approved bundle: who approved what, and when, then the user's notes. The
+    gate's mark comes first, so that notes cut to fit the export call's URL (cut from the end)
+    always keep it: the decision-trail rule recognises the gate's bundles by it."""
     now = now or datetime.now(timezone.utc)
-    lines = []
-    if user_notes:
-        lines += [user_notes, ""]
-    lines.append("Approved by the model-guardrails gate on {}.".format(now.strftime("%Y-%m-%d %H:%M UTC")))
+    lines = ["Approved by the model-guardrails gate on {}.".format(now.strftime("%Y-%m-%d %H:%M UTC"))]
     lines.append("Govern item: {}; sign-off step '{}': {}".format(item.govern_label, decision.step,
                                                                   decision.signoff_status))
     lines.append("Final approval: {}{}".format(decision.approver or "(approver not reported by Govern)",
@@ -18,6 +18,8 @@ def release_notes(decision, item, user_notes="", now=None):
         lines.append("Approver's comment: " + decision.approver_comment)
     for entry in decision.feedback:
         lines.append("Feedback: " + entry)
+    if user_notes:
+        lines += ["", user_notes]
     return "\n".join(lines)
 
 
@@ -44,8 +46,10 @@ def fit_release_notes(text, limit=RELEASE_NOTES_MAX_ENCODED):
     return text[:low] + note, True
 
 
-def audit_params(actor, project_key, decision, item=None, bundle_id="", action="decision", detail="", now=None):
-    """The customMsgParams of the audit entry: only plain, secret-free values."""
+def audit_params(actor, project_key, decision, item=None, bundle_id="", action="decision", detail="", now=None,
+                 rules=()):
+    """The customMsgParams of the audit entry: only plain, secret-free values (``rules``: the
+    qualification rows as dicts, kept as one JSON text so every value stays plain)."""
     now = now or datetime.now(timezone.utc)
     return {
         "actor": actor or "",
@@ -63,4 +67,5 @@ def audit_params(actor, project_key, decision, item=None, bundle_id="", action="
         "bundleId": bundle_id,
         "detail": detail,
         "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rules": json.dumps([dict(r) for r in rules], sort_keys=True) if rules else "",
     }

@@ -9,6 +9,7 @@ from .bundle_ids import check_template
 from .codes import DEFAULT_LONG_CALL_SECONDS, DEFAULT_STEP, DEFAULT_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, \
     DEADLINE_FACTOR, DEADLINE_MAX, DEADLINE_MIN
 from .names import GovernNames, parse_govern_names
+from .policy import PROJECT_PARAMS, QualificationPolicy, parse_plugin_policy, parse_policy
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ _SOURCE = ("use_dss_govern_node", "govern_connection")
 _ITEM = ("governed_item", "saved_model_id", "saved_model_version", "signoff_step", "require_final_approval")
 COMPONENT_PARAMS = {
     "create-approved-bundle": _SOURCE + _ITEM + (
-        "bundle_id_template", "version", "release_notes", "evidence_datasets", "evidence_allow_warning", "publish",
-        "publish_signoff_step", "bundle_timeout_seconds", "dry_run", "audit_required"),
+        "bundle_id_template", "version", "release_notes", "evidence_datasets", "publish",
+        "publish_signoff_step", "bundle_timeout_seconds", "dry_run", "audit_required") + PROJECT_PARAMS,
     "publish-approved-bundle": _SOURCE + ("signoff_step", "require_final_approval", "bundle_id",
                                           "bundle_timeout_seconds"),
     "prune-bundles": _SOURCE + ("signoff_step", "keep", "dry_run"),
@@ -153,7 +154,7 @@ class GateParams:
     version: str = ""
     release_notes: str = ""
     evidence_datasets: Tuple[str, ...] = ()
-    evidence_allow_warning: bool = True
+    policy: QualificationPolicy = field(default_factory=lambda: parse_plugin_policy(None))
     publish: bool = False
     publish_signoff_step: str = DEFAULT_STEP
     bundle_timeout_seconds: float = DEFAULT_LONG_CALL_SECONDS
@@ -182,7 +183,7 @@ def parse_gate_params(config, plugin_config=None):
         source=source, governed_item=item, saved_model_id=model_id, saved_model_version=model_version,
         signoff_step=step, require_final_approval=p.get_bool(config, "require_final_approval", True),
         bundle_id_template=template, version=version, release_notes=p.get_str(config, "release_notes", ""),
-        evidence_datasets=datasets, evidence_allow_warning=p.get_bool(config, "evidence_allow_warning", True),
+        evidence_datasets=datasets, policy=parse_policy(config, plugin_config),
         publish=p.get_bool(config, "publish", False), publish_signoff_step=parse_step(config, "publish_signoff_step"),
         bundle_timeout_seconds=parse_long_call_seconds(config, "bundle_timeout_seconds"),
         dry_run=p.get_bool(config, "dry_run", False), audit_required=p.get_bool(config, "audit_required", True),

@@ -121,12 +121,33 @@ def _checks_part(checks):
                       row_status=statuses), statuses
 
 
+# A gate row's status as a page status: NOT APPLICABLE is shown empty; an unknown status is an ERROR.
+GATE_STATUS = {"PASS": "OK", "WARN": "WARNING", "FAIL": "ERROR", "NOT APPLICABLE": "EMPTY"}
+GATE_PASSING = ("PASS", "WARN", "NOT APPLICABLE")
+
+
+def gate_part(gate_rules):
+    """The gate's qualification rows ({rule, subject, status, level, value, bound, source}) as a table, and
+    the gate's verdict: REFUSED when a row FAILs or has a status the page does not know (fail closed),
+    so no page shows APPROVED beside it."""
+    statuses = [GATE_STATUS.get(r.get("status"), "ERROR") for r in gate_rules]
+    rows = [[Cell(str(r.get("rule", "")) + (" ({})".format(r["subject"]) if r.get("subject") else "")),
+             status_cell(status), Cell(str(r.get("status", ""))), Cell(str(r.get("level", ""))),
+             Cell(str(r.get("value", ""))), Cell(str(r.get("bound", ""))), Cell(str(r.get("source", "")))]
+            for r, status in zip(gate_rules, statuses)]
+    html = rich_table([("rule", "rule"), ("", "outcome"), ("result", "result"), ("level", "level"),
+                       ("value", "value"), ("bound (the qualification policy's)", "bound"), ("source", "source")],
+                      rows, row_status=statuses)
+    return html, ("PASSED" if all(r.get("status") in GATE_PASSING for r in gate_rules) else "REFUSED")
+
+
 def model_health_fragment(drift=None, fairness=None, performance=None, checks=(), approval=None, bundle_id="",
-                          project_key="", model="", links=None, title="Model health"):
+                          project_key="", model="", links=None, title="Model health", gate_rules=()):
     """The model-health page as a scoped fragment. ``drift``/``fairness``/``performance``: metrics
     frames (the latest run of each is used); ``checks``: (check, outcome, message) triples;
     ``approval``: Govern sign-off as a dict (status, approver, step, approved_on, item) or None
-    when unknown; ``links``: optional hrefs of the full reports by kind."""
+    when unknown; ``links``: optional hrefs of the full reports by kind; ``gate_rules``: the
+    qualification rows of create-approved-bundle (dicts), judged with the policy's bounds."""
     links = links or {}
     checks = list(checks or [])
     parts = [("Drift", _drift_part(drift, links.get("drift"))),
@@ -137,7 +158,15 @@ def model_health_fragment(drift=None, fairness=None, performance=None, checks=()
     approval_kind = {"APPROVED": "OK", "REJECTED": "ERROR", "ABANDONED": "ERROR"}.get(approval_status, "WARNING")
     overall = worst_status(check_statuses + [p[1][1] for p in parts if p[1][0] is not None])
     summary_cards = [card for _, (_, _, card) in parts]
+    gate_rules = list(gate_rules or [])
+    gate_html, gate_verdict = gate_part(gate_rules) if gate_rules else (None, "")
+    if gate_verdict == "REFUSED" and approval_status == "APPROVED":
+        approval_status, approval_kind = "APPROVED, GATE REFUSED", "ERROR"
     summary_cards.append((approval_status, "Govern sign-off", approval_kind if approval else ""))
+    if gate_verdict == "REFUSED":
+        overall = "ERROR"
+    if gate_rules:
+        summary_cards.append((gate_verdict, "qualification rules", "ERROR" if gate_verdict == "REFUSED" else "OK"))
     summary_cards.append((bundle_id or "none", "bundle", ""))
     approval = approval or {}
     lifecycle = [("Project", escape(project_key or "–")), ("Model", escape(model or "–")),
@@ -152,6 +181,9 @@ def model_health_fragment(drift=None, fairness=None, performance=None, checks=()
     sections = [("Summary", cards(summary_cards)), ("Lifecycle", key_values_html(lifecycle)),
                 ("Checks", checks_html if checks else "<p>No check outcome was given.</p>",
                  status_badge(worst_status(check_statuses)) if checks else "")]
+    if gate_rules:
+        sections.append(("Qualification rules (create-approved-bundle, the policy's bounds)", gate_html,
+                         status_badge("ERROR" if gate_verdict == "REFUSED" else "OK", gate_verdict)))
     for name, (html, status, _) in parts:
         sections.append((name, html if html is not None else "<p>No {} run was given.</p>".format(name.lower()),
                          status_badge(status) if html is not None else ""))
