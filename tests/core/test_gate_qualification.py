@@ -128,15 +128,16 @@ def test_the_policy_fields_are_the_plugin_settings():
     import json
     import os
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with open(os.path.join(root, "plugin.json")) as f:
+    import helpers
+
+    with open(os.path.join(helpers.ROOT, "plugin.json")) as f:
         settings = {p["name"][len("policy_"):]: p.get("defaultValue") for p in json.load(f)["params"]
                     if p.get("name", "").startswith("policy_")}
     assert set(settings) == set(gate.policy.POLICY_FIELDS)
     # the settings' defaults are the built-in policy: saving them untouched changes nothing
     assert gate.parse_plugin_policy({"policy_" + k: v for k, v in settings.items()}) == \
         dataclasses.replace(gate.parse_plugin_policy({}), preset="plugin settings")
-    assert not os.path.exists(os.path.join(root, "parameter-sets", "qualification-policy"))
+    assert not os.path.exists(os.path.join(helpers.ROOT, "parameter-sets", "qualification-policy"))
 
 
 # -- evidence ------------------------------------------------------------------------------------
