@@ -105,6 +105,21 @@ def test_numbers_stored_as_text_and_mixed_types(frames):
     assert row(forced, "mixed", "js_distance").feature_type == "categorical"
 
 
+def test_booleans_with_missing_values_are_categorical(frames):
+    """A CSV boolean column with empty cells reaches pandas as objects (True, False, NaN): it is
+    boolean, so categorical, on both sides (it used to be parsed as numbers 0 / 1)."""
+    reference, current = frames
+    flags = np.tile(np.array([True, False, np.nan, False], dtype=object), 750)
+    reference = reference.assign(flag=flags)
+    current = current.assign(flag=np.roll(flags, 1))
+    table = drift(reference, current)
+    flag = row(table, "flag", "drift_score")
+    assert flag.feature_type == "categorical" and "boolean values" in flag.reason
+    assert row(table, "flag", "missing_share_current").value == 0.25
+    forced = drift(reference, current, numeric_columns=["flag"])
+    assert row(forced, "flag", "drift_score").feature_type == "numeric"
+
+
 def test_forced_types(frames):
     reference, current = frames
     reference = reference.assign(code=np.tile([10, 20, 30], 1000), word=["a"] * 3000)
