@@ -2,17 +2,18 @@
 stated in probability terms, at 1k to 1M rows per side, over many seeds. Run on demand, never in the
 tests (docs/drift.md, "Detection"):
 
-    .venv/bin/python bench/detection.py                       # ours, Evidently, the prototype
-    .venv/bin/python bench/detection.py --what ours,proto --sizes 1000,2000 --seeds 200
+    .venv/bin/python bench/detection.py                       # ours, the previous default, Evidently
+    .venv/bin/python bench/detection.py --what ours --sizes 1000,2000 --seeds "ours:200,0,0,0"
 
 Three decisions are measured on the same data:
 
-- ``ours``: the product's default decision today, through ``model_guardrails.drift.compute_drift``
-  with default parameters (a feature is flagged when its ``drift_score`` status is ``ERROR``);
+- ``ours``: the product's default decision, through ``model_guardrails.drift.compute_drift`` with
+  default parameters (a feature is flagged when its ``drift_score`` status is ``ERROR``): since
+  issue 16, ``drift_mass`` (drift/mass.py);
+- ``previous``: the default before issue 16, the same call deciding on ``wasserstein_norm`` (numeric)
+  and ``js_distance`` (categorical) at 0.1;
 - ``evidently``: Evidently's ``DataDriftPreset()`` with its default per-column test, run in the peer
-  environment (build/peers, ``make build/peers/.installed``) by ``bench/peers/evidently_decisions.py``;
-- ``proto``: the proposed decision (:func:`mass_decision`): total variation distance on the product's
-  own bins (reference deciles + missing; categories + pooled + missing) above a noise floor plus 0.01.
+  environment (build/peers, ``make build/peers/.installed``) by ``bench/peers/evidently_decisions.py``.
 
 Each scenario column is one (scenario, seed) pair; a decision's rate is the share of seeds flagged.
 Results go to build/detection/results.json and are printed as Markdown tables.
@@ -38,39 +39,12 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "python-lib"))
 
 from model_guardrails.drift import DriftParams, compute_drift  # noqa: E402
-from model_guardrails.drift.numeric import Sample, bin_counts, quantile_edges  # noqa: E402
 from model_guardrails.table import RunInfo  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "detection")
 PEER_PYTHON = os.path.join(ROOT, "build", "peers", "bin", "python")
 PEER_SCRIPT = os.path.join(HERE, "peers", "evidently_decisions.py")
 RUN = RunInfo("detection", "2026-01-01T00:00:00Z")
-
-# the proposed decision (docs/drift.md, "Proposal"): flag when the total variation distance on the
-# bins exceeds EFFECT plus what sampling noise reaches with probability at most ALPHA
-ALPHA = 0.001
-EFFECT = 0.01
-
-
-def mass_decision(ref_counts, cur_counts, alpha=ALPHA, effect=EFFECT):
-    """(tvd, floor, flagged) of two count vectors over the same bins (missing bin included).
-
-    tvd = 1/2 sum |r_i / n_r - c_i / n_c|. floor = E + t: E bounds the TVD's mean under the
-    permutation null (the pooled counts shared at random between the sides): by Jensen,
-    E|p_i - q_i| <= sd, with sd_i^2 = pi_i (1 - pi_i) (1/n_r + 1/n_c) N / (N - 1) the exact
-    hypergeometric variance, pi the pooled shares; t = sqrt(ln(1/alpha) (1/n_r + 1/n_c) / 2) is
-    McDiarmid's deviation (moving one row changes the TVD by at most 1/n of its side).
-    Flagged when tvd > effect + floor."""
-    r, c = np.asarray(ref_counts, "float64"), np.asarray(cur_counts, "float64")
-    n_r, n_c = r.sum(), c.sum()
-    tvd = 0.5 * float(np.abs(r / n_r - c / n_c).sum())
-    total = n_r + n_c
-    pooled = (r + c) / total
-    spread = 1.0 / n_r + 1.0 / n_c
-    expected = 0.5 * float(np.sqrt(pooled * (1 - pooled) * spread * total / max(total - 1, 1)).sum())
-    floor = expected + math.sqrt(math.log(1 / alpha) * spread / 2)
-    return tvd, floor, tvd > effect + floor
-
 
 # ------------------------------------------------------------------------------------------------
 # scenarios
@@ -205,44 +179,17 @@ def make_data(size, seeds, scenarios, base_seed=16):
 # ------------------------------------------------------------------------------------------------
 # decisions
 # ------------------------------------------------------------------------------------------------
-def ours(reference, current, where):
-    """{column: flagged} by the product's default drift_score (ERROR), through compute_drift."""
-    table = compute_drift(reference, current, DriftParams(methods=("psi",)), RUN).table
+def ours(reference, current, where, **decision):
+    """{column: flagged, or "EMPTY"} by drift_score (ERROR), through compute_drift."""
+    table = compute_drift(reference, current, DriftParams(methods=("psi",), **decision), RUN).table
     scores = table[table.metric == "drift_score"]
     return {f: "EMPTY" if s == "EMPTY" else s == "ERROR" for f, s in zip(scores.feature, scores.status)}
 
 
-def proto(reference, current, where):
-    """{column: (tvd, floor, flagged)} by :func:`mass_decision` on the product's own bins."""
-    out = {}
-    for name in where:
-        kind = NAMES[where[name]].kind
-        if kind == "numeric":
-            ref, cur = Sample(reference[name]), Sample(current[name])
-            edges = quantile_edges(ref.sorted, 10)
-            counts = bin_counts(ref, edges), bin_counts(cur, edges)
-        else:
-            counts = pooled_category_counts(reference[name], current[name], 1000)
-        out[name] = mass_decision(*counts)
-    return out
-
-
-def pooled_category_counts(reference, current, max_categories):
-    """Count vectors (reference, current) over the ``max_categories`` most frequent categories of
-    both sides together (ties by name), one bin pooling the rest, and the missing bin. Ranked on the
-    pooled counts, so that the bins do not depend on which side a row is on: ranked on the reference
-    alone (as the distances' bins are), the categories a small reference happened to draw are kept
-    and the current's draws of the others all land in the pooled bin, a difference that sampling
-    alone makes (a Zipf column over 5,000 categories at 1k rows: 20% false alarms)."""
-    ref, cur = (s.astype(str).where(s.notna()).value_counts() for s in (reference, current))
-    both = ref.add(cur, fill_value=0)
-    ranked = sorted(both.items(), key=lambda kv: (-kv[1], kv[0]))
-    kept = [k for k, _ in ranked[:max_categories]]
-    vectors = []
-    for counts, series in ((ref, reference), (cur, current)):
-        values = counts.reindex(kept, fill_value=0).to_numpy("float64")
-        vectors.append(np.concatenate((values, [counts.sum() - values.sum(), series.isna().sum()])))
-    return vectors
+def previous(reference, current, where):
+    """The default before issue 16: wasserstein_norm (numeric) and js_distance (categorical) above 0.1."""
+    return ours(reference, current, where, numeric_decision_metric="wasserstein_norm",
+                categorical_decision_metric="js_distance")
 
 
 def evidently(reference, current, where):
@@ -283,7 +230,7 @@ def run(what, sizes, seeds_for, scenarios, batch):
                 group_seeds = seeds if group != ["stopped arriving"] or decision != "evidently" else seeds[:1]
                 for start in range(0, len(group_seeds), per_call):
                     reference, current, where = make_data(size, group_seeds[start:start + per_call], group)
-                    outcome = {"ours": ours, "proto": proto, "evidently": evidently}[decision](
+                    outcome = {"ours": ours, "previous": previous, "evidently": evidently}[decision](
                         reference, current, where)
                     for name, value in outcome.items():
                         results.setdefault(decision, {}).setdefault(where[name], {}).setdefault(
@@ -303,7 +250,7 @@ def rate(outcomes):
         return "EMPTY"
     if any(isinstance(o, str) for o in outcomes):
         return "crash"
-    flags = [o[2] if isinstance(o, (list, tuple)) else bool(o) for o in outcomes]
+    flags = [bool(o) for o in outcomes]
     return "{:.0%} ({})".format(np.mean(flags), len(flags)) if len(flags) < 100 else "{:.1%}".format(np.mean(flags))
 
 
@@ -332,17 +279,17 @@ def machine():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--what", default="ours,evidently,proto")
+    parser.add_argument("--what", default="ours,previous,evidently")
     parser.add_argument("--sizes", default="1000,2000,10000,100000,1000000")
-    parser.add_argument("--seeds", default="ours:200,40,3,1;evidently:40,8,1,0;proto:2000,200,10,2",
+    parser.add_argument("--seeds", default="ours:2000,200,10,2;previous:200,40,3,1;evidently:40,8,1,0",
                         help="per decision, seeds at 10k rows and below, at 100k, at 1M, above 1M")
-    parser.add_argument("--scenarios", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--scenarios", default="", help="names separated by ';' (default: all)")
     parser.add_argument("--batch", type=int, default=400, help="thousands of rows x columns per call")
     parser.add_argument("--out", default=os.path.join(OUT, "results.json"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     what = args.what.split(",")
-    scenarios = args.scenarios.split(",") if args.scenarios else [s.name for s in SCENARIOS]
+    scenarios = args.scenarios.split(";") if args.scenarios else [s.name for s in SCENARIOS]
 
     counts = {d: [int(n) for n in spec.split(",")] for d, spec in
               (part.split(":") for part in args.seeds.split(";"))}

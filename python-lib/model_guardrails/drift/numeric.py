@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import distances, distribution
+from .mass import mass_values
 
 PSI_FLOOR = 0.001  # empty-bin proportion, as DSS's drift analysis
 KS_EXACT_MAX_N = 10000  # scipy ks_2samp(method="auto") uses the exact distribution up to here
@@ -153,6 +154,7 @@ def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason="", edge
         "js_distance": (distances.js_distance(p, q, base=2), reason),
         "hellinger": (distances.hellinger(p, q), reason),
     }
+    values.update(mass_values(ref_counts, cur_counts, reason))
     binned = None if edges is None else distribution.numeric(
         edges, ref_counts, cur_counts, ref_total, cur_total,
         "{} bins at reference quantiles, open outer edges".format(len(edges) + 1))
