@@ -13,7 +13,10 @@ COMMON_COLUMNS = ["run_id", "run_time", "metric", "value", "warning_threshold", 
 DATASET = "__dataset__"
 DECIDED_ON = "decided_on"
 DRIFT_SUBJECT = ("feature", "feature_type")
-DRIFT_EXTRA = ("n_reference", "n_current", "convention", DECIDED_ON)
+# DECISION_RULE: on every row, the version of the default drift decision (drift/mass.py) the run used;
+# appended last, so that rows written before it existed read it empty.
+DECISION_RULE = "decision_rule"
+DRIFT_EXTRA = ("n_reference", "n_current", "convention", DECIDED_ON, DECISION_RULE)
 
 # compute-fairness: one row per (attribute, group, metric); the whole dataset is group OVERALL, an
 # attribute's parity summaries are group SUMMARY.

@@ -91,20 +91,30 @@ def test_appended_history_and_run_selection(metrics, tmp_path):
 
 
 def test_a_feature_that_stops_arriving_fails_the_real_check(metrics, tmp_path):
-    """Issue 14 item 1 end to end: compute-drift writes an EMPTY drift_score for a numeric column that is
-    empty in the current data; drift-check (its check.py, through the runtime) calls it drift. The rest of
+    """Issue 14 item 1 end to end: compute-drift deciding on wasserstein_norm writes an EMPTY drift_score for
+    a numeric column that is empty in the current data; drift-check (its check.py, through the runtime)
+    calls it drift. Under the default decision (issue 16) the recipe says ERROR itself. The rest of
     the current data is the reference itself: the check used to answer OK."""
     current = pd.read_parquet(metrics["reference"])
     current["amount"] = float("nan")
     current_path, out = str(tmp_path / "current.parquet"), str(tmp_path / "drift.csv")
     current.to_parquet(current_path)
+    old_decision = dict(EXCLUDED, numeric_decision_metric="wasserstein_norm", categorical_decision_metric="js_distance")
     run_recipe("compute-drift", [("reference", metrics["reference"]), ("current", current_path)],
-               [("metrics", out)], config=EXCLUDED)
+               [("metrics", out)], config=old_decision)
     table = pd.read_csv(out)
     assert table[(table.feature == "amount") & (table.metric == "drift_score")].status.iloc[0] == "EMPTY"
     outcome, message = run_check("drift-check", out)
     assert outcome == "ERROR" and message.startswith("ERROR: 1/12 features drifted")
     assert "amount missing_share_current=1 > 0 (no value left in the current data" in message
+    assert run_probe("guardrails-headline-metrics", out)["worst_status"][0] == "ERROR"
+    # the default decision (issue 16): the recipe itself says ERROR, the check and the probe agree
+    run_recipe("compute-drift", [("reference", metrics["reference"]), ("current", current_path)],
+               [("metrics", out)], config=EXCLUDED)
+    table = pd.read_csv(out)
+    assert table[(table.feature == "amount") & (table.metric == "drift_score")].status.iloc[0] == "ERROR"
+    outcome, message = run_check("drift-check", out)
+    assert outcome == "ERROR" and message.startswith("ERROR: 1/12 features drifted")
     assert run_probe("guardrails-headline-metrics", out)["worst_status"][0] == "ERROR"
 
 

@@ -114,3 +114,63 @@ def test_memory_chunked_and_spark_engines_give_the_same_type_decision(files):
     spark = _run(files, "spark", recipe="compute-drift-spark")
     _check_decisions(spark)
     assert _decisions(spark).equals(_decisions(chunked))
+
+
+@pytest.fixture
+def csv_files(tmp_path):
+    """CSV files as DSS exports them: a boolean column with empty cells on both sides (pandas reads
+    True, False and NaN as objects; a chunk of empty cells reads as floats), and 'step', whose
+    reference holds 0..2570: its 0.7 quantile is exactly 1799, which the floating-point k/B grid put
+    at 1798.9999999999998."""
+    rng = np.random.default_rng(16)
+    n = 2571
+    for name in ("reference", "current"):
+        flag = pd.Series(np.where(rng.random(n) < 0.3, "true", "false"), dtype=object)
+        flag[rng.random(n) < 0.2] = ""
+        flag[1000:2000] = ""  # a whole chunk of empty cells
+        step = rng.permutation(np.arange(n)) if name == "reference" else np.r_[np.full(1000, 1799), np.arange(1571)]
+        pd.DataFrame({"flag": flag, "step": step}).to_csv(tmp_path / (name + ".csv"), index=False)
+    return tmp_path
+
+
+def _run_csv(tmp_path, name, recipe="compute-drift", **config):
+    out = str(tmp_path / (name + ".out.csv"))
+    run_recipe(recipe, [("reference", str(tmp_path / "reference.csv")),
+                        ("current", str(tmp_path / "current.csv"))], [("metrics", out)], config=config)
+    table = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    return table.set_index(KEY).sort_index()[["feature_type", "status", "value"]]
+
+
+def _check_csv(table):
+    assert (table.feature_type.loc["flag"] == "categorical").all()
+    assert (table.feature_type.loc["step"] == "numeric").all()
+
+
+def test_csv_booleans_with_empty_cells_are_categorical_and_edges_are_exact(csv_files):
+    reference, current = (pd.read_csv(csv_files / (n + ".csv")) for n in ("reference", "current"))
+    result = compute_drift(reference, current, DriftParams(), RUN)
+    step = [d for d in result.distributions if d.feature == "step"][0]
+    assert step.edges == [257.0, 514.0, 771.0, 1028.0, 1285.0, 1542.0, 1799.0, 2056.0, 2313.0]
+    assert step.current[6:8] == [1000.0 + 28, 0.0]  # the 1799s are in (1542, 1799] with 1543..1570, none above
+    memory = _run_csv(csv_files, "memory")
+    chunked = _run_csv(csv_files, "chunked", max_rows_in_memory=1000, chunk_size=1000)
+    _check_csv(memory)
+    assert memory.loc[["flag"]].equals(chunked.loc[["flag"]])
+    binned = [k for k in memory.index if k[1] in ("psi", "js_distance", "hellinger", "kl_divergence")]
+    assert (memory.value[binned] == chunked.value[binned]).all()
+
+
+@pytest.mark.spark
+def test_spark_engine_types_csv_booleans_and_places_edges_as_in_memory(csv_files):
+    from helpers import java_available
+
+    pytest.importorskip("pyspark", reason="PySpark is not installed (make install installs it)")
+    if not java_available():
+        pytest.skip("no Java runtime: install one (apt-get install -y default-jre-headless) to run the Spark engine")
+    memory = _run_csv(csv_files, "memory")
+    spark = _run_csv(csv_files, "spark", recipe="compute-drift-spark")
+    _check_csv(spark)
+    binned = [k for k in memory.index if k[1] in ("psi", "js_distance", "hellinger", "kl_divergence",
+                                                  "missing_share_current", "chi2_pvalue")]
+    assert (memory.status == spark.status.reindex(memory.index)).all()
+    assert (memory.value[binned].fillna(-1) == spark.value.reindex(binned).fillna(-1)).all()

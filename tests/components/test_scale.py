@@ -25,7 +25,8 @@ from model_guardrails.table import RunInfo
 
 RUN = RunInfo("run-1", "2026-11-26T00:00:00Z")
 EXACT = ["psi", "js_distance", "hellinger", "kl_divergence", "chi2_statistic", "chi2_pvalue",
-         "missing_share_reference", "missing_share_current", "unseen_share"]
+         "missing_share_reference", "missing_share_current", "unseen_share", "total_variation", "drift_mass",
+         "drift_score"]  # drift_score: the default decision is on drift_mass, from the same counts
 
 
 def make(n, seed, shift=0.0):

@@ -137,9 +137,9 @@ def test_drift_partially_evaluable_is_the_not_evaluable_outcome_and_names_the_em
     assert drift(frame, excluded_features=["b"]).outcome == "OK"
 
 
-def _recipe_drift(**columns):
+def _recipe_drift(params=None, **columns):
     """compute-drift on 2,000 rows: a numeric and a categorical column alike on both sides (shuffled),
-    plus ``columns`` as (reference, current) generators."""
+    plus ``columns`` as (reference, current) generators. ``params``: DriftParams (default: the default)."""
     rng = np.random.default_rng(0)
     n = 2000
     ref = {"steady": rng.normal(size=n), "kind": rng.choice(list("xyz"), n)}
@@ -147,7 +147,11 @@ def _recipe_drift(**columns):
     for name, (r, c) in columns.items():
         ref[name], cur[name] = r(n, rng), c(n, rng)
     run = RunInfo("r1", "2025-01-01T00:00:00Z")
-    return compute_drift(pd.DataFrame(ref), pd.DataFrame(cur), DriftParams(), run).table
+    return compute_drift(pd.DataFrame(ref), pd.DataFrame(cur), params or DriftParams(), run).table
+
+
+# the decision before issue 16 (wasserstein_norm / js_distance), under which these columns are EMPTY
+OLD_DECISION = DriftParams(numeric_decision_metric="wasserstein_norm", categorical_decision_metric="js_distance")
 
 
 def normal(n, rng):
@@ -163,9 +167,15 @@ def ones(n, rng):
 
 
 def test_a_feature_that_stops_arriving_or_leaves_a_constant_reference_is_drift():
-    """Issue 14 item 1: the recipe's drift_score is EMPTY for both (wasserstein_norm undefined);
-    the check used to leave them out and answer OK."""
-    table = _recipe_drift(gone=(normal, nothing), moved=(ones, lambda n, rng: rng.normal(5, 1, n)))
+    """Issue 14 item 1: under a decision on wasserstein_norm the recipe's drift_score is EMPTY for both
+    (undefined); the check used to leave them out and answer OK. Under the default decision (issue 16)
+    the recipe itself says ERROR, and the check agrees."""
+    generators = dict(gone=(normal, nothing), moved=(ones, lambda n, rng: rng.normal(5, 1, n)))
+    default = _recipe_drift(**generators)
+    assert set(default[default.metric == "drift_score"].set_index("feature").status[["gone", "moved"]]) == {"ERROR"}
+    out = drift(default)
+    assert out.outcome == "ERROR" and out.message.startswith("ERROR: 2/4 features drifted (drift_share 0.5 > 0.3)")
+    table = _recipe_drift(OLD_DECISION, **generators)
     assert set(table[table.metric == "drift_score"].set_index("feature").status[["gone", "moved"]]) == {"EMPTY"}
     for config in ({}, {"not_evaluable_outcome": "ERROR"}, {"decide_on": "share"}):
         out = drift(table, **config)
@@ -176,17 +186,19 @@ def test_a_feature_that_stops_arriving_or_leaves_a_constant_reference_is_drift()
     assert "gone missing_share_current=1 > 0 (no value left in the current data: the feature stopped arriving)" \
         in out.message
     assert "moved js_distance=1 > 0.1 (drift_score undefined, decided on js_distance)" in out.message
-    appeared = drift(_recipe_drift(new=(nothing, normal)))
+    appeared = drift(_recipe_drift(OLD_DECISION, new=(nothing, normal)))
     assert appeared.outcome == "ERROR" and "new missing_share_current=0 < 1" in appeared.message
 
 
 def test_a_constant_that_stays_put_is_no_drift_and_a_column_empty_on_both_sides_is_not_evaluable():
     out = drift(_recipe_drift(flag=(ones, ones)))
     assert out.outcome == "OK" and out.message.startswith("OK: 0/3 features drifted"), out.message
-    table = _recipe_drift(blank=(nothing, nothing))
+    table = _recipe_drift(OLD_DECISION, blank=(nothing, nothing))
     out = drift(table)
     assert out.outcome == "WARNING" and "1 not evaluable, counted as WARNING: blank (" in out.message
     assert drift(table, not_evaluable_outcome="ERROR").outcome == "ERROR"
+    # the default decision: missing on both sides, no mass moved (the missing share is the same 100%)
+    assert drift(_recipe_drift(blank=(nothing, nothing))).outcome == "OK"
 
 
 def test_foreign_dataset_names_expected_columns():
@@ -259,7 +271,8 @@ def test_drift_bad_config_is_an_error_naming_the_field(config, field):
 
 def test_unknown_metric_lists_valid_ones():
     out = drift(drift_frame(TEN_OK), bounds=[{"metric": "nope", "warning_threshold": 0.1, "error_threshold": 0.2}])
-    assert "one of chi2_pvalue, chi2_statistic, drift_score" in out.message and "wasserstein_norm" in out.message
+    assert "one of chi2_pvalue, chi2_statistic, drift_mass, drift_score" in out.message
+    assert "wasserstein_norm" in out.message
 
 
 # -- fairness -----------------------------------------------------------------------------------

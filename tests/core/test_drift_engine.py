@@ -9,6 +9,8 @@ from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.table import RunInfo
 
 RUN = RunInfo("run-1", "2026-11-26T00:00:00Z")
+# the decision before issue 16, still available by name
+OLD_DECISION = dict(numeric_decision_metric="wasserstein_norm", categorical_decision_metric="js_distance")
 
 
 def drift(reference, current, **config):
@@ -25,16 +27,23 @@ def test_table_contract(frames):
     table = drift(*frames)
     assert list(table.columns) == ["run_id", "run_time", "feature", "feature_type", "metric", "value",
                                    "warning_threshold", "error_threshold", "direction", "status", "reason",
-                                   "n_reference", "n_current", "convention", "decided_on"]
+                                   "n_reference", "n_current", "convention", "decided_on", "decision_rule"]
     assert set(table.status) <= {"OK", "WARNING", "ERROR", "EMPTY"}
     assert (table.run_id == "run-1").all()
+    assert (table.decision_rule == "mass-1").all()
     assert set(table.feature) == {"x", "y", "cat", "__dataset__"}
-    assert row(table, "x", "drift_score").reason == "decided on wasserstein_norm"
-    assert row(table, "cat", "drift_score").reason == "decided on js_distance"
-    assert row(table, "x", "drift_score").decided_on == "wasserstein_norm"
-    assert row(table, "cat", "drift_score").decided_on == "js_distance"
-    assert (table[table.metric != "drift_score"].decided_on == "").all()
-    assert (table[table.status == "EMPTY"].reason != "").all()
+    assert row(table, "x", "drift_score").reason.startswith("decided on drift_mass; total variation ")
+    assert row(table, "cat", "drift_score").reason.startswith("decided on drift_mass; total variation ")
+    assert row(table, "x", "drift_score").decided_on == "drift_mass"
+    assert row(table, "cat", "drift_score").decided_on == "drift_mass"
+    old = drift(*frames, **OLD_DECISION)
+    assert row(old, "x", "drift_score").reason == "decided on wasserstein_norm"
+    assert row(old, "cat", "drift_score").reason == "decided on js_distance"
+    assert row(old, "x", "drift_score").decided_on == "wasserstein_norm"
+    assert row(old, "cat", "drift_score").decided_on == "js_distance"
+    for frame in (table, old):
+        assert (frame[frame.metric != "drift_score"].decided_on == "").all()
+        assert (frame[frame.status == "EMPTY"].reason != "").all()
 
 
 def test_default_decision_flags_the_shift_only(frames):
@@ -79,7 +88,13 @@ def test_all_missing_and_constant_columns(frames):
     reference, current = frames
     reference = reference.assign(gone=1.0, const=3.0)
     current = current.assign(gone=np.nan, const=3.0)
-    table = drift(reference, current)
+    default = drift(reference, current)
+    # the mass rule: a column that stopped arriving moved all its mass; a constant that stays put none
+    assert row(default, "gone", "drift_score").status == "ERROR"
+    assert row(default, "gone", "total_variation").value == 1.0
+    assert row(default, "const", "drift_score").status == "OK" and row(default, "const", "drift_mass").value == 0
+    assert row(default, "__dataset__", "drifted_features").value == 3  # x, cat and gone
+    table = drift(reference, current, **OLD_DECISION)
     assert row(table, "gone", "missing_share_current").value == 1.0
     assert row(table, "gone", "ks_pvalue").status == "EMPTY"
     assert "no non-missing values in the current dataset" in row(table, "gone", "ks_pvalue").reason
@@ -103,6 +118,21 @@ def test_numbers_stored_as_text_and_mixed_types(frames):
     assert "categorical_columns" in mixed.reason
     forced = drift(reference, current, categorical_columns=["mixed"])
     assert row(forced, "mixed", "js_distance").feature_type == "categorical"
+
+
+def test_booleans_with_missing_values_are_categorical(frames):
+    """A CSV boolean column with empty cells reaches pandas as objects (True, False, NaN): it is
+    boolean, so categorical, on both sides (it used to be parsed as numbers 0 / 1)."""
+    reference, current = frames
+    flags = np.tile(np.array([True, False, np.nan, False], dtype=object), 750)
+    reference = reference.assign(flag=flags)
+    current = current.assign(flag=np.roll(flags, 1))
+    table = drift(reference, current)
+    flag = row(table, "flag", "drift_score")
+    assert flag.feature_type == "categorical" and "boolean values" in flag.reason
+    assert row(table, "flag", "missing_share_current").value == 0.25
+    forced = drift(reference, current, numeric_columns=["flag"])
+    assert row(forced, "flag", "drift_score").feature_type == "numeric"
 
 
 def test_forced_types(frames):
@@ -132,9 +162,11 @@ def test_adjusted_pvalues_by_hand():
 
 def test_user_bounds_apply_to_rows_and_decision(frames):
     table = drift(*frames, bounds=[{"metric": "wasserstein_norm", "warning_threshold": 5, "error_threshold": 10},
-                                   {"metric": "psi", "error_threshold": 0.0}])
+                                   {"metric": "psi", "error_threshold": 0.0}], **OLD_DECISION)
     assert row(table, "x", "drift_score").status == "OK"
     assert row(table, "x", "psi").status == "ERROR"
+    table = drift(*frames, bounds=[{"metric": "drift_mass", "warning_threshold": 0.5, "error_threshold": 0.6}])
+    assert row(table, "x", "drift_score").status == "OK" and row(table, "x", "drift_mass").status == "OK"
 
 
 @pytest.mark.parametrize("config,field", [
@@ -171,12 +203,16 @@ def test_rows_from_very_few_rows_say_so_without_changing_the_verdict(frames, tmp
     reference, current = frames
     one = current.iloc[:1]
     note = "small sample: the current dataset has 1 row (fewer than {})".format(SMALL_SAMPLE)
-    table = drift(reference, one)
+    table = drift(reference, one, **OLD_DECISION)
     scores = table[table.metric == "drift_score"]
     assert (scores.status == "ERROR").all()          # the verdict stays what the numbers say
     feature_rows = table[table.feature != "__dataset__"]
     assert feature_rows.reason.str.contains(note, regex=False).all(), feature_rows.reason.tolist()
     assert row(table, "x", "drift_score").reason.startswith("decided on wasserstein_norm")
+    # the mass rule's noise floor for 1 row is above 1: no verdict from one row
+    default = drift(reference, one)
+    assert (default[default.metric == "drift_score"].status == "OK").all()
+    assert default[default.feature != "__dataset__"].reason.str.contains(note, regex=False).all()
     assert row(table, "__dataset__", "drift_share").reason.endswith(note + "; sampling noise alone can breach "
                                                                     "the bounds")
     few = drift(reference.iloc[:SMALL_SAMPLE - 1], current.iloc[:SMALL_SAMPLE])

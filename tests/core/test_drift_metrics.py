@@ -41,6 +41,39 @@ def test_quantile_edges_are_reference_deciles_and_collapse_ties():
     assert quantile_edges(np.array([5.0] * 10), 10).tolist() == [5.0]
 
 
+def test_quantile_edges_are_exact_where_the_position_is_a_whole_rank():
+    # reference 0..90: the 0.7 quantile is exactly 63 (position 90 * 7 / 10 = 63); computed as
+    # 90 * 0.7 in floating point it was 62.99999999999999, and the value 63 fell one bin higher
+    reference = np.arange(0.0, 91.0)
+    edges = quantile_edges(reference, 10)
+    assert edges.tolist() == [9.0, 18.0, 27.0, 36.0, 45.0, 54.0, 63.0, 72.0, 81.0]
+    assert np.searchsorted(edges, 63.0, side="left") == 6  # (54, 63]: the 7th decile, as the exact quantile
+    # between two order statistics the edge is numpy's interpolation
+    assert quantile_edges(np.arange(1.0, 12.0), 4).tolist() == [3.5, 6.0, 8.5]
+    # an interpolated edge within floating-point error of a data value is that value
+    close = np.array([0.1, np.nextafter(0.1, 1), np.nextafter(np.nextafter(0.1, 1), 1)])
+    assert set(quantile_edges(close, 10).tolist()) <= set(close.tolist())
+
+
+def test_psi_floor_is_not_monotone_and_documented():
+    """docs/drift.md: PSI floors only the exactly-empty bins at 0.001 (DSS's rule), so moving one
+    current row into an empty bin can nearly double it (0.021 -> 0.038) while the distributions got
+    closer; JS (no floor) goes down. KL is KL(reference || current) with floored, renormalised bins."""
+    reference = pd.Series(np.r_[np.arange(990.0), [np.nan] * 10])  # 1% missing
+    current = pd.Series(np.arange(5000.0) * 990 / 5000)  # the same deciles, no missing value
+    moved = current.copy()
+    moved.iloc[0] = np.nan  # one current row into the (empty) missing bin: 0.02% instead of the 0.1% floor
+    before, after = values(numeric_metrics(reference, current, 10)), values(numeric_metrics(reference, moved, 10))
+    assert round(before["psi"], 3) == 0.021 and round(after["psi"], 3) == 0.038
+    assert after["js_distance"] < before["js_distance"]
+    bins = numeric_metrics(reference, current, 10).distribution
+    p, q = np.array(bins.reference) / 1000, np.array(bins.current) / 5000
+    assert q[-1] == 0
+    q = np.where(q == 0, 0.001, q)
+    q = q / q.sum()  # p has no empty bin: the floor changes only q
+    assert before["kl_divergence"] == pytest.approx(float(np.sum(p * np.log(p / q))), rel=1e-9)
+
+
 def test_missing_values_are_their_own_bin():
     ref = pd.Series(np.arange(100.0))
     cur = pd.Series(np.r_[np.arange(100.0), [np.nan] * 100])

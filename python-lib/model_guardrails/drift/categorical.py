@@ -6,6 +6,7 @@ seen in the reference, are pooled into ``__other__``; missing values are their o
 import numpy as np
 
 from . import distances, distribution
+from .mass import mass_values, pooled_category_counts
 from .numeric import PSI_FLOOR, renormalised_floor
 
 OTHER, MISSING = "__other__", "(missing)"
@@ -19,7 +20,8 @@ def category_counts(reference, current, max_categories):
 
 
 def aligned_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categories):
-    """category_counts from per-category counts (Series: category -> count) and missing counts."""
+    """category_counts from per-category counts (Series: category -> count) and missing counts; last,
+    the count vectors of the decision's bins (mass.pooled_category_counts)."""
     # most frequent first, ties by name: the kept set does not depend on row order
     ranked = sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     kept = [k for k, _ in ranked[:max_categories]]
@@ -31,7 +33,8 @@ def aligned_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categor
     cur_vec = np.concatenate((cur_kept, [cur_counts.sum() - cur_kept.sum(), cur_missing]))
     note = ("pooled {} reference categories beyond the {} most frequent into {}".format(
         pooled, max_categories, OTHER) if pooled else "")
-    return ref_vec.astype("float64"), cur_vec.astype("float64"), unseen, note, kept
+    both = pooled_category_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categories)
+    return ref_vec.astype("float64"), cur_vec.astype("float64"), unseen, note, kept, both
 
 
 def categorical_metrics(reference, current, max_categories):
@@ -40,7 +43,7 @@ def categorical_metrics(reference, current, max_categories):
 
 def metrics_from_counts(aligned, n_ref, n_cur):
     """The :class:`~.distribution.Measured` metrics from aligned_counts' result and the row counts."""
-    ref_vec, cur_vec, unseen, note, kept = aligned
+    ref_vec, cur_vec, unseen, note, kept, both = aligned
     p, q = ref_vec / n_ref, cur_vec / n_cur
     out = {
         "missing_share_reference": (ref_vec[-1] / n_ref, ""),
@@ -51,6 +54,7 @@ def metrics_from_counts(aligned, n_ref, n_cur):
         "js_distance": (distances.js_distance(p, q, base=2), note),
         "hellinger": (distances.hellinger(p, q), note),
     }
+    out.update(mass_values(*both))
     table = np.vstack((ref_vec, cur_vec))
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..table import ABOVE, BELOW, Bound
+from .mass import EFFECT
 
 NUMERIC, CATEGORICAL = "numeric", "categorical"
 FORMULAS = "docs/drift.md#default-convention"  # each formula in full, with its range and conventions
@@ -46,6 +47,11 @@ SPECS = {s.name: s for s in (
                formula="sum r ln(r / c), bins floored at 0.001 and renormalised"),
     MetricSpec("chi2_statistic", (CATEGORICAL,), ABOVE, formula="chi-square of the 2 x K table of counts"),
     MetricSpec("chi2_pvalue", (CATEGORICAL,), BELOW, is_pvalue=True, formula="chi-square test p-value"),
+    MetricSpec("total_variation", (NUMERIC, CATEGORICAL), ABOVE,
+               formula="1/2 sum |r - c| on the bins (numeric: reference deciles; categorical: the most frequent "
+                       "categories of both sides), missing bin included"),
+    MetricSpec("drift_mass", (NUMERIC, CATEGORICAL), ABOVE, _above(0.0, EFFECT),
+               formula="max(0, total_variation - noise floor): the mass that moved beyond sampling noise"),
     MetricSpec("missing_share_reference", (NUMERIC, CATEGORICAL), ABOVE, formula="missing / rows, reference"),
     MetricSpec("missing_share_current", (NUMERIC, CATEGORICAL), ABOVE, formula="missing / rows, current"),
     MetricSpec("unseen_share", (CATEGORICAL,), ABOVE,
@@ -55,4 +61,6 @@ SPECS = {s.name: s for s in (
 # Metrics a feature's drift_score may be decided on (shares are not drift decisions).
 DECISION_METRICS = tuple(n for n in SPECS if not n.startswith(("missing_share", "unseen")))
 PVALUE_DECISION_BOUND = Bound(BELOW, None, 0.05)
+# Metrics of the ``default`` convention's bins only (the ``evidently`` convention does not compute them).
+MASS_METRICS = ("total_variation", "drift_mass")
 DATASET_METRICS = ("drift_share", "drifted_features")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import distances, distribution
+from .mass import mass_values
 
 PSI_FLOOR = 0.001  # empty-bin proportion, as DSS's drift analysis
 KS_EXACT_MAX_N = 10000  # scipy ks_2samp(method="auto") uses the exact distribution up to here
@@ -30,12 +31,15 @@ class Sample:
 
 
 def _interpolation(n, n_bins):
-    """Per interior edge k / n_bins: numpy's linear interpolation weight and the 0-based ranks of
-    the two order statistics it interpolates between."""
-    virtual = (n - 1) * (np.arange(1, n_bins) / n_bins)
-    below = np.floor(virtual).astype("int64")
-    above = np.minimum(below + 1, n - 1)
-    return virtual - below, below.tolist(), above.tolist()
+    """Per interior edge k / n_bins: the 0-based ranks of the two order statistics numpy's linear
+    interpolation reads, and the weight of the upper one as the exact fraction (numerator, n_bins).
+    The position (n - 1) k / n_bins is computed in integers: in floating point (n - 1) * (k / n_bins)
+    can fall a hair below a whole rank (90 * 0.7 = 62.99999999999999), which made the edge a hair
+    below a data value, and that value one bin higher than the exact quantile puts it."""
+    positions = [(n - 1) * k for k in range(1, n_bins)]
+    below = [p // n_bins for p in positions]
+    above = [min(b + 1, n - 1) for b in below]
+    return [p % n_bins for p in positions], below, above
 
 
 def edge_ranks(n, n_bins):
@@ -47,15 +51,33 @@ def edge_ranks(n, n_bins):
     return set(below) | set(above)
 
 
+def _exact(edge, low, high):
+    """An interpolated edge that equals one of its two order statistics up to floating-point error
+    (a few units in the last place) is that value."""
+    for value in (low, high):
+        if abs(edge - value) <= 4 * np.spacing(abs(value)):
+            return value
+    return edge
+
+
 def edges_from_order_statistics(n, n_bins, values):
     """Interior edges at the k/n_bins quantiles of ``n`` finite values (linear interpolation, as
     numpy's default), duplicates removed; outer edges are open (-inf, +inf). ``values``: rank ->
     value for the ranks of :func:`edge_ranks` (the sorted array itself in memory). Each edge is
-    numpy's interpolation between its two order statistics, so every engine gets the same edges."""
+    numpy's interpolation between its two order statistics with the exact weight; a whole position
+    is the order statistic itself, and an edge within floating-point error of a data value is that
+    value (:func:`_exact`), so that every engine gets the same edges and a value equal to an edge
+    falls in the bin the exact quantile puts it in."""
     if n == 0:
         return np.array([])
-    gamma, below, above = _interpolation(n, n_bins)
-    edges = [np.quantile(np.array([values[b], values[a]]), g) for g, b, a in zip(gamma, below, above)]
+    remainders, below, above = _interpolation(n, n_bins)
+    edges = []
+    for r, b, a in zip(remainders, below, above):
+        low, high = float(values[b]), float(values[a])
+        if r == 0 or low == high:
+            edges.append(low)
+        else:
+            edges.append(_exact(float(np.quantile(np.array([low, high]), r / n_bins)), low, high))
     return np.unique(np.asarray(edges, dtype="float64"))
 
 
@@ -132,6 +154,7 @@ def binned_metrics(ref_counts, ref_total, cur_counts, cur_total, reason="", edge
         "js_distance": (distances.js_distance(p, q, base=2), reason),
         "hellinger": (distances.hellinger(p, q), reason),
     }
+    values.update(mass_values(ref_counts, cur_counts, reason))
     binned = None if edges is None else distribution.numeric(
         edges, ref_counts, cur_counts, ref_total, cur_total,
         "{} bins at reference quantiles, open outer edges".format(len(edges) + 1))

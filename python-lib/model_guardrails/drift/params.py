@@ -8,13 +8,18 @@ from ..bounds import parse_bounds
 from ..engines import EngineSettings
 from ..errors import ConfigError
 from ..table import ABOVE, Bound
-from .metrics import CATEGORICAL, DECISION_METRICS, NUMERIC, PVALUE_DECISION_BOUND, SPECS
+from .metrics import CATEGORICAL, DECISION_METRICS, MASS_METRICS, NUMERIC, PVALUE_DECISION_BOUND, SPECS
 from .prepare import forced_type
 
 CONVENTIONS = ("default", "evidently")
 CORRECTIONS = ("none", "bonferroni", "fdr_bh")
 PROFILE_MODES = ("reuse", "rebuild")
 DEFAULT_DRIFT_SHARE_BOUND = Bound(ABOVE, 0.1, 0.3)
+DEFAULT = "default"
+# The decision metric per (convention, feature type) when none is chosen: the mass that moved beyond
+# noise (mass.py) under ``default``; the ``evidently`` convention keeps Evidently's defaults.
+DEFAULT_DECISIONS = {("default", NUMERIC): "drift_mass", ("default", CATEGORICAL): "drift_mass",
+                     ("evidently", NUMERIC): "wasserstein_norm", ("evidently", CATEGORICAL): "js_distance"}
 
 
 @dataclass(frozen=True)
@@ -27,8 +32,8 @@ class DriftParams:
     convention: str = "default"
     psi_bins: int = 10
     multiple_testing: str = "bonferroni"
-    numeric_decision_metric: str = "wasserstein_norm"
-    categorical_decision_metric: str = "js_distance"
+    numeric_decision_metric: str = DEFAULT  # DEFAULT: the convention's (DEFAULT_DECISIONS)
+    categorical_decision_metric: str = DEFAULT
     max_categories: int = 1000
     bounds: Dict[str, Bound] = field(default_factory=dict)
     engine: EngineSettings = field(default_factory=EngineSettings)
@@ -56,8 +61,8 @@ class DriftParams:
             convention=p.get_choice(config, "convention", "default", CONVENTIONS),
             psi_bins=p.get_int(config, "psi_bins", 10, minimum=2, maximum=1000),
             multiple_testing=p.get_choice(config, "multiple_testing", "bonferroni", CORRECTIONS),
-            numeric_decision_metric=_decision(config, "numeric_decision_metric", "wasserstein_norm", NUMERIC),
-            categorical_decision_metric=_decision(config, "categorical_decision_metric", "js_distance", CATEGORICAL),
+            numeric_decision_metric=_decision(config, "numeric_decision_metric", NUMERIC),
+            categorical_decision_metric=_decision(config, "categorical_decision_metric", CATEGORICAL),
             max_categories=p.get_int(config, "max_categories", 1000, minimum=1),
             bounds=_bounds(config.get("bounds")),
             engine=EngineSettings.from_config(config, spark=spark),
@@ -81,7 +86,8 @@ class DriftParams:
         return forced_type(name, self.numeric_columns, self.categorical_columns)
 
     def decision_metric(self, feature_type):
-        return self.numeric_decision_metric if feature_type == NUMERIC else self.categorical_decision_metric
+        chosen = self.numeric_decision_metric if feature_type == NUMERIC else self.categorical_decision_metric
+        return DEFAULT_DECISIONS[(self.convention, feature_type)] if chosen == DEFAULT else chosen
 
     def bound(self, metric):
         """Bounds recorded on ``metric`` rows: the user's, else the metric's default."""
@@ -103,9 +109,13 @@ class DriftParams:
         return bound
 
 
-def _decision(config, name, default, feature_type):
-    valid = [m for m in DECISION_METRICS if feature_type in SPECS[m].types]
-    return p.get_choice(config, name, default, valid)
+def _decision(config, name, feature_type):
+    valid = [DEFAULT] + [m for m in DECISION_METRICS if feature_type in SPECS[m].types]
+    chosen = p.get_choice(config, name, DEFAULT, valid)
+    if chosen in MASS_METRICS and config.get("convention", "default") == "evidently":
+        raise ConfigError(name, chosen, "a metric of the 'evidently' convention ({} is computed on the "
+                          "'default' convention's bins)".format(chosen))
+    return chosen
 
 
 def _bounds(raw):

@@ -106,10 +106,15 @@ class ValueScan:
 
 
 def value_kind(series):
-    """How a column's values are stored: "bool", "number" or "text"."""
+    """How a column's values are stored: "bool", "number" or "text". Booleans with missing values
+    (a CSV boolean column with empty cells: pandas reads True, False and NaN as objects) are "bool"."""
     if pd.api.types.is_bool_dtype(series):
         return "bool"
-    return "number" if pd.api.types.is_numeric_dtype(series) else "text"
+    if pd.api.types.is_numeric_dtype(series):
+        return "number"
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "boolean":
+        return "bool"
+    return "text"
 
 
 def scan_series(series, counts=None):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .mass import DECISION_RULE
 from .metrics import NUMERIC
 from .prepare import forced_type
 
@@ -205,4 +206,5 @@ class ReferenceProfile:
 def profile_settings(params):
     """The parameters a saved profile depends on: a change forces a rebuild."""
     return dict(psi_bins=params.psi_bins, grid_sub_bins=GRID_SUB_BINS, convention=params.convention,
+                decision_rule=DECISION_RULE,
                 numeric_columns=sorted(params.numeric_columns), categorical_columns=sorted(params.categorical_columns))

@@ -6,10 +6,11 @@ from typing import List
 import numpy as np
 import pandas as pd
 
-from ..contract import DATASET, DECIDED_ON, DRIFT_EXTRA, DRIFT_SUBJECT
+from ..contract import DATASET, DECIDED_ON, DECISION_RULE, DRIFT_EXTRA, DRIFT_SUBJECT
 from ..table import ERROR, EMPTY, metric_row, to_frame
 from .distribution import Distribution, collect
-from .metrics import SPECS
+from .mass import DECISION_RULE as RULE_VERSION
+from .metrics import MASS_METRICS, SPECS
 
 # Fewer rows than this on a side and every row gets a note: sampling noise alone breaches the
 # default bounds for most features (docs/drift.md, "Small samples"). The status is not changed.
@@ -35,6 +36,8 @@ def drift_table(computed, common, params, run):
     for feature, measured in computed:
         subject = _subject(common, feature)
         for metric in params.methods:
+            if params.convention == "evidently" and metric in MASS_METRICS:
+                continue  # the default convention's bins only
             if feature.error or feature.type in SPECS[metric].types:
                 value, reason = measured.values.get(metric, (None, feature.error))
                 rows.append(metric_row(metric, value, params.bound(metric), _join(reason, *feature.notes),
@@ -46,6 +49,7 @@ def drift_table(computed, common, params, run):
         row["reason"] = _join(row["reason"], note)
     frame = to_frame(rows, run, DRIFT_SUBJECT, DRIFT_EXTRA)
     frame[DECIDED_ON] = frame[DECIDED_ON].fillna("").astype(str)
+    frame[DECISION_RULE] = RULE_VERSION
     return frame
 
 
@@ -90,6 +94,8 @@ def _decision_rows(computed, common, params):
             continue
         if value is None:
             reason = "decision metric {} is undefined: {}".format(metric, reason or "not computed")
+        elif metric in MASS_METRICS:
+            reason = _join("decided on " + metric, reason)
         elif not reason:
             reason = "decided on " + metric
         rows.append(metric_row("drift_score", value, params.decision_bound(metric), _join(reason, note),

@@ -1,0 +1,60 @@
+"""The default drift decision (docs/drift.md, "The drift decision"): the probability mass that moved,
+beyond sampling noise.
+
+``total_variation`` = 1/2 sum |r_i / n_r - c_i / n_c| over the bins (numeric: the reference's
+decile bins and the missing bin; categorical: the ``max_categories`` most frequent categories of
+both sides together, one pooled bin, the missing bin). ``drift_mass`` = max(0, total_variation -
+floor), the floor being what sampling alone reaches with probability at most ALPHA for these sample
+sizes and bins (E + t below); ERROR above EFFECT. Integer counts only, so every engine decides the same.
+"""
+import math
+
+import numpy as np
+
+ALPHA = 0.001  # chance that identical distributions exceed the floor
+EFFECT = 0.01  # share of the mass below which a drift is never flagged
+# The version of the default decision, recorded on every row (contract.DECISION_RULE) and in saved
+# reference profiles: rows or profiles of another rule are never mixed silently.
+DECISION_RULE = "mass-1"
+
+
+def noise_floor(ref_counts, cur_counts, alpha=ALPHA):
+    """E + t: E = 1/2 sum sd_i, sd_i^2 = pi_i (1 - pi_i) (1/n_r + 1/n_c) N / (N - 1) the variance of
+    r_i / n_r - c_i / n_c when the pooled rows are shared at random between the sides (pi: pooled
+    shares; E bounds the mean total variation under that null, by Jensen); t = sqrt(ln(1/alpha)
+    (1/n_r + 1/n_c) / 2), McDiarmid's deviation (one row moves the total variation by at most 1/n)."""
+    r, c = np.asarray(ref_counts, "float64"), np.asarray(cur_counts, "float64")
+    n_r, n_c = float(r.sum()), float(c.sum())
+    total = n_r + n_c
+    pooled = (r + c) / total
+    spread = 1.0 / n_r + 1.0 / n_c
+    expected = 0.5 * float(np.sqrt(pooled * (1 - pooled) * spread * total / max(total - 1.0, 1.0)).sum())
+    return expected + math.sqrt(math.log(1.0 / alpha) * spread / 2)
+
+
+def mass_values(ref_counts, cur_counts, note=""):
+    """{"total_variation", "drift_mass"}: (value, reason) from two count vectors over the same bins."""
+    r, c = np.asarray(ref_counts, "float64"), np.asarray(cur_counts, "float64")
+    tv = 0.5 * float(np.abs(r / r.sum() - c / c.sum()).sum())
+    floor = noise_floor(r, c)
+    reason = "total variation {:.4g} minus the noise floor {:.4g} ({} bins; sampling alone exceeds it with " \
+             "probability {:g})".format(tv, floor, len(r), ALPHA)
+    mass = max(0.0, tv - floor)
+    return {"total_variation": (tv, note), "drift_mass": (mass, "; ".join(p for p in (reason, note) if p))}
+
+
+def pooled_category_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categories):
+    """Count vectors (reference, current) over the ``max_categories`` most frequent categories of
+    both sides together (ties by name), one bin pooling the rest and the missing bin. Ranked on the
+    pooled counts so that the bins do not depend on which side a row is on (the noise floor's null):
+    ranked on a small reference alone, the categories it happened to draw are kept and the
+    current's draws of the others all land in the pooled bin, a difference sampling alone makes.
+    ``ref_counts`` / ``cur_counts``: Series category -> count."""
+    both = ref_counts.add(cur_counts, fill_value=0)
+    ranked = sorted(both.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    kept = [k for k, _ in ranked[:max_categories]]
+    vectors = []
+    for counts, missing in ((ref_counts, ref_missing), (cur_counts, cur_missing)):
+        values = counts.reindex(kept, fill_value=0).to_numpy("float64")
+        vectors.append(np.concatenate((values, [float(counts.sum()) - values.sum(), float(missing)])))
+    return vectors[0], vectors[1]
