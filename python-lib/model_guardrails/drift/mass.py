@@ -5,7 +5,9 @@ beyond sampling noise.
 decile bins and the missing bin; categorical: the ``max_categories`` most frequent categories of
 both sides together, one pooled bin, the missing bin). ``drift_mass`` = max(0, total_variation -
 floor), the floor being what sampling alone reaches with probability at most ALPHA for these sample
-sizes and bins (E + t below); ERROR above EFFECT. Integer counts only, so every engine decides the same.
+sizes and bins (E + t below); ERROR above EFFECT. When the floor is at least 1 - EFFECT no total
+variation (at most 1) can be flagged: drift_mass is then empty (too few rows to decide), never a
+silent OK. Integer counts only, so every engine decides the same.
 """
 import math
 
@@ -39,6 +41,10 @@ def mass_values(ref_counts, cur_counts, note=""):
     floor = noise_floor(r, c)
     reason = "total variation {:.4g} minus the noise floor {:.4g} ({} bins; sampling alone exceeds it with " \
              "probability {:g})".format(tv, floor, len(r), ALPHA)
+    if floor >= 1 - EFFECT:  # fail closed: no value of the total variation could reach ERROR
+        return {"total_variation": (tv, note), "drift_mass": (None, "; ".join(p for p in (
+            "too few rows to decide: noise floor {:.4g} >= {:g}, no drift of the mass can be flagged".format(
+                floor, 1 - EFFECT), note) if p))}
     mass = max(0.0, tv - floor)
     return {"total_variation": (tv, note), "drift_mass": (mass, "; ".join(p for p in (reason, note) if p))}
 
