@@ -134,6 +134,12 @@ def test_evidently_convention_keeps_its_decision_and_rows():
     current = pd.DataFrame({"x": rng.normal(size=2000), "c": rng.choice(list("abc"), 2000)})
     table = compute_drift(reference, current, DriftParams.from_config({"convention": "evidently"}), RUN).table
     assert not table.metric.isin(["total_variation", "drift_mass"]).any()
+    assert (table.decision_rule == "").all()  # decided on wasserstein_norm / js_distance: not the mass rule
+    mixed = compute_drift(reference, current, DriftParams.from_config({"categorical_decision_metric": "js_distance"}),
+                          RUN).table
+    assert set(mixed[mixed.feature == "x"].decision_rule) == {DECISION_RULE}
+    assert set(mixed[mixed.feature == "c"].decision_rule) == {""}
+    assert set(mixed[mixed.feature == "__dataset__"].decision_rule) == {DECISION_RULE}
     decided = table[table.metric == "drift_score"].set_index("feature").decided_on
     assert decided["x"] == "wasserstein_norm" and decided["c"] == "js_distance"
     with pytest.raises(ConfigError, match="numeric_decision_metric"):

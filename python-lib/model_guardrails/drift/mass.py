@@ -17,7 +17,7 @@ import pandas as pd
 
 ALPHA = 0.001  # chance that identical distributions exceed the floor
 EFFECT = 0.01  # share of the mass below which a drift is never flagged
-# The version of the default decision, recorded on every row (contract.DECISION_RULE) and in saved
+# The version of the default decision, recorded on the rows it decided (contract.DECISION_RULE) and in saved
 # reference profiles: rows or profiles of another rule are never mixed silently.
 DECISION_RULE = "mass-1"
 
