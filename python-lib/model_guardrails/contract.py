@@ -13,8 +13,9 @@ COMMON_COLUMNS = ["run_id", "run_time", "metric", "value", "warning_threshold", 
 DATASET = "__dataset__"
 DECIDED_ON = "decided_on"
 DRIFT_SUBJECT = ("feature", "feature_type")
-# DECISION_RULE: on every row, the version of the default drift decision (drift/mass.py) the run used;
-# appended last, so that rows written before it existed read it empty.
+# DECISION_RULE: the version of the mass decision (drift/mass.py) on the rows of the features decided on
+# drift_mass (and the dataset rows when any is), "" elsewhere; appended last, so that rows written before
+# it existed read it empty.
 DECISION_RULE = "decision_rule"
 DRIFT_EXTRA = ("n_reference", "n_current", "convention", DECIDED_ON, DECISION_RULE)
 

@@ -107,10 +107,14 @@ def test_drift_report_table_matches_the_metrics(drift_run):
         assert row[2] == expected.status and row[3] == fmt(expected.value)
         psi = metrics[(metrics.feature == row[0]) & (metrics.metric == "psi")].value.iloc[0]
         assert row[header.index("psi")] == fmt(psi)
+        for metric, column in (("drift_mass", "drift_mass"), ("total_variation", "TV")):
+            value = metrics[(metrics.feature == row[0]) & (metrics.metric == metric)].value.iloc[0]
+            assert row[header.index(column)] == fmt(value)
     assert rows[0][2] == "ERROR"  # worst first
     share = metrics[metrics.metric == "drift_share"].iloc[0]
     assert "{:.1f}%".format(100 * share.value) in html
     assert metrics.run_id.iloc[0] in html and "Convention <b>default</b>" in html
+    assert "Default decision (drift_mass, rule mass-1)" in html and "noise floor" in html
     assert {"drift-worst", "drift-dist-0", "drift-dist-1", "drift-dist-2"} <= set(doc.charts)
 
 

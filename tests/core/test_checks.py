@@ -237,6 +237,17 @@ def history():
     ])
 
 
+def test_runs_decided_differently_are_named_in_the_message():
+    before = _recipe_drift(OLD_DECISION).assign(run_id="before", run_time="2025-01-01T00:00:00Z")
+    after = _recipe_drift().assign(run_id="after", run_time="2025-01-02T00:00:00Z")
+    assert set(before.decision_rule) == {""} and set(after.decision_rule) == {"mass-1"}
+    out = drift(pd.concat([before, after]), runs="all")
+    assert ("note: the judged runs were decided differently (run before: js_distance/wasserstein_norm, rule none; "
+            "run after: drift_mass, rule mass-1)") in out.message, out.message
+    assert "decided differently" not in drift(after).message
+    assert "decided differently" not in drift(pd.concat([after, after.assign(run_id="again")]), runs="all").message
+
+
 def test_run_selection():
     frame = history()
     assert drift(frame).outcome == "OK" and drift(frame).run_ids == ("new",)

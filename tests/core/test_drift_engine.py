@@ -209,9 +209,13 @@ def test_rows_from_very_few_rows_say_so_without_changing_the_verdict(frames, tmp
     feature_rows = table[table.feature != "__dataset__"]
     assert feature_rows.reason.str.contains(note, regex=False).all(), feature_rows.reason.tolist()
     assert row(table, "x", "drift_score").reason.startswith("decided on wasserstein_norm")
-    # the mass rule's noise floor for 1 row is above 1: no verdict from one row
+    # the mass rule's noise floor for 1 row is above 1 - EFFECT: no verdict from one row, and not a silent OK
     default = drift(reference, one)
-    assert (default[default.metric == "drift_score"].status == "OK").all()
+    scores = default[default.metric == "drift_score"]
+    assert (scores.status == "EMPTY").all() and scores.value.isna().all()
+    assert scores.reason.str.contains("too few rows to decide: noise floor", regex=False).all()
+    assert row(default, "x", "drift_mass").status == "EMPTY"
+    assert row(default, "x", "total_variation").status != "EMPTY"
     assert default[default.feature != "__dataset__"].reason.str.contains(note, regex=False).all()
     assert row(table, "__dataset__", "drift_share").reason.endswith(note + "; sampling noise alone can breach "
                                                                     "the bounds")
@@ -219,6 +223,14 @@ def test_rows_from_very_few_rows_say_so_without_changing_the_verdict(frames, tmp
     assert few.reason.str.contains("small sample: the reference dataset has {} rows (fewer than {})".format(
         SMALL_SAMPLE - 1, SMALL_SAMPLE), regex=False).all()
     assert not drift(*frames).reason.str.contains("small sample").any()
+    # a few current rows and a column that stopped arriving: the check's fallback makes it ERROR
+    from model_guardrails import checks
+
+    stopped = current.iloc[:5].copy()
+    stopped[stopped.columns[0]] = np.nan
+    out = checks.run("drift-check", drift(reference, stopped), {})
+    assert out.outcome == "ERROR", out.message
+    assert "{} missing_share_current=1".format(stopped.columns[0]) in out.message, out.message
     reference.to_parquet(tmp_path / "reference.parquet", index=False)
     one.to_parquet(tmp_path / "current.parquet", index=False)
     run_recipe("compute-drift", [("reference", str(tmp_path / "reference.parquet")),

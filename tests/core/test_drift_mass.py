@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from model_guardrails.drift import DriftParams, compute_drift
+from model_guardrails.drift.categorical import aligned_counts
 from model_guardrails.drift.mass import DECISION_RULE, mass_values, noise_floor, pooled_category_counts
 from model_guardrails.drift.profile import profile_settings
 from model_guardrails.errors import ConfigError
@@ -93,6 +94,32 @@ def test_categories_ranked_on_both_sides_with_the_rest_pooled():
     assert r.tolist() == [1, 5, 3, 1] and c.tolist() == [6, 0, 4, 0]
 
 
+def _pooled_by_hand(ref, cur, ref_missing, cur_missing, k):
+    """The straightforward implementation: add the counts, sort everything by (-count, label)."""
+    both = ref.add(cur, fill_value=0)
+    kept = [label for label, _ in sorted(both.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+    out = []
+    for counts, missing in ((ref, ref_missing), (cur, cur_missing)):
+        values = counts.reindex(kept, fill_value=0).to_numpy("float64")
+        out.append(np.concatenate((values, [float(counts.sum()) - values.sum(), float(missing)])))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pooled_counts_match_the_straightforward_ranking_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    for make in (lambda i: "c{}".format(i), int):
+        labels = np.array([make(i) for i in rng.permutation(300)], dtype=object)
+        ref = pd.Series(rng.integers(1, 4, 200), index=labels[:200])  # few distinct counts: many ties
+        cur = pd.Series(rng.integers(1, 4, 150), index=labels[150:])
+        for k in (1, 5, 37, 100, 299, 300, 1000):
+            got = pooled_category_counts(ref, cur, 3, 2, k)
+            want = _pooled_by_hand(ref, cur, 3, 2, k)
+            assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist(), (make, k)
+            kept = aligned_counts(ref, cur, 3, 2, k)[4]
+            assert kept == [label for label, _ in sorted(ref.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
 def test_every_row_names_the_rule_and_profiles_carry_it():
     rng = np.random.default_rng(1)
     table = compute_drift(pd.DataFrame({"x": rng.normal(size=500)}), pd.DataFrame({"x": rng.normal(size=500)}),
@@ -107,6 +134,12 @@ def test_evidently_convention_keeps_its_decision_and_rows():
     current = pd.DataFrame({"x": rng.normal(size=2000), "c": rng.choice(list("abc"), 2000)})
     table = compute_drift(reference, current, DriftParams.from_config({"convention": "evidently"}), RUN).table
     assert not table.metric.isin(["total_variation", "drift_mass"]).any()
+    assert (table.decision_rule == "").all()  # decided on wasserstein_norm / js_distance: not the mass rule
+    mixed = compute_drift(reference, current, DriftParams.from_config({"categorical_decision_metric": "js_distance"}),
+                          RUN).table
+    assert set(mixed[mixed.feature == "x"].decision_rule) == {DECISION_RULE}
+    assert set(mixed[mixed.feature == "c"].decision_rule) == {""}
+    assert set(mixed[mixed.feature == "__dataset__"].decision_rule) == {DECISION_RULE}
     decided = table[table.metric == "drift_score"].set_index("feature").decided_on
     assert decided["x"] == "wasserstein_norm" and decided["c"] == "js_distance"
     with pytest.raises(ConfigError, match="numeric_decision_metric"):

@@ -4,10 +4,10 @@ A feature *drifted* when its decision metric (``drift_score`` by default) is ``E
 bounds in force; the check recomputes ``drift_share`` = drifted / evaluable features within its
 scope and compares it with the drift-share bounds (the run's recorded ones unless overridden).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, Optional, Tuple
 
-from ..contract import DATASET, decided_on
+from ..contract import DATASET, DECISION_RULE, decided_on
 from .. import params as p
 from ..drift.metrics import PVALUE_DECISION_BOUND, SPECS
 from ..drift.params import DEFAULT_DRIFT_SHARE_BOUND
@@ -193,8 +193,43 @@ def check_drift(metrics, rules, now=None):
         _check_scope(metrics, rules)
     except InputError as exc:
         return core.error_outcome(str(exc))
-    return core.evaluate(metrics, core.DRIFT, rules, lambda rows, run_id, ctx: judge_run(rows, run_id, ctx, rules),
-                         now=now)
+    decisions = []
+
+    def judge(rows, run_id, ctx):
+        decisions.append((run_id, run_decisions(rows, rules)))
+        return judge_run(rows, run_id, ctx, rules)
+
+    outcome = core.evaluate(metrics, core.DRIFT, rules, judge, now=now)
+    note = mixed_decisions_note(decisions)
+    if not note:
+        return outcome
+    return replace(outcome, message=core.shorten(outcome.message, core.MESSAGE_LIMIT - len(note) - 2) + ". " + note)
+
+
+def run_decisions(rows, rules):
+    """What a run's drift_score rows were decided with: (metrics decided on, decision_rule values)."""
+    scores = rows[(rows["metric"] == "drift_score") & (rows["feature"] != DATASET)]
+    scores = scores[[rules.in_scope(f) for f in scores["feature"]]]
+    metrics = sorted({decided_on(row) for _, row in scores.iterrows()} - {""})
+    versions = scores[DECISION_RULE] if DECISION_RULE in scores.columns else ()
+    return tuple(metrics), tuple(sorted({v for v in versions if isinstance(v, str) and v}))
+
+
+def mixed_decisions_note(decisions):
+    """A note when the judged runs were decided on different metrics or decision rules ("" if not)."""
+    distinct = []
+    for run_id, decision in decisions:
+        if decision not in [d for _, d in distinct]:
+            distinct.append((run_id, decision))
+    if len(distinct) < 2:
+        return ""
+
+    def describe(run_id, decision):
+        metrics, versions = decision
+        return "run {}: {}, rule {}".format(run_id, "/".join(metrics) or "?", "/".join(versions) or "none")
+
+    return "note: the judged runs were decided differently ({}), their statuses are not comparable".format(
+        "; ".join(describe(*d) for d in (distinct[0], distinct[-1])))
 
 
 def _check_scope(metrics, rules):

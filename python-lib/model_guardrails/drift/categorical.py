@@ -6,7 +6,7 @@ seen in the reference, are pooled into ``__other__``; missing values are their o
 import numpy as np
 
 from . import distances, distribution
-from .mass import mass_values, pooled_category_counts
+from .mass import mass_values, pooled_category_counts, top_ranked
 from .numeric import PSI_FLOOR, renormalised_floor
 
 OTHER, MISSING = "__other__", "(missing)"
@@ -23,9 +23,9 @@ def aligned_counts(ref_counts, cur_counts, ref_missing, cur_missing, max_categor
     """category_counts from per-category counts (Series: category -> count) and missing counts; last,
     the count vectors of the decision's bins (mass.pooled_category_counts)."""
     # most frequent first, ties by name: the kept set does not depend on row order
-    ranked = sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    kept = [k for k, _ in ranked[:max_categories]]
-    pooled = len(ranked) - len(kept)
+    labels = np.asarray(ref_counts.index, dtype=object)
+    kept = labels[top_ranked(labels, ref_counts.to_numpy("float64"), max_categories)].tolist()
+    pooled = len(labels) - len(kept)
     unseen = int(cur_counts[~cur_counts.index.isin(ref_counts.index)].sum())
     ref_kept = ref_counts.reindex(kept, fill_value=0).to_numpy()
     cur_kept = cur_counts.reindex(kept, fill_value=0).to_numpy()

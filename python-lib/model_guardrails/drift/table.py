@@ -49,8 +49,17 @@ def drift_table(computed, common, params, run):
         row["reason"] = _join(row["reason"], note)
     frame = to_frame(rows, run, DRIFT_SUBJECT, DRIFT_EXTRA)
     frame[DECIDED_ON] = frame[DECIDED_ON].fillna("").astype(str)
-    frame[DECISION_RULE] = RULE_VERSION
+    frame[DECISION_RULE] = _rule_versions(frame)
     return frame
+
+
+def _rule_versions(frame):
+    """RULE_VERSION on the rows of the features decided on drift_mass (and on the dataset rows
+    when any is), "" elsewhere: a run decided on another metric does not claim the mass rule."""
+    scores = frame[frame.metric == "drift_score"]
+    by_mass = set(scores.feature[scores[DECIDED_ON] == "drift_mass"])
+    rows = frame.feature.isin(by_mass) | ((frame.feature == DATASET) & bool(by_mass))
+    return np.where(rows, RULE_VERSION, "").astype(object)
 
 
 def small_sample_note(n_reference, n_current):

@@ -9,14 +9,20 @@ from .common import latest_run, metrics_json, run_line, run_verdict
 from .html import (COLORS, STATUS_RANK, Cell, cards, document, fmt, is_number, legend, num_cell, page, pct,
                    rich_table, SORT_SCRIPT, status_badge, status_cell)
 
-TABLE_METRICS = ("psi", "js_distance", "wasserstein_norm", "ks_pvalue", "chi2_pvalue", "hellinger",
+TABLE_METRICS = ("drift_mass", "total_variation", "psi", "js_distance", "wasserstein_norm", "ks_pvalue", "chi2_pvalue", "hellinger",
                  "missing_share_reference", "missing_share_current", "unseen_share")
 SHORT = {"missing_share_reference": "missing ref.", "missing_share_current": "missing cur.",
-         "unseen_share": "unseen", "wasserstein_norm": "wasserstein_norm", "js_distance": "js_distance"}
+         "unseen_share": "unseen", "wasserstein_norm": "wasserstein_norm", "js_distance": "js_distance",
+         "total_variation": "TV"}
 WORST_SHOWN = 15
 
 CONVENTIONS = {
     "default": [
+        "Default decision (drift_mass, rule mass-1): total_variation (TV) is the share of the probability mass "
+        "that moved, on the reference's decile bins (numeric) or on the max_categories most frequent "
+        "categories of both sides together plus one pooled bin (categorical), missing values a bin of their "
+        "own; drift_mass is TV minus a noise floor that sampling alone exceeds about once in a thousand runs "
+        "for these sizes and bins; ERROR above 0.01. EMPTY when too few rows to decide (floor at least 0.99).",
         "PSI on reference-quantile bins (psi_bins, default 10) with open outer edges; empty bins floored at "
         "0.001; missing values are a bin of their own.",
         "Jensen-Shannon distance in base 2 (0–1); Hellinger and KL on the PSI bins; KS as scipy ks_2samp; "
