@@ -12,6 +12,27 @@ DATA = os.path.join(TESTS, "data")
 REFERENCE = os.path.join(TESTS, "reference")
 
 
+def demo_periods(folder, rows):
+    """The demo's reference period and its drifted current period (demo/make_data.py), ``rows`` rows
+    each, as Parquet files in ``folder``: their paths."""
+    import sys
+
+    sys.path.insert(0, os.path.join(ROOT, "demo"))
+    import make_data
+
+    reference, current = os.path.join(str(folder), "reference.parquet"), os.path.join(str(folder), "current.parquet")
+    make_data.make_period(rows, 11, drifted=False).to_parquet(reference)
+    make_data.make_period(rows, 12, drifted=True).to_parquet(current)
+    return reference, current
+
+
+def write_pair(folder, pair):
+    """A (reference, current) pair of DataFrames as reference.parquet and current.parquet in ``folder``."""
+    pair[0].to_parquet(os.path.join(str(folder), "reference.parquet"), index=False)
+    pair[1].to_parquet(os.path.join(str(folder), "current.parquet"), index=False)
+    return folder
+
+
 def java_available():
     if shutil.which("java") is None:
         return False

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from dss_local.runtime import run_recipe
+import helpers
 from model_guardrails.drift import DriftParams, compute_drift
 from model_guardrails.drift.prepare import ValueScan, decide_type, scan_series
 from model_guardrails.table import RunInfo
@@ -88,9 +89,7 @@ def _run(tmp_path, name, recipe="compute-drift", **config):
 
 @pytest.fixture
 def files(tmp_path, mixed):
-    mixed[0].to_parquet(tmp_path / "reference.parquet", index=False)
-    mixed[1].to_parquet(tmp_path / "current.parquet", index=False)
-    return tmp_path
+    return helpers.write_pair(tmp_path, mixed)
 
 
 def _decisions(table):

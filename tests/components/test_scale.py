@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import helpers
 from helpers import java_available
 
 from dss_local.runtime import run_recipe
@@ -137,9 +138,7 @@ def _run(tmp_path, name, recipe="compute-drift", profile=None, **config):
 
 @pytest.fixture
 def files(tmp_path, pair):
-    pair[0].to_parquet(tmp_path / "reference.parquet", index=False)
-    pair[1].to_parquet(tmp_path / "current.parquet", index=False)
-    return tmp_path
+    return helpers.write_pair(tmp_path, pair)
 
 
 def test_recipe_streams_beyond_the_row_limit_and_reuses_its_profile(files):

@@ -741,35 +741,26 @@ def test_label_not_kept_by_dss_is_reported(emu, all_logs):
     assert "NOT read back" in html and len(bundles(emu)) == 1
 
 
-@pytest.mark.parametrize("change, says", [
-    (lambda p: p["datasets"]["transactions"].__setitem__("tags", []), "untagged: transactions"),
-    (lambda p: p["datasets"]["fraud_train"].__setitem__("tags", ["sensitivity:PHI"]),
+@pytest.mark.parametrize("rule, change, says", [
+    ("sensitivity_tags", lambda p: p["datasets"]["transactions"].__setitem__("tags", []), "untagged: transactions"),
+    ("sensitivity_tags", lambda p: p["datasets"]["fraud_train"].__setitem__("tags", ["sensitivity:PHI"]),
      "blocking class without exemption: fraud_train"),
-    (lambda p: p["flow"].pop("fraud_model"), "fraud_model is not in the project's Flow graph"),
-    (lambda p: p["flow"]["fraud_model"].__setitem__("predecessors", []), "no dataset found upstream"),
-])
-def test_sensitivity_refusals(emu, all_logs, change, says):
-    approve(emu)
-    _card(emu, 1770000000000)
-    _project(emu, change)
-    message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
-                      model_card_folder="model_cards")
-    assert "sensitivity_tags FAIL" in message and says in message
-
-
-@pytest.mark.parametrize("change, says", [
-    (lambda p: p["settings"]["codeEnvs"]["python"].update(envName="py39_dev"), "project code env py39_dev is not allowed"),
-    (lambda p: p["settings"]["codeEnvs"].__setitem__("python", {"mode": "INHERIT"}),
+    ("sensitivity_tags", lambda p: p["flow"].pop("fraud_model"), "fraud_model is not in the project's Flow graph"),
+    ("sensitivity_tags", lambda p: p["flow"]["fraud_model"].__setitem__("predecessors", []),
+     "no dataset found upstream"),
+    ("code_env", lambda p: p["settings"]["codeEnvs"]["python"].update(envName="py39_dev"),
+     "project code env py39_dev is not allowed"),
+    ("code_env", lambda p: p["settings"]["codeEnvs"].__setitem__("python", {"mode": "INHERIT"}),
      "inherits the instance default, which could not be read"),  # general settings: admin only
-    (lambda p: p["saved_models"]["fraud_model"].pop("lastExportedFrom"), "has no origin ML task"),
+    ("code_env", lambda p: p["saved_models"]["fraud_model"].pop("lastExportedFrom"), "has no origin ML task"),
 ])
-def test_code_env_refusals(emu, all_logs, change, says):
+def test_sensitivity_and_code_env_refusals(emu, all_logs, rule, change, says):
     approve(emu)
     _card(emu, 1770000000000)
     _project(emu, change)
     message = refused(emu, all_logs, gate.REFUSE_QUALIFICATION, policy=ALL_ON,
                       model_card_folder="model_cards")
-    assert "code_env FAIL" in message and says in message
+    assert rule + " FAIL" in message and says in message
 
 
 ADMIN_KEY = "admin-key-91"

@@ -16,8 +16,6 @@ from dss_local.runtime import _as_outcome, component_context, run_check, run_pro
 import helpers
 
 ROOT = helpers.ROOT
-sys.path.insert(0, os.path.join(ROOT, "demo"))
-import make_data  # noqa: E402
 
 
 @pytest.fixture
@@ -156,9 +154,7 @@ def test_datasets_outside_their_recipe_role_and_partitions_inside_a_recipe(tmp_p
 def partitioned(tmp_path_factory):
     """A partitioned metrics dataset: partition 2024-01 from a clean drift run, 2024-02 from a drifted one."""
     base = tmp_path_factory.mktemp("partitions")
-    ref, cur = str(base / "reference.parquet"), str(base / "current.parquet")
-    make_data.make_period(3000, 11, drifted=False).to_parquet(ref)
-    make_data.make_period(3000, 12, drifted=True).to_parquet(cur)
+    ref, cur = helpers.demo_periods(base, 3000)
     (base / "metrics").mkdir()
     excluded = {"excluded_columns": ["transaction_id", "transaction_date"]}
     run_recipe("compute-drift", [("reference", ref), ("current", ref)], [("metrics", str(base / "metrics" / "2024-01.csv"))],
