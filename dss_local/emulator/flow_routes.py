@@ -430,12 +430,24 @@ def compute_rules(req, key, name):
     return state
 
 
+def new_future(doc, state):
+    """Store a future (``state``: what GET /futures/{id} answers, without ``jobId``) and return it
+    with its new ``jobId``. A state holding ``failure`` (a message) answers the poll with a 500, as
+    a failed DSS future is assumed to (UNCONFIRMED: dataiku-api.md §6)."""
+    job_id = _new_id(doc, "future_")
+    state = dict(state, jobId=job_id)
+    _flow(doc)["futures"][job_id] = state
+    return state
+
+
 @route("dss", "GET", r"/futures/([^/]+)")
 def future_state(req, job_id):
     state = _flow(req.doc)["futures"].get(job_id)
     if state is None:
         raise ApiError(404, NOT_FOUND, "Future {} not found".format(job_id))
-    return state
+    if state.get("failure"):
+        raise ApiError(500, server.CODED, state["failure"])
+    return {k: v for k, v in state.items() if k != "failure"}
 
 
 # -- macros ------------------------------------------------------------------------------------

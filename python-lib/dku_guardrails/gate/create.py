@@ -273,7 +273,8 @@ def _export(dss, found, params, decision, bundle_id, now, step, rows=()):
     step(5)
     if params.publish:
         outcome.append(publish_when_approved(dss, found.govern, bundle_id, params.publish_signoff_step,
-                                             params.require_final_approval, params.bundle_timeout_seconds, now, audit))
+                                             params.require_final_approval, params.bundle_timeout_seconds, now, audit,
+                                             found.actor))
     ok, where = audit("published" if any(o.startswith("Published") for o in outcome) else "exported",
                       " ".join(outcome))
     outcome.append("Outcome audit entry: " + (where if ok else "not written ({})".format(where)) + ".")

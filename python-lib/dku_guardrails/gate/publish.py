@@ -4,9 +4,11 @@ report. ``publish_when_approved`` is also create-approved-bundle's last step."""
 from datetime import datetime, timezone
 
 from model_guardrails import gate, ids, params as p
+from model_guardrails.deployments.live import live_params
 from model_guardrails.errors import ConfigError
 from model_guardrails.gate import ledger, report
 
+from ..deployments.live import record_live
 from .run import api_client, guarded, open_gateways, step_counter
 
 STEPS = 4  # connect, Govern, decide, publish
@@ -41,10 +43,11 @@ def bundle_decision(govern, bundle_id, step, require_final):
         return gate.refuse(err.code, reason, step), ""
 
 
-def publish_when_approved(dss, govern, bundle_id, step, require_final, timeout, now, audit):
+def publish_when_approved(dss, govern, bundle_id, step, require_final, timeout, now, audit, actor=""):
     """Publish ``bundle_id`` when the sign-offs of the Govern bundle governing it approve; otherwise
     say it waits for its Govern review (the Project Deployer checks that same sign-off). A failed
-    publish call raises; a Govern answer that does not approve publishes nothing."""
+    publish call raises; a Govern answer that does not approve publishes nothing. A publication is
+    recorded as "model live in production" in DSS and Govern (a fault there is reported only)."""
     decision, label = bundle_decision(govern, bundle_id, step, require_final)
     record = dss.read_records().get(bundle_id)
     if not decision.approved:
@@ -67,7 +70,11 @@ def publish_when_approved(dss, govern, bundle_id, step, require_final, timeout, 
     if record is not None:
         dss.write_record(ledger.with_publication(record, ledger.PUBLISHED, decision.reason, decision.approver, label,
                                                  now))
-    return "Published to the Project Deployer as project {}: {}".format(key, decision.reason)
+    notes = record_live(dss, govern, live_params(actor, dss.project_key, bundle_id, approver=decision.approver,
+                                                 how="published to the Project Deployer as project " + str(key),
+                                                 now=now))
+    return "Published to the Project Deployer as project {}: {} Live-in-production record: {}".format(
+        key, decision.reason, " ".join(notes))
 
 
 def _publish(gw, bundle_id, step, require_final, timeout, now, advance):
@@ -104,7 +111,7 @@ def _publish(gw, bundle_id, step, require_final, timeout, now, advance):
     if not audited.approved:
         raise gate.GateRefused(audited, what=what)
     advance(3)
-    message = publish_when_approved(dss, gw.govern, bundle_id, step, require_final, timeout, now, audit)
+    message = publish_when_approved(dss, gw.govern, bundle_id, step, require_final, timeout, now, audit, gw.actor)
     published = message.startswith("Published")
     audit("published" if published else "waiting for Govern review", message)
     advance(STEPS)

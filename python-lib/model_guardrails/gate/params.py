@@ -100,6 +100,11 @@ COMPONENT_PARAMS = {
     "governance-status": _SOURCE + ("signoff_step",),
     "govern-diagnostics": _SOURCE,
     "govern-approval": _SOURCE + _ITEM,
+    # after the gate (model_guardrails.deployments): Govern optional, for the live-in-production record
+    "rollback-deployment": _SOURCE + ("deployment_id", "target_bundle_id", "force", "force_reason",
+                                      "update_timeout_seconds", "dry_run"),
+    "decommission-inactive": _SOURCE + ("inactive_days", "deployment_action", "model_action",
+                                        "include_models_in_use", "update_timeout_seconds", "dry_run"),
 }
 
 

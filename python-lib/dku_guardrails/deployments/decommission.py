@@ -1,0 +1,152 @@
+"""decommission-inactive: read each deployment's and saved model's last activity through the public
+API → judge (``deployments.inactivity``) → audit → when confirmed (dry run off), archive the
+inactive ones (disable + update a deployment; label a saved model's active version), auditing each
+action → report. An item whose activity cannot be read is UNKNOWN and never touched."""
+from datetime import datetime, timezone
+
+from model_guardrails import gate
+from model_guardrails.deployments import inactivity as ina
+from model_guardrails.deployments.params import parse_decommission_params
+from model_guardrails.errors import ConfigError
+from model_guardrails.gate import report
+
+from ..gate.dss_gateway import DssGateway
+from ..gate.http import Deadline
+from ..gate.run import api_client, guarded, step_counter
+from .deployer import Deployer
+from .live import optional_govern
+
+STEPS = 4  # connect, read activity, judge and audit, act
+ARCHIVED_LABEL = "model-guardrails:archived"
+TRAIN_EVIDENCE = "the newest train date of its versions (version snippet trainDate)"
+
+
+def decommission_inactive(project_key, config, dss=None, now=None, progress=None, plugin_config=None):
+    def work(redactor):
+        params = parse_decommission_params(config, plugin_config)
+        return _decommission(project_key, params, api_client(dss), redactor, now or datetime.now(timezone.utc),
+                             step_counter(progress))
+    return guarded("decommission-inactive", config, work)
+
+
+def _deployment_activity(deployer):
+    """([Activity] of the project's deployments, enabled deployment ids or None when unreadable, error)."""
+    try:
+        deployments = deployer.project_deployments(deployer.dss.project_key)
+    except gate.GateError as err:
+        return [], None, str(err)
+    out, enabled = [], []
+    for dep_id, raw in deployments:
+        flag = raw.get("enabled") if isinstance(raw.get("enabled"), bool) else None
+        if flag is not False:
+            enabled.append(dep_id)
+        last, evidence, error = deployer.last_update_ms(dep_id)
+        out.append(ina.Activity(ina.DEPLOYMENT, dep_id, last, evidence, error, enabled=flag))
+    return out, tuple(enabled), ""
+
+
+def _model_activity(dss, used_by, deployments_error):
+    try:
+        models = dss.saved_models()
+    except gate.GateError as err:
+        return [ina.Activity(ina.SAVED_MODEL, "(all saved models)", None, TRAIN_EVIDENCE, str(err))]
+    out = []
+    for model in models:
+        model_id, error, dates = model["id"], "", []
+        try:
+            for version in dss.model_versions(model_id):
+                dates.append(dss.train_date_ms(dss.version_details(model_id, version["id"])))
+        except (gate.GateError, ConfigError) as err:
+            error = str(err)
+        if used_by is None:
+            error = error or "the project's deployments could not be read, so whether it is in use is unknown ({})" \
+                .format(deployments_error)
+        last = ina.newest_ms(dates)
+        out.append(ina.Activity(ina.SAVED_MODEL, model_id, last, TRAIN_EVIDENCE, error, used_by or ()))
+    return out
+
+
+def _decommission(project_key, params, client, redactor, now, step):
+    deadline = Deadline(params.source.deadline_seconds)
+    dss = DssGateway(client, project_key, params.source, deadline, redactor)
+    actor, node_id = dss.identity()
+    govern = optional_govern(params.source, dss, deadline, node_id)[0]
+    deployer = Deployer(dss)
+    step(1)
+    deployments, enabled, dep_error = _deployment_activity(deployer)
+    activities = deployments + _model_activity(dss, enabled, dep_error)
+    step(2)
+    now_ms = now.timestamp() * 1000.0
+    judgements = ina.judge_all(activities, now_ms, params.inactive_days, params.include_models_in_use)
+    to_archive = [j for j in judgements if j.action == ina.ARCHIVE and _configured(params, j)]
+    decision = gate.Decision(True, "DECOMMISSION", "{} item(s) inactive for {} days or more to archive".format(
+        len(to_archive), params.inactive_days))
+
+    def audit(action, item="", detail="", outcome=decision):
+        return dss.write_audit(gate.audit_params(actor, project_key, outcome, None, "", action=action,
+                                                 detail=(item + ": " if item else "") + detail, now=now), govern)
+
+    written, where = audit("dry-run decommission listing" if params.dry_run else "decommission listing",
+                           detail="; ".join("{} {} {}".format(j.activity.kind, j.activity.item_id, j.verdict)
+                                            for j in judgements))
+    step(3)
+    outcomes = {}
+    if not params.dry_run and to_archive:
+        if not written:
+            raise gate.GateRefused(gate.withdraw_unaudited(decision, written, where), what="Decommissioning")
+        for j in to_archive:
+            outcomes[(j.activity.kind, j.activity.item_id)] = _archive(dss, deployer, params, j, audit, now)
+    step(STEPS)
+    return _report(project_key, params, judgements, outcomes, written, where, now)
+
+
+def _configured(params, judgement):
+    kind = judgement.activity.kind
+    return (kind == ina.DEPLOYMENT and params.deployment_action == "disable") or \
+        (kind == ina.SAVED_MODEL and params.model_action == "label")
+
+
+def _archive(dss, deployer, params, judgement, audit, now):
+    """Archive one item; returns the outcome text (never raises: the next item still runs)."""
+    item = judgement.activity
+    try:
+        if item.kind == ina.DEPLOYMENT:
+            deployer.save_enabled(item.item_id, deployer.settings(item.item_id), False)
+            deployer.update_and_wait(item.item_id, params.update_timeout_seconds)
+            text = "disabled and updated"
+        else:
+            version = dss.active_model_version(item.item_id)
+            value = "inactive since {}; archived {}".format(judgement.last_seen, now.strftime("%Y-%m-%d"))
+            back = dss.label_version(item.item_id, version, ARCHIVED_LABEL, value)
+            kept = any(isinstance(lb, dict) and lb.get("key") == ARCHIVED_LABEL for lb in back)
+            text = "labelled {} on version {}{}".format(ARCHIVED_LABEL, version, "" if kept else " (NOT read back)")
+    except (gate.GateError, ConfigError) as err:
+        text = "NOT archived: {}".format(err)
+        audit("decommission failed", "{} {}".format(item.kind, item.item_id), text, gate.refuse(gate.REFUSE_SERVER, text))
+        return text
+    audit("decommissioned", "{} {}".format(item.kind, item.item_id), text + " ({})".format(judgement.reason))
+    return text
+
+
+def _report(project_key, params, judgements, outcomes, written, where, now):
+    rows = []
+    for j in judgements:
+        key = (j.activity.kind, j.activity.item_id)
+        if key in outcomes:
+            action = outcomes[key]
+        elif j.action == ina.ARCHIVE:
+            action = "would archive (dry run)" if params.dry_run else "listed only (action 'none')"
+        else:
+            action = "untouched"
+        rows.append([j.activity.kind, j.activity.item_id, j.verdict, j.last_seen or "(unreadable)",
+                     j.activity.evidence, j.reason, action])
+    inactive = sum(1 for j in judgements if j.verdict == ina.INACTIVE)
+    unknown = sum(1 for j in judgements if j.verdict == ina.UNKNOWN)
+    status = report.badge("{}{} INACTIVE, {} UNKNOWN".format("DRY RUN: " if params.dry_run else "", inactive, unknown),
+                          "info" if params.dry_run else "ok")
+    sections = [("Items (no activity for {} days or more is inactive)".format(params.inactive_days),
+                 report.table(["Kind", "Id", "Verdict", "Last activity", "Evidence", "Reason", "Action"], rows)),
+                ("Audit", report.key_values([("Listing record", "Audit entry written to the {}.".format(where)
+                                              if written else "Not written ({}).".format(where)),
+                                             ("Decided at", now.strftime("%Y-%m-%d %H:%M:%S UTC"))]))]
+    return report.page("Inactive models and deployments of {}".format(project_key), status, sections)

@@ -1,0 +1,276 @@
+"""rollback-deployment, decommission-inactive and the live-in-production record: the real runnable.py
+files through dss_local, against the emulator over loopback HTTP with the real dataikuapi client
+(once per supported client: client_matrix)."""
+import dataikuapi
+import pytest
+
+from dss_local.emulator.state import now_ms
+from gate_fixtures import DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, emu, run  # noqa: F401
+from model_guardrails import gate
+from model_guardrails.deployments.live import LIVE
+from model_guardrails.errors import ConfigError, GuardrailsError
+from model_guardrails.gate import ledger
+
+pytestmark = pytest.mark.client_matrix
+
+ADMIN_KEY = "dss-admin-key-1a2b"
+DAY = 86400000
+# the history: b1 < b2 < b3 < b4 (decidedOn); b2 has no approval record (made by hand); b4 is deployed
+APPROVED = {"b1": "2026-01-01T00:00:00Z", "b3": "2026-02-01T00:00:00Z", "b4": "2026-03-01T00:00:00Z"}
+UPDATES_CLIENT = hasattr(dataikuapi.dss.projectdeployer.DSSProjectDeployerDeployment, "get_update")
+
+
+def _record(bundle_id, decided):
+    return {"bundleId": bundle_id, "projectKey": PROJECT, "decision": "APPROVE", "state": ledger.EXPORTED,
+            "decidedOn": decided, "actor": "data.scientist", "approver": "risk.officer", "signoffStatus": "APPROVED",
+            "signoffStep": "review", "approvedOn": decided, "publication": {"status": ledger.PUBLISHED}}
+
+
+def history(emu, deployed="b4", records=None, last_update=None):
+    records = APPROVED if records is None else records
+
+    def setup(doc):
+        d = doc["dss"]
+        d["api_keys"][ADMIN_KEY] = {"login": "dss.admin", "admin": True}
+        project = d["projects"][PROJECT]
+        deployer = d["deployer"]
+        deployer["projects"][PROJECT] = {"packages": []}
+        for i, bundle_id in enumerate(("b1", "b2", "b3", "b4")):
+            when = now_ms() - (40 - i) * DAY
+            project["bundles"].append({"bundleId": bundle_id, "state": "BUILT", "exportManifest": {
+                "exportUserInfo": {"exportedBy": "ds", "exportedOn": when}}})
+            deployer["projects"][PROJECT]["packages"].append({"id": bundle_id, "publishedOn": when})
+        project["variables"]["local"][ledger.VARIABLE] = {b: _record(b, t) for b, t in records.items()}
+        deployer["infras"]["prod"] = {"stage": "production", "governCheckPolicy": "NO_CHECK"}
+        deployer["deployments"]["fraud-prod"] = {"publishedProjectKey": PROJECT, "infraId": "prod",
+                                                 "bundleId": deployed, "enabled": True}
+        if last_update is not None:
+            deployer["updates"] = {"fraud-prod": [{"startTimestamp": last_update, "endTimestamp": last_update + 1000,
+                                                   "type": "UPDATE", "status": "SUCCESS", "requester": "ds",
+                                                   "bundleId": deployed, "logs": {"lines": []}}]}
+    emu.state.update(setup)
+
+
+def deployment(emu, dep_id="fraud-prod"):
+    return emu.state.snapshot()["dss"]["deployer"]["deployments"][dep_id]
+
+
+def entries(emu, node="dss", action=None):
+    return [e for e in audit(emu, node) if action is None or e.get("action") == action]
+
+
+def rollback(emu, key=DSS_KEY, **config):
+    config.setdefault("deployment_id", "fraud-prod")
+    return run(emu, "rollback-deployment", key=key, **config)
+
+
+def refused(emu, code, key=DSS_KEY, **config):
+    before = deployment(emu)
+    with pytest.raises(gate.GateRefused) as err:
+        rollback(emu, key=key, dry_run=False, **config)
+    assert err.value.decision.code == code, err.value
+    assert deployment(emu) == before, "a refused rollback changed the deployment"
+    assert entries(emu)[-1]["decision"] == "REFUSE" and entries(emu)[-1]["code"] == code
+    assert not entries(emu, action=LIVE)
+    return str(err.value)
+
+
+# -- rollback ---------------------------------------------------------------------------------
+
+def test_dry_run_names_both_bundles_and_changes_nothing(emu):
+    history(emu)
+    html = rollback(emu)
+    assert "DRY RUN: WOULD ROLL BACK" in html and "b4" in html and "b3" in html
+    assert "approved by the gate on 2026-02-01" in html and "approved by the gate on 2026-03-01" in html
+    assert deployment(emu)["bundleId"] == "b4"
+    assert entries(emu)[-1]["action"] == "dry-run rollback decision" and entries(emu)[-1]["bundleId"] == "b3"
+    assert not entries(emu, action=LIVE)
+
+
+def test_rollback_switches_to_the_previous_approved_bundle_and_records_it_live(emu):
+    history(emu)
+    html = rollback(emu, dry_run=False)
+    assert "ROLLED BACK" in html
+    dep = deployment(emu)
+    assert dep["bundleId"] == "b3" and dep["deployedBundleId"] == "b3"  # b2 (no record) skipped
+    assert [e["action"] for e in entries(emu)][-3:] == ["rollback decision", "rolled back", LIVE]
+    (live,) = entries(emu, action=LIVE)
+    assert (live["bundleId"], live["previousBundleId"], live["deploymentId"], live["infraId"], live["approver"],
+            live["projectKey"], live["actor"], live["how"]) == (
+        "b3", "b4", "fraud-prod", "prod", "risk.officer", PROJECT, "data.scientist", "rolled back")
+    assert entries(emu, "govern", action=LIVE) == [live]
+    assert GOVERN_KEY not in html
+
+
+def test_govern_down_does_not_undo_the_rollback_and_is_reported(emu):
+    history(emu)
+    emu.state.add_fault(node="govern", path=r"^/admin/audit/custom/", status=500, body="<html>down</html>")
+    html = rollback(emu, dry_run=False)
+    assert deployment(emu)["bundleId"] == "b3"
+    assert "Govern: NOT written" in html and "what was done stands" in html
+    assert entries(emu, action=LIVE) and not entries(emu, "govern", action=LIVE)
+
+
+def test_without_govern_the_live_record_is_dss_only(emu):
+    history(emu)
+    html = rollback(emu, dry_run=False, govern_connection=None)
+    assert deployment(emu)["bundleId"] == "b3" and "recorded in DSS only" in html
+    assert entries(emu, action=LIVE) and not entries(emu, "govern")
+
+
+def test_unknown_deployment_is_refused_and_a_bad_id_never_reaches_a_url(emu):
+    history(emu)
+    assert "not found" in refused(emu, gate.REFUSE_NOT_FOUND, deployment_id="no-such-deployment").lower()
+    with pytest.raises(ConfigError, match="deployment_id"):
+        rollback(emu, deployment_id="../admin")
+    with pytest.raises(ConfigError, match="deployment_id"):
+        rollback(emu, deployment_id="")
+
+
+def test_no_approved_previous_bundle_is_refused(emu):
+    history(emu, deployed="b1")
+    assert "no bundle older than b1" in refused(emu, gate.REFUSE_NOT_FOUND)
+
+
+def test_a_deployed_bundle_without_record_has_no_previous(emu):
+    history(emu, deployed="b2")
+    assert "has no approval record" in refused(emu, gate.REFUSE_NOT_FOUND)
+
+
+def test_an_unapproved_target_is_refused_and_only_an_admin_may_force_it(emu):
+    history(emu)
+    refused(emu, gate.REFUSE_STATUS, target_bundle_id="b2")
+    text = refused(emu, gate.REFUSE_FORBIDDEN, target_bundle_id="b2", force=True,
+                   force_reason="Hotfix: b3 and b4 both mis-score.")
+    assert "only a DSS administrator" in text
+    with pytest.raises(ConfigError, match="force_reason"):
+        rollback(emu, target_bundle_id="b2", force=True, force_reason="")
+    with pytest.raises(ConfigError, match="target_bundle_id"):
+        rollback(emu, force=True, force_reason="Hotfix: b3 and b4 both mis-score.")
+    html = rollback(emu, key=ADMIN_KEY, dry_run=False, target_bundle_id="b2", force=True,
+                    force_reason="Hotfix: b3 and b4 both mis-score.")
+    assert deployment(emu)["bundleId"] == "b2" and "Forced by an administrator" in html
+    (live,) = entries(emu, action=LIVE)
+    assert live["actor"] == "dss.admin" and "forced: Hotfix" in live["detail"]
+
+
+def test_a_failing_update_puts_the_settings_back_and_fails_the_macro(emu):
+    history(emu)
+    emu.state.update(lambda d: d["dss"]["deployer"].setdefault("update_behaviour", {}).update({"fraud-prod": "fail"}))
+    with pytest.raises(gate.GateError) as err:
+        rollback(emu, dry_run=False)
+    assert "not confirmed" in str(err.value) and "put back to bundle b4" in str(err.value)
+    assert deployment(emu)["bundleId"] == "b4"
+    assert entries(emu)[-1]["action"] == "rollback update failed" and not entries(emu, action=LIVE)
+
+
+def test_an_update_without_result_times_out_under_the_macros_deadline(emu):
+    history(emu)
+    emu.state.update(lambda d: d["dss"]["deployer"].setdefault("update_behaviour", {}).update({"fraud-prod": "hang"}))
+    with pytest.raises(gate.GateError) as err:
+        rollback(emu, dry_run=False, update_timeout_seconds=1)
+    assert err.value.code == gate.REFUSE_TIMEOUT and "may still be running" in str(err.value)
+    assert deployment(emu)["bundleId"] == "b3"  # the update may finish: the settings are left as saved
+    assert not entries(emu, action=LIVE)
+
+
+def test_unreadable_approval_record_refuses(emu):
+    history(emu)
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["variables"]["local"].update({ledger.VARIABLE: []}))
+    refused(emu, gate.REFUSE_MALFORMED)
+
+
+# -- the live record on publication ---------------------------------------------------------------
+
+def test_publish_approved_bundle_records_the_model_live(emu):
+    from dss_local.emulator.state import MODEL_VERSION_ARTIFACT
+
+    emu.state.set_signoff(MODEL_VERSION_ARTIFACT, "review", "APPROVED", approver="risk.officer")
+    run(emu, version="2.0")
+    (bundle_id,) = [b["bundleId"] for b in emu.state.snapshot()["dss"]["projects"][PROJECT]["bundles"]]
+    artifacts = emu.state.snapshot()["govern"]["artifacts"].values()
+    (item,) = [a for a in artifacts if a["fields"].get(gate.FIELD_BUNDLE_ID) == bundle_id]
+    emu.state.set_signoff(item["fields"]["governed_by"], "review", "APPROVED", approver="deploy.manager")
+    html = run(emu, "publish-approved-bundle")
+    assert "Live-in-production record" in html
+    (live,) = entries(emu, action=LIVE)
+    assert live["bundleId"] == bundle_id and live["approver"] == "deploy.manager" and "published" in live["how"]
+    assert entries(emu, "govern", action=LIVE) == [live]
+
+
+# -- decommission-inactive --------------------------------------------------------------------
+
+def decommission(emu, **config):
+    return run(emu, "decommission-inactive", **config)
+
+
+def test_decommission_dry_run_lists_with_evidence_and_keeps_a_model_in_use(emu):
+    history(emu, last_update=now_ms() - 200 * DAY)
+    html = decommission(emu)
+    assert "DRY RUN" in html and "trainDate" in html
+    assert deployment(emu)["enabled"] is True
+    if UPDATES_CLIENT:
+        assert "would archive (dry run)" in html and "get_update" in html
+    else:
+        assert "cannot read deployment updates" in html and "would archive" not in html
+    assert "deployed by fraud-prod" in html  # the saved model of a deployed project is kept
+    assert entries(emu)[-1]["action"] == "dry-run decommission listing"
+
+
+def test_decommission_disables_an_inactive_deployment_and_labels_models_only_when_told(emu):
+    history(emu, last_update=now_ms() - 200 * DAY)
+    html = decommission(emu, dry_run=False)
+    assert "deployed by fraud-prod" in html and "labelled" not in html  # in use: kept unless told
+    if UPDATES_CLIENT:
+        assert deployment(emu)["enabled"] is False and "disabled and updated" in html
+        (done,) = entries(emu, action="decommissioned")
+        assert done["detail"].startswith("deployment fraud-prod: disabled and updated")
+    else:
+        assert deployment(emu)["enabled"] is True and "UNKNOWN" in html
+    emu.state.update(lambda d: d["dss"].__setitem__("keeps_version_labels", True))  # UNCONFIRMED that DSS keeps them
+    html = decommission(emu, dry_run=False, include_models_in_use=True)
+    version = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
+    assert any(lb["key"] == "model-guardrails:archived" for lb in version["userMeta"]["labels"]), version
+    assert entries(emu, action="decommissioned")[-1]["detail"].startswith("saved model fraud_model: labelled")
+    if UPDATES_CLIENT:  # the disabling update is activity: not acted on twice
+        assert [e["detail"].split(":")[0] for e in entries(emu, action="decommissioned")] == [
+            "deployment fraud-prod", "saved model fraud_model"]
+
+
+def test_a_recent_update_is_activity_and_unreadable_activity_is_never_archived(emu):
+    history(emu, last_update=now_ms() - 2 * DAY)
+    emu.state.add_fault(node="dss", path=r"/savedmodels/fraud_model/versions/v2/snippet", status=500,
+                        body="<html>boom</html>")
+    html = decommission(emu, dry_run=False, include_models_in_use=True)
+    assert deployment(emu)["enabled"] is True and "UNKNOWN" in html
+    labels = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
+    assert not labels.get("userMeta", {}).get("labels")
+    assert not entries(emu, action="decommissioned")
+    if UPDATES_CLIENT:
+        assert "ACTIVE" in html
+
+
+def test_decommission_with_unreadable_deployments_touches_no_model(emu):
+    history(emu, last_update=now_ms() - 200 * DAY)
+    emu.state.add_fault(node="dss", method="GET", path=r"^/project-deployer/projects/" + PROJECT + "$", status=500,
+                        body="<html>boom</html>")
+    html = decommission(emu, dry_run=False, include_models_in_use=True)
+    assert "whether it is in use is unknown" in html and not entries(emu, action="decommissioned")
+
+
+def test_update_route_is_strict(emu):
+    history(emu)
+    client = dataikuapi.DSSClient(emu.url, DSS_KEY)
+    dep = client.get_projectdeployer().get_deployment("fraud-prod")
+    settings = dep.get_settings()
+    settings.bundle_id = "no-such-bundle"
+    with pytest.raises(dataikuapi.utils.DataikuException, match="NotFound"):
+        settings.save()
+    settings.get_raw()["infraId"] = "other"
+    settings.bundle_id = "b3"
+    with pytest.raises(dataikuapi.utils.DataikuException, match="cannot be changed"):
+        settings.save()
+    with pytest.raises(dataikuapi.utils.DataikuException, match="NotFound"):
+        client.get_projectdeployer().get_deployment("nope").start_update()
+    with pytest.raises(GuardrailsError):
+        raise gate.GateError(gate.REFUSE_NOT_FOUND, "sanity")
