@@ -1,0 +1,102 @@
+"""The pure decisions after the gate: which bundle a rollback goes to, and which items are inactive."""
+import pytest
+
+from model_guardrails import gate
+from model_guardrails.deployments import inactivity as ina
+from model_guardrails.deployments.params import parse_decommission_params, parse_rollback_params
+from model_guardrails.deployments.rollback import FORCED, RollbackFacts, decide_rollback
+from model_guardrails.errors import ConfigError
+from model_guardrails.gate import ledger
+
+
+def rec(bundle_id, decided, decision="APPROVE", state=ledger.EXPORTED):
+    return {"bundleId": bundle_id, "decision": decision, "state": state, "decidedOn": decided, "approver": "ro",
+            "signoffStatus": "APPROVED", "signoffStep": "review"}
+
+
+RECORDS = {"a": rec("a", "2026-01-01T00:00:00Z"), "b": rec("b", "2026-02-01T00:00:00Z", decision="REFUSE"),
+           "c": rec("c", "2026-03-01T00:00:00Z", state=ledger.EXPORT_FAILED), "d": rec("d", "2026-04-01T00:00:00Z"),
+           "e": rec("e", "2026-05-01T00:00:00Z")}
+ALL = frozenset("abcdefx")
+
+
+def facts(**kw):
+    base = dict(deployment_id="dep", project_key="P", infra_id="prod", current="e", records=RECORDS, exported=ALL,
+                published=ALL)
+    base.update(kw)
+    return RollbackFacts(**base)
+
+
+def test_previous_is_the_newest_approved_exported_published_older_bundle():
+    plan = decide_rollback(facts())
+    assert plan.allowed and plan.target == "d" and plan.current == "e" and plan.target_record["bundleId"] == "d"
+    # refused and failed exports are skipped; an unpublished or deleted one too
+    assert decide_rollback(facts(current="d")).target == "a"
+    assert decide_rollback(facts(published=ALL - {"d"})).target == "a"
+    assert decide_rollback(facts(exported=ALL - {"d"})).target == "a"
+
+
+@pytest.mark.parametrize("kw, code, words", [
+    (dict(records=None, records_error="bad"), gate.REFUSE_MALFORMED, "cannot be read (bad)"),
+    (dict(current="a"), gate.REFUSE_NOT_FOUND, "no bundle older than a"),
+    (dict(current="x"), gate.REFUSE_NOT_FOUND, "no approval record"),
+    (dict(target="e"), gate.REFUSE_NOT_FOUND, "already runs"),
+    (dict(target="zz"), gate.REFUSE_NOT_FOUND, "does not exist"),
+    (dict(target="a", published=ALL - {"a"}), gate.REFUSE_NOT_FOUND, "not published"),
+    (dict(target="b"), gate.REFUSE_STATUS, "only goes to a bundle the gate approved"),
+    (dict(target="x", force=True, force_reason="incident 42", is_admin=False), gate.REFUSE_FORBIDDEN,
+     "only a DSS administrator"),
+    (dict(target="x", force=True, force_reason="incident 42", is_admin=None), gate.REFUSE_FORBIDDEN,
+     "could not be read"),
+])
+def test_refusals(kw, code, words):
+    plan = decide_rollback(facts(**kw))
+    assert not plan.allowed and plan.decision.code == code and words in plan.decision.reason
+
+
+def test_only_an_admin_forces_and_an_approved_target_needs_no_force():
+    plan = decide_rollback(facts(target="x", force=True, force_reason="incident 42", is_admin=True))
+    assert plan.allowed and plan.forced and plan.decision.code == FORCED and "incident 42" in plan.decision.reason
+    plan = decide_rollback(facts(target="a", force=True, force_reason="incident 42", is_admin=False))
+    assert plan.allowed and not plan.forced
+
+
+def test_rollback_params_are_validated():
+    assert parse_rollback_params({"deployment_id": "dep-1"}).dry_run is True
+    for config, field in [({}, "deployment_id"), ({"deployment_id": "a/b"}, "deployment_id"),
+                          ({"deployment_id": "d", "target_bundle_id": "x?y"}, "target_bundle_id"),
+                          ({"deployment_id": "d", "force": True, "target_bundle_id": "b"}, "force_reason"),
+                          ({"deployment_id": "d", "force": True, "force_reason": "a long reason"}, "target_bundle_id")]:
+        with pytest.raises(ConfigError, match=field):
+            parse_rollback_params(config)
+    assert parse_decommission_params({}).inactive_days == 90 and parse_decommission_params({}).dry_run
+    with pytest.raises(ConfigError, match="deployment_action"):
+        parse_decommission_params({"deployment_action": "delete"})
+
+
+NOW = 1_800_000_000_000.0
+
+
+def act(kind=ina.DEPLOYMENT, age_days=100.0, error="", used_by=(), enabled=True, last=None):
+    last = NOW - age_days * ina.DAY_MS if last is None and age_days is not None else last
+    return ina.Activity(kind, "id", last, "evidence", error, used_by, enabled)
+
+
+@pytest.mark.parametrize("activity, verdict, action", [
+    (act(age_days=100), ina.INACTIVE, ina.ARCHIVE),
+    (act(age_days=89.9), ina.ACTIVE, ina.KEEP),
+    (act(age_days=None), ina.UNKNOWN, ina.KEEP),
+    (act(error="HTTP 500"), ina.UNKNOWN, ina.KEEP),
+    (act(last=NOW + 2 * ina.DAY_MS), ina.UNKNOWN, ina.KEEP),
+    (act(enabled=False), ina.INACTIVE, ina.KEEP),
+    (act(kind=ina.SAVED_MODEL, used_by=("dep",)), ina.INACTIVE, ina.KEEP),
+    (act(kind=ina.SAVED_MODEL), ina.INACTIVE, ina.ARCHIVE),
+])
+def test_judgement(activity, verdict, action):
+    j = ina.judge(activity, NOW, 90)
+    assert (j.verdict, j.action) == (verdict, action), j.reason
+
+
+def test_a_model_in_use_is_archived_only_when_told():
+    assert ina.judge(act(kind=ina.SAVED_MODEL, used_by=("dep",)), NOW, 90, include_in_use=True).action == ina.ARCHIVE
+    assert ina.newest_ms([None, True, "x", 5, 7.0, -1]) == 7.0 and ina.newest_ms([]) is None
