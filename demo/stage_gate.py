@@ -30,6 +30,7 @@ from dss_local.macro import run_macro  # noqa: E402
 from dss_local.runtime import run_recipe  # noqa: E402
 from model_guardrails.errors import GuardrailsError  # noqa: E402
 from model_guardrails.gate import policy  # noqa: E402
+from demo import stage_deploy  # noqa: E402  (after the gate: second approved bundle, deployment, rollback)
 
 PROJECT = "FRAUD_DETECTION"
 DSS_KEY = "dss-demo-key"
@@ -171,6 +172,9 @@ def run(output_dir, metrics=None):
         flagged = html.count("WITHOUT APPROVAL</td>")
         lines.append("governance status: {} bundle(s) flagged published/deployed without approval -> {}".format(
             flagged, path))
+        lines += stage_deploy.run(emu, macro, write, lambda version: macro(
+            "create-approved-bundle", datasets=metrics["retrained"], **dict(gate_config, version=version)), created,
+            DSS_KEY)
         audit = emu.state.snapshot()["dss"]["audit"]
         lines.append("audit: {} entries in the DSS audit trail (customMsgType model-guardrails-gate)".format(
             len(audit)))

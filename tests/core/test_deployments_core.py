@@ -54,6 +54,12 @@ def test_refusals(kw, code, words):
     assert not plan.allowed and plan.decision.code == code and words in plan.decision.reason
 
 
+def test_two_decisions_in_the_same_second_are_ordered_by_export_time():
+    same = {"a": rec("a", "2026-01-01T00:00:00Z"), "b": rec("b", "2026-01-01T00:00:00Z")}
+    assert decide_rollback(facts(records=same, current="b", exported_on={"a": 1.0, "b": 2.0})).target == "a"
+    assert not decide_rollback(facts(records=same, current="b", exported_on={"a": 3.0, "b": 2.0})).allowed
+
+
 def test_only_an_admin_forces_and_an_approved_target_needs_no_force():
     plan = decide_rollback(facts(target="x", force=True, force_reason="incident 42", is_admin=True))
     assert plan.allowed and plan.forced and plan.decision.code == FORCED and "incident 42" in plan.decision.reason

@@ -22,8 +22,15 @@ def test_demo_stage(tmp_path):
     assert "published to the Project Deployer" in lines[5]
     assert "evidence (drift_metrics) PASS" in lines[6] and "FAIL" not in lines[6]
     assert "deleted v0.2;" in lines[8] and "v0.1" in lines[8]
+    # issue 18: a second approved bundle, a deployment released to it, and the rollback to the first
+    text = "\n".join(lines)
+    first = lines[4].split()[3]
+    assert "second approved bundle" in text and "released to" in text
+    rolled = [line for line in lines if line.startswith("rollback-deployment: ")]
+    assert rolled and "now runs {} (update done)".format(first) in rolled[0]
+    assert "{} rolled back".format(first) in text
     assert sorted(f for f in os.listdir(tmp_path) if "." in f) == [
         "gate.json", "gate_approved.html", "governance_status.html", "prune.html", "prune_dry_run.html",
-        "publish.html"]
+        "publish.html", "rollback.html", "rollback_dry_run.html"]
     approved = (tmp_path / "gate_approved.html").read_text()
     assert "Qualification rules" in approved and ">FAIL<" not in approved

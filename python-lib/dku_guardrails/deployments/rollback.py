@@ -34,12 +34,14 @@ def _facts(dss, deployer, params, settings):
         records = dss.read_records()
     except gate.GateError as err:
         records_error = str(err)
-    exported = frozenset(b.bundle_id for b in dss.list_exported())
+    listed = dss.list_exported()
+    exported = frozenset(b.bundle_id for b in listed)
     published = frozenset(b.bundle_id for b in dss.deployer_state(expect_published=True)[0])
     is_admin = deployer.is_admin() if params.force else None
     return rollback.RollbackFacts(params.deployment_id, raw.get("publishedProjectKey", ""), str(raw.get("infraId", "")),
                                   raw["bundleId"], records, records_error, exported, published,
-                                  params.target_bundle_id, params.force, params.force_reason, is_admin)
+                                  params.target_bundle_id, params.force, params.force_reason, is_admin,
+                                  {b.bundle_id: b.created_ms for b in listed if b.created_ms is not None})
 
 
 def _rollback(project_key, params, client, redactor, now, step):

@@ -35,6 +35,7 @@ class RollbackFacts:
     force: bool = False
     force_reason: str = ""
     is_admin: Optional[bool] = None  # None: could not be read
+    exported_on: Optional[dict] = None  # {bundle id: export time in epoch ms} where the listing gives it
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,22 @@ def approval_text(record):
         record.get("decidedOn", "?"), record.get("signoffStatus", "?"), who, record.get("signoffStep", ""))
 
 
-def previous_approved(records, current, exported, published):
-    """The newest approved, exported bundle older than ``current`` that exists and is published, or None."""
+def previous_approved(records, current, exported, published, exported_on=None):
+    """The newest approved, exported bundle older than ``current`` that exists and is published, or
+    None. Age: the record's ``decidedOn`` (to the second), then the bundle's export time in epoch ms
+    (``exported_on``, {bundle id: ms}) for two decisions within the same second."""
     now = records.get(current)
     if not isinstance(now, dict) or not now.get("decidedOn"):
         return None
-    cutoff = str(now["decidedOn"])
+    exported_on = exported_on or {}
+
+    def age(record):
+        return str(record.get("decidedOn", "")), exported_on.get(record["bundleId"]) or 0.0
+
+    cutoff = age(now)
     candidates = [r for bid, r in records.items() if bid != current and approved_exported(r)
-                  and str(r.get("decidedOn", "")) < cutoff and bid in exported and bid in published]
-    return max(candidates, key=lambda r: str(r.get("decidedOn", "")), default=None)
+                  and age(r) < cutoff and bid in exported and bid in published]
+    return max(candidates, key=age, default=None)
 
 
 def decide_rollback(facts):
@@ -93,7 +101,7 @@ def decide_rollback(facts):
     if facts.target:
         target = facts.target
     else:
-        found = previous_approved(records, current, facts.exported, facts.published)
+        found = previous_approved(records, current, facts.exported, facts.published, facts.exported_on)
         if found is None:
             why = ("the deployed bundle {} has no approval record, so no bundle is known to be older: name the "
                    "bundle in target_bundle_id".format(current) if not isinstance(current_record, dict)
