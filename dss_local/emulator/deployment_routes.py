@@ -69,12 +69,14 @@ def create_deployment(req):
 
 @route("dss", "GET", r"/project-deployer/deployments/([^/]+)")
 def deployment_light_status(req, dep_id):
+    allowed(req, {})
     dep = _deployment(req, dep_id)
     return {"deploymentBasicInfo": dict(dep, id=dep_id), "infraBasicInfo": {"id": dep.get("infraId", "")}}
 
 
 @route("dss", "GET", r"/project-deployer/deployments/([^/]+)/status")
 def deployment_heavy_status(req, dep_id):
+    allowed(req, {})
     dep = _deployment(req, dep_id)
     in_sync = dep.get("deployedBundleId", dep.get("bundleId")) == dep.get("bundleId")
     return {"health": "HEALTHY" if in_sync else "OUT_OF_SYNC", "healthMessages": {"messages": [], "anyMessage": False}}
@@ -133,11 +135,13 @@ def _updates(req, dep_id):
 
 @route("dss", "GET", r"/project-deployer/deployments/([^/]+)/update")
 def list_updates(req, dep_id):
+    allowed(req, {})
     return [{k: u[k] for k in ("startTimestamp", "type", "status")} for u in _updates(req, dep_id)]
 
 
 @route("dss", "GET", r"/project-deployer/deployments/([^/]+)/last-update")
 def last_update(req, dep_id):
+    allowed(req, {})
     updates = _updates(req, dep_id)
     if not updates:
         raise ApiError(404, NOT_FOUND, "Deployment {} has no update".format(dep_id))  # UNCONFIRMED on DSS
@@ -146,6 +150,7 @@ def last_update(req, dep_id):
 
 @route("dss", "GET", r"/project-deployer/deployments/([^/]+)/update/([^/]+)")
 def get_update(req, dep_id, timestamp):
+    allowed(req, {})
     for update in _updates(req, dep_id):
         if str(update["startTimestamp"]) == timestamp:
             return update

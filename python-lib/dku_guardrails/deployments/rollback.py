@@ -55,7 +55,7 @@ def _rollback(project_key, params, client, redactor, now, step):
 
     def audit(decision, action, target="", detail=""):
         return dss.write_audit(gate.audit_params(actor, project_key, decision, None, target, action=action,
-                                                 detail=detail, now=now))
+                                                 detail=detail, now=now), govern)
 
     try:
         settings = deployer.settings(params.deployment_id)
