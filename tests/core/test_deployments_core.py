@@ -105,4 +105,12 @@ def test_judgement(activity, verdict, action):
 
 def test_a_model_in_use_is_archived_only_when_told():
     assert ina.judge(act(kind=ina.SAVED_MODEL, used_by=("dep",)), NOW, 90, include_in_use=True).action == ina.ARCHIVE
-    assert ina.newest_ms([None, True, "x", 5, 7.0, -1]) == 7.0 and ina.newest_ms([]) is None
+    assert ina.newest_ms([None, True, "x", NOW - 5, NOW - 7.0]) == (NOW - 5, "") and ina.newest_ms([]) == (None, "")
+
+
+@pytest.mark.parametrize("value", [1_700_000_000, 5, -1, 2e13])  # seconds, tiny, negative, beyond 2286
+def test_a_date_not_plausible_as_epoch_ms_is_unknown_never_inactive(value):
+    last, error = ina.newest_ms([NOW - 5, value])
+    assert last is None and "not epoch milliseconds" in error and "UNCONFIRMED" in error
+    j = ina.judge(act(last=value), NOW, 90)
+    assert (j.verdict, j.action) == (ina.UNKNOWN, ina.KEEP) and "not epoch milliseconds" in j.reason

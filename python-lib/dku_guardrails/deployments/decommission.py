@@ -61,7 +61,8 @@ def _model_activity(dss, used_by, deployments_error):
         if used_by is None:
             error = error or "the project's deployments could not be read, so whether it is in use is unknown ({})" \
                 .format(deployments_error)
-        last = ina.newest_ms(dates)
+        last, wrong = ina.newest_ms(dates)
+        error = error or wrong
         out.append(ina.Activity(ina.SAVED_MODEL, model_id, last, TRAIN_EVIDENCE, error, used_by or ()))
     return out
 

@@ -96,8 +96,8 @@ class Deployer:
             start = self._call("reading the start of the last update", lambda: update.start_time)
         except gate.GateError as err:
             return None, evidence, str(err)
-        value = inactivity.newest_ms([start])
-        return value, evidence, "" if value is not None else "the last update has no readable startTimestamp"
+        value, wrong = inactivity.newest_ms([start])
+        return value, evidence, wrong or ("" if value is not None else "the last update has no readable startTimestamp")
 
     def project_deployments(self, project_key):
         """[(deployment id, settings raw)] of the deployments of published project ``project_key``."""

@@ -8,6 +8,9 @@ Evidence per kind (the adapters read it; docs/deployments.md lists the calls):
 * saved model: the newest train date of its versions (the version snippet's ``trainDate``,
   UNCONFIRMED: epoch milliseconds assumed), as the last time it changed.
 
+A date outside ``epoch.PLAUSIBLE_MS`` (1973-2286 read as milliseconds: e.g. seconds, which would
+read as January 1970 and so as "inactive for 56 years") makes the item UNKNOWN, never INACTIVE.
+
 Fail closed: an item whose activity cannot be read is UNKNOWN and never archived; a saved model of a
 project with an enabled deployment (a bundle carries every saved model of its project) is kept
 unless ``include_in_use``.
@@ -15,6 +18,7 @@ unless ``include_in_use``.
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from ..epoch import PLAUSIBLE_MS, is_plausible_ms
 from ..gate.signoffs import format_time
 
 DEPLOYMENT, SAVED_MODEL = "deployment", "saved model"
@@ -53,6 +57,8 @@ def judge(activity, now_ms, days, include_in_use=False):
     if activity.last_ms is None or activity.error:
         return Judgement(activity, UNKNOWN, KEEP, "activity unreadable ({}): never archived".format(
             activity.error or "no date in " + activity.evidence))
+    if not is_plausible_ms(activity.last_ms):
+        return Judgement(activity, UNKNOWN, KEEP, implausible(activity.last_ms))
     if activity.last_ms > now_ms + FUTURE_TOLERANCE_MS:
         return Judgement(activity, UNKNOWN, KEEP, "the last activity date {} is in the future: never archived".format(
             format_time(activity.last_ms)))
@@ -72,7 +78,17 @@ def judge_all(activities, now_ms, days, include_in_use=False):
     return [judge(a, now_ms, days, include_in_use) for a in activities]
 
 
+def implausible(value):
+    return ("the date {!r} is not epoch milliseconds between {:.0e} and {:.0e} (its unit is UNCONFIRMED; seconds "
+            "would read as 1970): never archived".format(value, *PLAUSIBLE_MS))
+
+
 def newest_ms(values):
-    """The newest plausible epoch-ms value among ``values`` (numbers; others ignored), or None."""
-    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]
-    return max(numbers) if numbers else None
+    """(the newest epoch-ms value among ``values``, error): numbers only (others are ignored); any
+    number outside PLAUSIBLE_MS makes the whole answer unknown (None, the reason) — the unit is not
+    the one assumed, so no date of the lot can be trusted."""
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    wrong = [v for v in numbers if not is_plausible_ms(v)]
+    if wrong:
+        return None, implausible(wrong[0])
+    return (max(numbers) if numbers else None), ""

@@ -15,6 +15,7 @@ public API generates a model documentation as a download (``generate_documentati
 from dataclasses import dataclass
 from typing import Optional
 
+from ..epoch import is_plausible_ms
 from .results import FAIL, PASS, RuleResult
 from .policy import MODEL_CARD
 from .signoffs import format_time
@@ -29,10 +30,6 @@ class ModelCardFacts:
     train_error: str = ""
     version: str = ""
     saved_model: str = ""
-
-
-# trainDate as epoch milliseconds between 1973 and 2286; outside, the unit is not the one assumed
-PLAUSIBLE_MS = (1e11, 1e13)
 
 
 def is_card(path, saved_model, version):
@@ -56,7 +53,7 @@ def judge(facts, policy):
     if facts.train_ms is None:
         return RuleResult(MODEL_CARD, FAIL, "the training date of version {} is unknown ({})".format(
             facts.version, facts.train_error or "not reported"), bound, source)
-    if not PLAUSIBLE_MS[0] <= facts.train_ms <= PLAUSIBLE_MS[1]:
+    if not is_plausible_ms(facts.train_ms):
         return RuleResult(MODEL_CARD, FAIL, "the training date of version {} reads {!r}: not epoch milliseconds "
                           "(unit unknown), so it cannot be compared".format(facts.version, facts.train_ms), bound,
                           source)
