@@ -200,6 +200,9 @@ def test_publish_approved_bundle_records_the_model_live(emu):
 
 # -- decommission-inactive --------------------------------------------------------------------
 
+DISABLE = {"deployment_action": "disable", "disable_deployments_that_may_still_serve": True}
+
+
 def decommission(emu, **config):
     return run(emu, "decommission-inactive", **config)
 
@@ -220,6 +223,8 @@ def test_decommission_dry_run_lists_with_evidence_and_keeps_a_model_in_use(emu):
 def test_decommission_disables_an_inactive_deployment_and_labels_models_only_when_told(emu):
     history(emu, last_update=now_ms() - 200 * DAY)
     html = decommission(emu, dry_run=False)
+    assert deployment(emu)["enabled"] is True and "disabled" not in html  # default: deployments only listed
+    html = decommission(emu, dry_run=False, **DISABLE)
     assert "deployed by fraud-prod" in html and "labelled" not in html  # in use: kept unless told
     if UPDATES_CLIENT:
         assert deployment(emu)["enabled"] is False and "disabled and updated" in html
@@ -228,7 +233,7 @@ def test_decommission_disables_an_inactive_deployment_and_labels_models_only_whe
     else:
         assert deployment(emu)["enabled"] is True and "UNKNOWN" in html
     emu.state.update(lambda d: d["dss"].__setitem__("keeps_version_labels", True))  # UNCONFIRMED that DSS keeps them
-    html = decommission(emu, dry_run=False, include_models_in_use=True)
+    html = decommission(emu, dry_run=False, include_models_in_use=True, **DISABLE)
     version = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
     assert any(lb["key"] == "model-guardrails:archived" for lb in version["userMeta"]["labels"]), version
     assert entries(emu, action="decommissioned")[-1]["detail"].startswith("saved model fraud_model: labelled")
@@ -241,7 +246,7 @@ def test_a_recent_update_is_activity_and_unreadable_activity_is_never_archived(e
     history(emu, last_update=now_ms() - 2 * DAY)
     emu.state.add_fault(node="dss", path=r"/savedmodels/fraud_model/versions/v2/snippet", status=500,
                         body="<html>boom</html>")
-    html = decommission(emu, dry_run=False, include_models_in_use=True)
+    html = decommission(emu, dry_run=False, include_models_in_use=True, **DISABLE)
     assert deployment(emu)["enabled"] is True and "UNKNOWN" in html
     labels = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
     assert not labels.get("userMeta", {}).get("labels")

@@ -42,7 +42,10 @@ class Deployer:
         self._call("saving deployment {} with bundle {}".format(deployment_id, bundle_id), settings.save)
 
     def save_enabled(self, deployment_id, settings, enabled):
-        """Set the settings' ``enabled`` flag (UNCONFIRMED key: refused when the settings lack it)."""
+        """Set the settings' ``enabled`` flag (UNCONFIRMED key: refused when the settings lack it).
+        UNCONFIRMED: what saving enabled=false then updating does on the Automation node (stops the
+        deployed project's scenarios? leaves it running?): no public source says; the macro only does
+        it behind the explicit opt-in ``disable_deployments_that_may_still_serve``."""
         raw = settings.get_raw()
         if not isinstance(raw.get("enabled"), bool):
             raise gate.GateError(gate.REFUSE_UNSUPPORTED, "The settings of deployment {} have no boolean 'enabled' "

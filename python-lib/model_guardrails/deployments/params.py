@@ -6,7 +6,10 @@ from ..errors import ConfigError
 from ..gate import GovernSource, parse_govern_connection
 from ..gate.names import parse_govern_names
 
-DEPLOYMENT_ACTIONS = ("disable", "none")
+DEPLOYMENT_ACTIONS = ("none", "disable")
+# the opt-in that disabling needs: the only evidence of a deployment's activity is the start of its last
+# update, so a stable production deployment still serving but not updated for N days looks inactive
+DISABLE_OPT_IN = "disable_deployments_that_may_still_serve"
 MODEL_ACTIONS = ("label", "none")
 DEFAULT_UPDATE_SECONDS = 600.0
 
@@ -60,7 +63,7 @@ def parse_rollback_params(config, plugin_config=None):
 class DecommissionParams:
     source: GovernSource
     inactive_days: int = 90
-    deployment_action: str = "disable"
+    deployment_action: str = "none"
     model_action: str = "label"
     include_models_in_use: bool = False
     update_timeout_seconds: float = DEFAULT_UPDATE_SECONDS
@@ -69,10 +72,17 @@ class DecommissionParams:
 
 def parse_decommission_params(config, plugin_config=None):
     config = config if isinstance(config, dict) else {}
+    deployment_action = p.get_choice(config, "deployment_action", "none", DEPLOYMENT_ACTIONS)
+    if deployment_action == "disable" and not p.get_bool(config, DISABLE_OPT_IN, False):
+        raise ConfigError(DISABLE_OPT_IN, config.get(DISABLE_OPT_IN, False),
+                          "true to disable deployments: a deployment's only activity evidence is the start of its "
+                          "last update, so a production deployment that still serves but was not updated for "
+                          "inactive_days is disabled too (and what disabling + updating does on the Automation node "
+                          "is UNCONFIRMED)")
     return DecommissionParams(
         parse_optional_govern_source(config, plugin_config),
         p.get_int(config, "inactive_days", 90, minimum=1, maximum=3650),
-        p.get_choice(config, "deployment_action", "disable", DEPLOYMENT_ACTIONS),
+        deployment_action,
         p.get_choice(config, "model_action", "label", MODEL_ACTIONS),
         p.get_bool(config, "include_models_in_use", False),
         p.get_float(config, "update_timeout_seconds", DEFAULT_UPDATE_SECONDS, minimum=1, maximum=6 * 3600),

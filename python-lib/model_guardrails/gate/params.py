@@ -103,7 +103,8 @@ COMPONENT_PARAMS = {
     # after the gate (model_guardrails.deployments): Govern optional, for the live-in-production record
     "rollback-deployment": _SOURCE + ("deployment_id", "target_bundle_id", "force", "force_reason",
                                       "update_timeout_seconds", "dry_run"),
-    "decommission-inactive": _SOURCE + ("inactive_days", "deployment_action", "model_action",
+    "decommission-inactive": _SOURCE + ("inactive_days", "deployment_action", "disable_deployments_that_may_still_serve",
+                                        "model_action",
                                         "include_models_in_use", "update_timeout_seconds", "dry_run"),
 }
 
