@@ -123,3 +123,28 @@ def test_a_date_not_plausible_as_epoch_ms_is_unknown_never_inactive(value):
     assert last is None and "not epoch milliseconds" in error and "UNCONFIRMED" in error
     j = ina.judge(act(last=value), NOW, 90)
     assert (j.verdict, j.action) == (ina.UNKNOWN, ina.KEEP) and "not epoch milliseconds" in j.reason
+
+
+def test_decided_on_is_parsed_and_an_unreadable_one_is_never_a_candidate():
+    # "2026-04-01T..." > "" as strings: a record without decidedOn used to read as the oldest candidate
+    records = dict(RECORDS, d=dict(rec("d", "2026-04-01T00:00:00Z"), decidedOn=""),
+                   a=dict(rec("a", "2026-01-01T00:00:00Z"), decidedOn="1 Jan 2026"))
+    plan = decide_rollback(facts(records=records))
+    assert not plan.allowed and plan.decision.code == gate.REFUSE_NOT_FOUND
+    assert "a, d skipped" in plan.decision.reason and "decidedOn" in plan.decision.reason
+    # the other candidates still count: only the unreadable one is skipped
+    plan = decide_rollback(facts(records=dict(RECORDS, d=dict(rec("d", "x"), decidedOn=None))))
+    assert plan.allowed and plan.target == "a"
+    current = dict(RECORDS, e=dict(rec("e", "2026-05-01T00:00:00Z"), decidedOn="May 2026"))
+    plan = decide_rollback(facts(records=current))
+    assert not plan.allowed and "no readable decidedOn ('May 2026'" in plan.decision.reason
+
+
+def test_a_named_target_newer_than_the_deployed_bundle_is_refused():
+    plan = decide_rollback(facts(current="d", target="e"))
+    assert not plan.allowed and plan.decision.code == gate.REFUSE_STATUS and "only goes to an older" in \
+        plan.decision.reason
+    assert decide_rollback(facts(current="e", target="a")).allowed
+    records = dict(RECORDS, a=dict(rec("a", "?"), decidedOn="?"))
+    plan = decide_rollback(facts(target="a", records=records))
+    assert not plan.allowed and plan.decision.code == gate.REFUSE_MALFORMED and "decidedOn of a" in plan.decision.reason

@@ -3,9 +3,12 @@ adapters read (the gate's approval record, the exported and published bundles, w
 
 "Previous" is the newest bundle, older than the one deployed now, that the gate approved and
 exported (its approval record: ``ledger.gate_approved`` and state ``exported``), that still exists
-on the Design node and is published to the Project Deployer. Age is the record's ``decidedOn`` (the
-gate's clock, written before each export), so the deployed bundle must have a record too: without
-one, "older" is undefined and the rollback is refused unless a target is named.
+on the Design node and is published to the Project Deployer. Age is the record's ``decidedOn``
+parsed with the ledger's ``TIME_FORMAT`` (the gate's clock, written before each export), so the
+deployed bundle must have a readable one too: without it, "older" is undefined and the rollback is
+refused unless a target is named. A record whose ``decidedOn`` cannot be parsed is never a
+candidate (the refusal names it). A named target decided after the deployed bundle is refused (a
+rollback goes back, never forward).
 
 A bundle without an approval record is never a target — unless a DSS administrator forces it with a
 written reason (``force``); a forced rollback always names its target. Anything unknown (record
@@ -68,22 +71,32 @@ def approval_text(record):
         record.get("decidedOn", "?"), record.get("signoffStatus", "?"), who, record.get("signoffStep", ""))
 
 
+def _age(record, exported_on):
+    """Sort key of an approval record: its ``decidedOn`` parsed with the ledger's format (to the
+    second), then the bundle's export time in ms (two decisions in the same second); None when
+    ``decidedOn`` is missing or unparsable (then the record's age is unknown)."""
+    decided = ledger.decided_on(record)
+    return None if decided is None else (decided, exported_on.get(record.get("bundleId")) or 0.0)
+
+
 def previous_approved(records, current, exported, published, exported_on=None):
-    """The newest approved, exported bundle older than ``current`` that exists and is published, or
-    None. Age: the record's ``decidedOn`` (to the second), then the bundle's export time in epoch ms
-    (``exported_on``, {bundle id: ms}) for two decisions within the same second."""
-    now = records.get(current)
-    if not isinstance(now, dict) or not now.get("decidedOn"):
-        return None
+    """(the newest approved, exported bundle older than ``current`` that exists and is published, or
+    None; the ids of approved records skipped because their ``decidedOn`` cannot be read)."""
     exported_on = exported_on or {}
-
-    def age(record):
-        return str(record.get("decidedOn", "")), exported_on.get(record["bundleId"]) or 0.0
-
-    cutoff = age(now)
-    candidates = [r for bid, r in records.items() if bid != current and approved_exported(r)
-                  and age(r) < cutoff and bid in exported and bid in published]
-    return max(candidates, key=age, default=None)
+    cutoff = _age(records.get(current), exported_on)
+    if cutoff is None:
+        return None, ()
+    candidates, unreadable = [], []
+    for bid, record in sorted(records.items()):
+        if bid == current or not approved_exported(record) or bid not in exported or bid not in published:
+            continue
+        age = _age(record, exported_on)
+        if age is None:
+            unreadable.append(bid)
+        elif age < cutoff:
+            candidates.append((age, record))
+    found = max(candidates, key=lambda c: c[0])[1] if candidates else None
+    return found, tuple(unreadable)
 
 
 def decide_rollback(facts):
@@ -101,12 +114,20 @@ def decide_rollback(facts):
     if facts.target:
         target = facts.target
     else:
-        found = previous_approved(records, current, facts.exported, facts.published, facts.exported_on)
+        found, unreadable = previous_approved(records, current, facts.exported, facts.published, facts.exported_on)
+        skipped = "; approval record(s) of {} skipped: their decidedOn is missing or not {}".format(
+            ", ".join(unreadable), ledger.TIME_FORMAT) if unreadable else ""
         if found is None:
-            why = ("the deployed bundle {} has no approval record, so no bundle is known to be older: name the "
-                   "bundle in target_bundle_id".format(current) if not isinstance(current_record, dict)
-                   else "no bundle older than {} is approved by the gate, exported and published".format(current))
-            return plan(refuse(REFUSE_NOT_FOUND, "Deployment {}: {}.".format(facts.deployment_id, why)))
+            if not isinstance(current_record, dict):
+                why = ("the deployed bundle {} has no approval record, so no bundle is known to be older: name the "
+                       "bundle in target_bundle_id".format(current))
+            elif ledger.decided_on(current_record) is None:
+                why = ("the approval record of the deployed bundle {} has no readable decidedOn ({!r}, expected {}), "
+                       "so no bundle is known to be older: name the bundle in target_bundle_id".format(
+                           current, current_record.get("decidedOn"), ledger.TIME_FORMAT))
+            else:
+                why = "no bundle older than {} is approved by the gate, exported and published".format(current)
+            return plan(refuse(REFUSE_NOT_FOUND, "Deployment {}: {}{}.".format(facts.deployment_id, why, skipped)))
         target = found["bundleId"]
     if target == current:
         return plan(refuse(REFUSE_NOT_FOUND, "Deployment {} already runs bundle {}.".format(facts.deployment_id,
@@ -119,6 +140,17 @@ def decide_rollback(facts):
                            "{}): publish it with publish-approved-bundle first.".format(target, facts.project_key)),
                     target)
     record = records.get(target)
+    if facts.target and isinstance(record, dict) and isinstance(current_record, dict):
+        mine, theirs = _age(record, facts.exported_on or {}), _age(current_record, facts.exported_on or {})
+        if mine is None or theirs is None:
+            return plan(refuse(REFUSE_MALFORMED, "whether bundle {} is older than the deployed {} cannot be told: the "
+                               "decidedOn of {} is missing or not {}.".format(
+                                   target, current, target if mine is None else current, ledger.TIME_FORMAT)), target)
+        if mine > theirs:
+            return plan(refuse(REFUSE_STATUS, "bundle {} was decided after the deployed {} ({} > {}): a rollback only "
+                               "goes to an older bundle; release a newer one through your deployment process."
+                               .format(target, current, record.get("decidedOn"), current_record.get("decidedOn"))),
+                        target)
     if approved_exported(record):
         return plan(Decision(True, APPROVE, "bundle {} is {}.".format(target, approval_text(record)),
                              signoff_status=record.get("signoffStatus", ""), approver=record.get("approver", ""),

@@ -23,8 +23,20 @@ EXPORTING, EXPORTED, EXPORT_FAILED = "exporting", "exported", "export_failed"
 PUBLISHED, WAITING_FOR_REVIEW, PUBLISH_FAILED = "published", "waiting_for_review", "publish_failed"
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # decidedOn, approvedOn, ... (UTC, to the second)
+
+
 def _now_text(now=None):
-    return (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (now or datetime.now(timezone.utc)).strftime(TIME_FORMAT)
+
+
+def decided_on(record):
+    """The record's ``decidedOn`` as an aware UTC datetime, or None when missing or not in TIME_FORMAT."""
+    value = record.get("decidedOn") if isinstance(record, dict) else None
+    try:
+        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=timezone.utc) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 MAX_NOTES = 20000
