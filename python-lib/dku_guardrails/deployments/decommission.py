@@ -13,11 +13,12 @@ from model_guardrails.gate import report
 from ..gate.dss_gateway import DssGateway
 from ..gate.http import Deadline
 from ..gate.run import api_client, guarded, step_counter
-from .deployer import Deployer
+from .deployer import Deployer, UpdateNotConfirmed
 from .live import optional_govern
 
 STEPS = 4  # connect, read activity, judge and audit, act
 ARCHIVED_LABEL = "model-guardrails:archived"
+LISTING = "LISTING"  # the audit entry's decision for a listing (dry run or before acting)
 TRAIN_EVIDENCE = "the newest train date of its versions (version snippet trainDate)"
 
 
@@ -33,7 +34,7 @@ def _deployment_activity(deployer):
     """([Activity] of the project's deployments, enabled deployment ids or None when unreadable, error)."""
     try:
         deployments = deployer.project_deployments(deployer.dss.project_key)
-    except gate.GateError as err:
+    except (gate.GateError, ConfigError) as err:  # ConfigError: an id DSS returned that is not valid
         return [], None, str(err)
     out, enabled = [], []
     for dep_id, raw in deployments:
@@ -83,18 +84,22 @@ def _decommission(project_key, params, client, redactor, now, step):
     decision = gate.Decision(True, "DECOMMISSION", "{} item(s) inactive for {} days or more to archive".format(
         len(to_archive), params.inactive_days))
 
-    def audit(action, item="", detail="", outcome=decision):
-        return dss.write_audit(gate.audit_params(actor, project_key, outcome, None, "", action=action,
-                                                 detail=(item + ": " if item else "") + detail, now=now), govern)
+    def audit(action, item="", detail="", outcome=decision, label=None):
+        entry = gate.audit_params(actor, project_key, outcome, None, "", action=action,
+                                  detail=(item + ": " if item else "") + detail, now=now)
+        if label:
+            entry["decision"] = label  # a listing decides nothing: neither APPROVE nor REFUSE
+        return dss.write_audit(entry, govern)
 
     written, where = audit("dry-run decommission listing" if params.dry_run else "decommission listing",
                            detail="; ".join("{} {} {}".format(j.activity.kind, j.activity.item_id, j.verdict)
-                                            for j in judgements))
+                                            for j in judgements), label=LISTING)
     step(3)
     outcomes = {}
     if not params.dry_run and to_archive:
         if not written:
-            raise gate.GateRefused(gate.withdraw_unaudited(decision, written, where), what="Decommissioning")
+            raise gate.GateRefused(gate.withdraw_unaudited(decision, written, where, action="decommissioning"),
+                                   what="Decommissioning")
         for j in to_archive:
             outcomes[(j.activity.kind, j.activity.item_id)] = _archive(dss, deployer, params, j, audit, now)
     step(STEPS)
@@ -108,13 +113,13 @@ def _configured(params, judgement):
 
 
 def _archive(dss, deployer, params, judgement, audit, now):
-    """Archive one item; returns the outcome text (never raises: the next item still runs)."""
+    """Archive one item; returns the outcome text, with where its audit entry went (never raises:
+    the next item still runs)."""
     item = judgement.activity
+    name = "{} {}".format(item.kind, item.item_id)
     try:
         if item.kind == ina.DEPLOYMENT:
-            deployer.save_enabled(item.item_id, deployer.settings(item.item_id), False)
-            deployer.update_and_wait(item.item_id, params.update_timeout_seconds)
-            text = "disabled and updated"
+            text = _disable(deployer, params, item.item_id)
         else:
             version = dss.active_model_version(item.item_id)
             value = "inactive since {}; archived {}".format(judgement.last_seen, now.strftime("%Y-%m-%d"))
@@ -123,10 +128,29 @@ def _archive(dss, deployer, params, judgement, audit, now):
             text = "labelled {} on version {}{}".format(ARCHIVED_LABEL, version, "" if kept else " (NOT read back)")
     except (gate.GateError, ConfigError) as err:
         text = "NOT archived: {}".format(err)
-        audit("decommission failed", "{} {}".format(item.kind, item.item_id), text, gate.refuse(gate.REFUSE_SERVER, text))
-        return text
-    audit("decommissioned", "{} {}".format(item.kind, item.item_id), text + " ({})".format(judgement.reason))
-    return text
+        return text + " " + _audit_note(audit("decommission failed", name, text,
+                                              gate.refuse(getattr(err, "code", gate.REFUSE_MALFORMED), text)))
+    return text + " " + _audit_note(audit("decommissioned", name, text + " ({})".format(judgement.reason)))
+
+
+def _disable(deployer, params, deployment_id):
+    """Disable, then update. After an update without result, enabled is put back only when DSS said
+    the update failed (GateError with that sentence); on an unknown state the settings stay disabled
+    and the error says so."""
+    deployer.save_enabled(deployment_id, deployer.settings(deployment_id), False)
+    try:
+        deployer.update_and_wait(deployment_id, params.update_timeout_seconds)
+    except UpdateNotConfirmed as err:
+        said = deployer.after_failed_update(
+            deployment_id, err, lambda: deployer.save_enabled(deployment_id, deployer.settings(deployment_id), True),
+            "its settings were put back to enabled", "its settings are left disabled (enabled=false)")
+        raise gate.GateError(err.code, "{} After it, {}.".format(err, said)) from None
+    return "disabled and updated"
+
+
+def _audit_note(written_where):
+    written, where = written_where
+    return "(audit entry: {})".format(where if written else "NOT written: " + where)
 
 
 def _report(project_key, params, judgements, outcomes, written, where, now):

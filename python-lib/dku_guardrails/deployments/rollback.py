@@ -8,12 +8,13 @@ from model_guardrails import gate
 from model_guardrails.deployments import rollback
 from model_guardrails.deployments.live import live_params
 from model_guardrails.deployments.params import parse_rollback_params
+from model_guardrails.errors import ConfigError
 from model_guardrails.gate import report
 
 from ..gate.dss_gateway import DssGateway
 from ..gate.http import Deadline
 from ..gate.run import api_client, guarded, step_counter
-from .deployer import Deployer
+from .deployer import Deployer, UpdateNotConfirmed
 from .live import optional_govern, record_live
 
 STEPS = 5  # connect, read, decide + audit, update, record
@@ -65,8 +66,8 @@ def _rollback(project_key, params, client, redactor, now, step):
                                                                           settings.get_raw().get("publishedProjectKey"),
                                                                           project_key))
         facts = _facts(dss, deployer, params, settings)
-    except gate.GateError as err:
-        decision = gate.refuse(err.code, str(err))
+    except (gate.GateError, ConfigError) as err:  # ConfigError: an id DSS returned that is not valid
+        decision = gate.refuse(getattr(err, "code", gate.REFUSE_MALFORMED), str(err))
         written, where = audit(decision, "rollback decision")
         raise gate.GateRefused(decision, _audit_note(written, where), what=what) from None
     step(2)
@@ -78,13 +79,13 @@ def _rollback(project_key, params, client, redactor, now, step):
                            plan.target, detail)
     if not plan.allowed:
         raise gate.GateRefused(plan.decision, _audit_note(written, where), what=what)
-    audited = gate.withdraw_unaudited(plan.decision, written, where)  # no unaudited switch
+    audited = gate.withdraw_unaudited(plan.decision, written, where, action="the rollback")  # no unaudited switch
     if not audited.approved:
         raise gate.GateRefused(audited, what=what)
     step(3)
     outcome = []
     if not params.dry_run:
-        outcome = _switch(deployer, params, plan, facts, audit)
+        outcome = _switch(deployer, params, plan, audit)
         step(4)
         live = live_params(actor, project_key, plan.target, params.deployment_id, facts.infra_id,
                            (plan.target_record or {}).get("approver", ""), how="rolled back",
@@ -94,38 +95,46 @@ def _rollback(project_key, params, client, redactor, now, step):
     return _report(project_key, params, plan, facts, outcome, _audit_note(written, where), now)
 
 
-def _switch(deployer, params, plan, facts, audit):
-    """Save the target bundle, update, wait. A failed update puts the settings back (the deployment
-    still runs the old bundle); a timed-out one leaves them (the update may still finish)."""
-    settings = deployer.settings(params.deployment_id)
+def _switch(deployer, params, plan, audit):
+    """Save the target bundle, update, wait. Refused when the deployment changed since the decision.
+    After an update without result the settings are put back only when DSS said it failed
+    (``Deployer.after_failed_update``); otherwise they are left naming the target (state unknown).
+    Each outcome is audited and where its entry went is part of the outcome."""
+    dep = params.deployment_id
+    settings = deployer.settings(dep)
+    running = settings.get_raw().get("bundleId")
+    if running != plan.current:
+        text = ("deployment {} now names bundle {}, not {} as when the rollback was decided: it changed in between, "
+                "so it was not switched".format(dep, running, plan.current))
+        note = _audit_note(*audit(gate.refuse(gate.REFUSE_AMBIGUOUS, text), "rollback refused", plan.target, text))
+        raise gate.GateError(gate.REFUSE_AMBIGUOUS, "Rollback of deployment {} refused: {}. {}".format(dep, text, note))
     try:
-        deployer.save_bundle(params.deployment_id, settings, plan.target)
+        deployer.save_bundle(dep, settings, plan.target)
     except gate.GateError as err:
-        audit(gate.refuse(err.code, str(err)), "rollback failed", plan.target, "settings not saved")
-        raise gate.GateError(err.code, "Deployment {} was not changed: saving bundle {} failed: {}".format(
-            params.deployment_id, plan.target, err)) from None
+        note = _audit_note(*audit(gate.refuse(err.code, str(err)), "rollback failed", plan.target,
+                                  "settings not saved"))
+        raise gate.GateError(err.code, "Deployment {} was not changed: saving bundle {} failed: {} {}".format(
+            dep, plan.target, err, note)) from None
     try:
-        result = deployer.update_and_wait(params.deployment_id, params.update_timeout_seconds)
-    except gate.GateError as err:
-        said = "its settings still name bundle {} (the update may finish later)".format(plan.target)
-        if err.code != gate.REFUSE_TIMEOUT:
-            try:
-                deployer.save_bundle(params.deployment_id, deployer.settings(params.deployment_id), plan.current)
-                said = "its settings were put back to bundle {}".format(plan.current)
-            except gate.GateError as back:
-                said = "its settings name bundle {} and could not be put back ({})".format(plan.target, back)
-        audit(gate.refuse(err.code, str(err)), "rollback update failed", plan.target, said)
-        raise gate.GateError(err.code, "Rollback of deployment {} from {} to {} not confirmed: {} After the failure "
-                             "{}.".format(params.deployment_id, plan.current, plan.target, err, said)) from None
-    audit(plan.decision, "rolled back", plan.target, "deployment {} updated: {} -> {}".format(
-        params.deployment_id, plan.current, plan.target))
-    return ["Deployment {} now runs bundle {} (was {}); the update finished{}.".format(
-        params.deployment_id, plan.target, plan.current, "" if result is None else " without error")]
+        result = deployer.update_and_wait(dep, params.update_timeout_seconds)
+    except UpdateNotConfirmed as err:
+        said = deployer.after_failed_update(
+            dep, err, lambda: deployer.save_bundle(dep, deployer.settings(dep), plan.current),
+            "its settings were put back to bundle {}".format(plan.current),
+            "its settings are left naming bundle {}".format(plan.target))
+        note = _audit_note(*audit(gate.refuse(err.code, str(err)), "rollback update failed" if err.failed
+                                  else "rollback update state unknown", plan.target, "{}: {}".format(err, said)))
+        raise gate.GateError(err.code, "Rollback of deployment {} from {} to {} not confirmed: {} After it, {}. {}"
+                             .format(dep, plan.current, plan.target, err, said, note)) from None
+    note = _audit_note(*audit(plan.decision, "rolled back", plan.target, "deployment {} updated: {} -> {}".format(
+        dep, plan.current, plan.target)))
+    return ["Deployment {} now runs bundle {} (was {}); the update finished{}. {}".format(
+        dep, plan.target, plan.current, "" if result is None else " without error", note)]
 
 
 def _audit_note(written, where):
     return "Audit entry written to the {}.".format(where) if written else \
-        "The audit entry could not be written ({}).".format(where)
+        "The audit entry could NOT be written ({}).".format(where)
 
 
 def _report(project_key, params, plan, facts, outcome, audit_note, now):

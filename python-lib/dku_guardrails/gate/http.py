@@ -88,6 +88,21 @@ def long_call(client, seconds):
         adapter._timeout = before
 
 
+@contextlib.contextmanager
+def timeout_at_most(client, seconds):
+    """Within the block, each request of ``client`` gets at most ``seconds`` (and never more than
+    its usual request timeout, nor the macro's deadline): a poll capped at the time a wait has left."""
+    adapter = getattr(client, "_session", None) and client._session.get_adapter("http://")
+    if not isinstance(adapter, _BoundedAdapter):
+        raise gate.GateError(gate.REFUSE_SERVER, "The DSS client was not hardened with request timeouts.")
+    before = adapter._timeout
+    adapter._timeout = max(0.001, min(float(before), float(seconds)))
+    try:
+        yield
+    finally:
+        adapter._timeout = before
+
+
 def private_copy(client):
     """The client with an HTTP session of its own (same credentials, headers and TLS settings), so
     that hardening it leaves the caller's client untouched — e.g. the one DSS hands a Project

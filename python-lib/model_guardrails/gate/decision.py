@@ -85,15 +85,17 @@ def decide_creation(facts, params, now):
     return Creation(decision, bundle_id, rows)
 
 
-def withdraw_unaudited(decision, written, where, audit_required=None):
+def withdraw_unaudited(decision, written, where, audit_required=None, action=""):
     """An approval whose audit entry could not be written is withdrawn. ``audit_required``: the
-    create macro's parameter (False lets it proceed without the entry); None where there is none."""
+    create macro's parameter (False lets it proceed without the entry); None where there is none.
+    ``action``: what is withdrawn, when it is not a sign-off's approval (e.g. "the rollback")."""
     if not decision.approved or written or audit_required is False:
         return decision
     hint = ("; set 'audit_required' to false to proceed without it, or run the macro as a user allowed to write "
             "audit entries" if audit_required else "")
-    return refuse(REFUSE_AUDIT, "the sign-off is approved but the audit entry could not be written ({}){}.".format(
-        where, hint), decision.step, decision.signoff_status)
+    what = ("{} is allowed but its audit entry could not be written, so it is not done".format(action) if action
+            else "the sign-off is approved but the audit entry could not be written")
+    return refuse(REFUSE_AUDIT, "{} ({}){}.".format(what, where, hint), decision.step, decision.signoff_status)
 
 
 def decide_publication(bundle_id, project_key, exists, gate_approved, bundle_signoffs, step=""):
