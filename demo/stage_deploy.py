@@ -6,8 +6,11 @@ Called by ``stage_gate.run`` inside its emulator, once the first gate-approved b
 macro, ``write(name, html)`` saves a result page and ``create(version)`` runs create-approved-bundle
 on the retrained model's evidence. Returns the summary lines.
 """
+import time
+
 import dataikuapi
 
+from dss_local.emulator.deployment_routes import deployed_bundle
 from model_guardrails.deployments.live import LIVE
 
 PROJECT = "FRAUD_DETECTION"
@@ -15,9 +18,17 @@ DEPLOYMENT = "fraud-detection-gated"
 INFRA = "production"
 
 
-def _update(client, deployment_id):
-    """One deployment update through the public client, as a release script would do it."""
-    return client.get_projectdeployer().get_deployment(deployment_id).start_update().wait_for_result()
+def _update(client, deployment_id, seconds=60.0):
+    """One deployment update through the public client, as a release script would do it, polled
+    under a deadline (DSSFuture.wait_for_result() has none)."""
+    future = client.get_projectdeployer().get_deployment(deployment_id).start_update()
+    end, state = time.monotonic() + seconds, future.state or {}
+    while not state.get("hasResult"):
+        if state.get("alive") is False or time.monotonic() > end:
+            raise RuntimeError("the update of deployment {} did not finish: {}".format(deployment_id, state))
+        time.sleep(0.1)
+        state = future.get_state()
+    return state.get("result")
 
 
 def run(emu, macro, write, create, first_bundle, dss_key="dss-demo-key"):
@@ -42,12 +53,15 @@ def run(emu, macro, write, create, first_bundle, dss_key="dss-demo-key"):
         DEPLOYMENT, INFRA, first_bundle, second))
 
     path = write("rollback_dry_run.html", macro("rollback-deployment", deployment_id=DEPLOYMENT))
-    lines.append("rollback-deployment (dry run): would switch {} back to {} -> {}".format(second, first_bundle, path))
+    (decided,) = [e["customMsgParams"] for e in emu.state.snapshot()["dss"]["audit"]
+                  if e["customMsgParams"].get("action") == "dry-run rollback decision"][-1:]
+    lines.append("rollback-deployment (dry run): {} switching {} back to {} -> {}".format(
+        "would be" if decided["decision"] == "APPROVE" else "REFUSED", second, decided["bundleId"] or "(none)", path))
     path = write("rollback.html", macro("rollback-deployment", deployment_id=DEPLOYMENT, dry_run=False))
-    deployed = emu.state.snapshot()["dss"]["deployer"]["deployments"][DEPLOYMENT]
+    deployer = emu.state.snapshot()["dss"]["deployer"]
     lines.append("rollback-deployment: deployment {} now runs {} (update {}) -> {}".format(
-        DEPLOYMENT, deployed["bundleId"], "done" if deployed.get("deployedBundleId") == first_bundle else "NOT done",
-        path))
+        DEPLOYMENT, deployer["deployments"][DEPLOYMENT]["bundleId"],
+        "done" if deployed_bundle(deployer, DEPLOYMENT) == first_bundle else "NOT done", path))
     live = [e["customMsgParams"] for e in emu.state.snapshot()["dss"]["audit"]
             if e["customMsgParams"].get("action") == LIVE]
     lines.append("live-in-production records in the DSS audit trail: {} ({})".format(

@@ -5,23 +5,73 @@ projects, the deployment list, settings GET and infra settings; this module adds
 
 As strict as DSS where it is known: an unknown deployment, published project or bundle is a 404,
 a body that is not the settings object (or changes the deployment's id, published project or
-infrastructure) is a 400. What DSS answers is UNCONFIRMED for: the body of a failed future (here:
-the poll answers 500), the update result's shape (here: InfoMessages), the ``enabled`` key of the
-settings (here: a boolean, default true).
+infrastructure) is a 400; the infrastructure's ``governCheckPolicy`` PREVENT / WARN refuses a bundle
+whose Govern item is not approved on create, settings PUT (WARN: unless ignoreWarnings=true) and
+update; a key marked ``can_deploy: false`` gets a 403. What DSS answers is UNCONFIRMED for: the body
+of a failed future (here: the poll answers 500), the update result's shape (here: InfoMessages), the
+``enabled`` key of the settings (here: a boolean, default true), the Govern check's refusal (400).
 
-Tests steer an update through ``dss.deployer.update_behaviour``: ``{deployment id: "fail" |
-"hang"}`` (a future that fails, or never ends); unset, the update succeeds.
+Every update answers the POST with ``{jobId, alive: true, hasResult: false}``; the poll tells the
+end. Tests steer it through ``dss.deployer.update_behaviour``: ``{deployment id: "fail" (the poll
+answers a 500 with a DSS error body) | "fail_result" (a result with error: true) | "dead" (the
+future ends without a result) | "hang" (never ends)}``; unset, the update succeeds. The bundle the
+deployment last ran is kept in ``dss.deployer.deployed`` (never in the settings).
 """
 from .flow_routes import new_future
-from .server import CODED, NOT_FOUND, ApiError, allowed, route
+from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, allowed, route
 from .state import now_ms
+
+BP_DATAIKU_BUNDLE = "bp.system.dataiku_bundle"
 
 
 def _deployer(req):
     deployer = req.doc["dss"]["deployer"]
     deployer.setdefault("updates", {})
     deployer.setdefault("update_behaviour", {})
+    deployer.setdefault("deployed", {})
     return deployer
+
+
+def deployed_bundle(deployer, dep_id):
+    """The bundle the deployment last ran after a successful update (the emulator's own state, kept
+    out of the settings so that a settings GET → PUT round trip never carries it)."""
+    dep = deployer["deployments"].get(dep_id, {})
+    return deployer.get("deployed", {}).get(dep_id, dep.get("bundleId"))
+
+
+def _may_deploy(req):
+    """403 for a key the state marks without Project Deployer rights (``api_keys[k]["can_deploy"]`` false)."""
+    key = req.doc["dss"]["api_keys"].get(req.api_key) or {}
+    if key.get("can_deploy") is False:
+        raise ApiError(403, UNAUTHORIZED, "You do not have the right to deploy this project")
+
+
+def _govern_approved(req, project_key, bundle_id):
+    """Whether the Govern item governing the bundle has sign-offs and all of them APPROVED (DSS
+    looks at the final approval only: requiring all is no more lenient). A bundle not synced to
+    Govern is not approved."""
+    gov = req.doc["govern"]
+    for artifact in gov["artifacts"].values():
+        fields = artifact.get("fields", {})
+        if (artifact["blueprintVersionId"]["blueprintId"] == BP_DATAIKU_BUNDLE and fields.get("bundle_id") == bundle_id
+                and fields.get("project_key") == project_key):
+            signoffs = gov["signoffs"].get(fields.get("governed_by"), {})
+            return bool(signoffs) and all(so.get("status") == "APPROVED" for so in signoffs.values())
+    return False
+
+
+def _govern_check(req, infra_id, project_key, bundle_id, can_ignore=True):
+    """The infrastructure's governCheckPolicy (dataiku-api.md §6): PREVENT refuses a bundle whose
+    Govern item is not approved, WARN refuses it unless ignoreWarnings=true (only where the call
+    takes it). UNCONFIRMED: the status and error body of the refusal (here 400, CodedException)."""
+    infra = _deployer(req)["infras"].get(infra_id) or {}
+    policy = infra.get("governCheckPolicy", "NO_CHECK")
+    if policy not in ("PREVENT", "WARN") or _govern_approved(req, project_key, bundle_id):
+        return
+    if policy == "WARN" and can_ignore and req.q_bool("ignoreWarnings"):
+        return
+    raise ApiError(400, CODED, "Bundle {} of {} is not approved in Govern and infrastructure {} has Govern check "
+                   "policy {}".format(bundle_id, project_key, infra_id, policy))
 
 
 def _deployment(req, dep_id):
@@ -59,6 +109,8 @@ def create_deployment(req):
     if infra_id not in deployer["infras"]:
         raise ApiError(404, NOT_FOUND, "Infrastructure {} not found".format(infra_id))
     _published_bundle(req, project_key, bundle_id)
+    _may_deploy(req)
+    _govern_check(req, infra_id, project_key, bundle_id)
     dep = {"publishedProjectKey": project_key, "infraId": infra_id, "bundleId": bundle_id, "enabled": True}
     for key in ("deployedProjectKey", "projectFolderId"):
         if isinstance(body.get(key), str):
@@ -78,7 +130,7 @@ def deployment_light_status(req, dep_id):
 def deployment_heavy_status(req, dep_id):
     allowed(req, {})
     dep = _deployment(req, dep_id)
-    in_sync = dep.get("deployedBundleId", dep.get("bundleId")) == dep.get("bundleId")
+    in_sync = deployed_bundle(_deployer(req), dep_id) == dep.get("bundleId")
     return {"health": "HEALTHY" if in_sync else "OUT_OF_SYNC", "healthMessages": {"messages": [], "anyMessage": False}}
 
 
@@ -99,9 +151,12 @@ def save_deployment_settings(req, dep_id):
     if "enabled" in body and not isinstance(body["enabled"], bool):
         raise ApiError(400, CODED, "'enabled' must be a boolean")
     _published_bundle(req, dep["publishedProjectKey"], bundle_id)
-    deployed = dep.get("deployedBundleId", dep.get("bundleId"))
+    _may_deploy(req)
+    _govern_check(req, dep["infraId"], dep["publishedProjectKey"], bundle_id)
+    deployer = _deployer(req)
+    deployer["deployed"].setdefault(dep_id, deployed_bundle(deployer, dep_id))
     dep.clear()
-    dep.update({k: v for k, v in body.items() if k != "id"}, deployedBundleId=deployed)
+    dep.update({k: v for k, v in body.items() if k != "id"})
     return None
 
 
@@ -110,20 +165,29 @@ def save_deployment_settings(req, dep_id):
 def start_update(req, dep_id):
     allowed(req, {})
     dep = _deployment(req, dep_id)
+    _may_deploy(req)
+    _govern_check(req, dep["infraId"], dep["publishedProjectKey"], dep["bundleId"], can_ignore=False)
     deployer = _deployer(req)
     behaviour = deployer["update_behaviour"].get(dep_id)
     start = now_ms()
     update = {"startTimestamp": start, "type": "UPDATE", "requester": req.login, "bundleId": dep["bundleId"],
               "logs": {"lines": []}}
+    updates = deployer["updates"].setdefault(dep_id, [])
     if behaviour == "hang":
-        deployer["updates"].setdefault(dep_id, []).append(dict(update, status="RUNNING", endTimestamp=0))
+        updates.append(dict(update, status="RUNNING", endTimestamp=0))
         return new_future(req.doc, {"alive": True, "hasResult": False})
-    if behaviour == "fail":
-        deployer["updates"].setdefault(dep_id, []).append(dict(update, status="FAILED", endTimestamp=now_ms()))
-        return new_future(req.doc, {"alive": False, "hasResult": False,
-                                    "failure": "Deployment update failed: infrastructure unreachable"})
-    dep["deployedBundleId"] = dep["bundleId"]
-    deployer["updates"].setdefault(dep_id, []).append(dict(update, status="SUCCESS", endTimestamp=now_ms()))
+    if behaviour in ("fail", "fail_result", "dead"):
+        updates.append(dict(update, status="FAILED", endTimestamp=now_ms()))  # UNCONFIRMED status value
+        if behaviour == "fail":
+            return new_future(req.doc, {"alive": False, "hasResult": False},
+                              failure="Deployment update failed: infrastructure unreachable")
+        if behaviour == "dead":
+            return new_future(req.doc, {"alive": False, "hasResult": False})
+        return new_future(req.doc, {"alive": False, "hasResult": True, "result": {
+            "anyMessage": True, "error": True, "warning": False, "success": False, "maxSeverity": "ERROR",
+            "messages": [{"severity": "ERROR", "message": "Deployment update failed: infrastructure unreachable"}]}})
+    deployer["deployed"][dep_id] = dep["bundleId"]
+    updates.append(dict(update, status="SUCCESS", endTimestamp=now_ms()))
     return new_future(req.doc, {"alive": False, "hasResult": True, "result": {
         "anyMessage": False, "error": False, "warning": False, "success": True, "messages": []}})
 

@@ -430,14 +430,14 @@ def compute_rules(req, key, name):
     return state
 
 
-def new_future(doc, state):
-    """Store a future (``state``: what GET /futures/{id} answers, without ``jobId``) and return it
-    with its new ``jobId``. A state holding ``failure`` (a message) answers the poll with a 500, as
-    a failed DSS future is assumed to (UNCONFIRMED: dataiku-api.md §6)."""
+def new_future(doc, state, failure=""):
+    """Store a running future and return what the call that starts it answers: ``{jobId, alive:
+    true, hasResult: false}``. ``state`` is what GET /futures/{id} then answers (without ``jobId``);
+    ``failure`` (a message) makes that poll answer a 500 with a DSS error body instead, as a failed
+    DSS future is assumed to (UNCONFIRMED: dataiku-api.md §6)."""
     job_id = _new_id(doc, "future_")
-    state = dict(state, jobId=job_id)
-    _flow(doc)["futures"][job_id] = state
-    return state
+    _flow(doc)["futures"][job_id] = dict(state, jobId=job_id, **({"failure": failure} if failure else {}))
+    return {"jobId": job_id, "alive": True, "hasResult": False}
 
 
 @route("dss", "GET", r"/futures/([^/]+)")

@@ -519,9 +519,12 @@ class Handler(BaseHTTPRequestHandler):
                 continue
             if fault.get("path") and not re.search(fault["path"], path):
                 continue
+            if fault.get("times") is not None and fault["times"] <= 0:
+                continue
+            if fault.get("skip"):  # let this many matching requests through first
+                fault["skip"] -= 1
+                continue
             if fault.get("times") is not None:
-                if fault["times"] <= 0:
-                    continue
                 fault["times"] -= 1
             return dict(fault)
         return None

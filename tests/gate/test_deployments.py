@@ -1,14 +1,18 @@
 """rollback-deployment, decommission-inactive and the live-in-production record: the real runnable.py
 files through dss_local, against the emulator over loopback HTTP with the real dataikuapi client
 (once per supported client: client_matrix)."""
+import html as html_lib
+import re
+
 import dataikuapi
 import pytest
 
+from dss_local.emulator.deployment_routes import deployed_bundle
 from dss_local.emulator.state import now_ms
 from gate_fixtures import DSS_KEY, GOVERN_KEY, PROJECT, all_logs, audit, emu, run  # noqa: F401
 from model_guardrails import gate
 from model_guardrails.deployments.live import LIVE
-from model_guardrails.errors import ConfigError, GuardrailsError
+from model_guardrails.errors import ConfigError
 from model_guardrails.gate import ledger
 
 pytestmark = pytest.mark.client_matrix
@@ -55,6 +59,24 @@ def deployment(emu, dep_id="fraud-prod"):
     return emu.state.snapshot()["dss"]["deployer"]["deployments"][dep_id]
 
 
+def deployed(emu, dep_id="fraud-prod"):
+    """The bundle the emulator last ran for the deployment (its own state, not in the settings)."""
+    return deployed_bundle(emu.state.snapshot()["dss"]["deployer"], dep_id)
+
+
+def row(page, kind, item_id):
+    """The cells of the result table's row for (kind, id), as text; fails when there is none."""
+    for tr in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        cells = [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        if cells[:2] == [kind, item_id]:
+            return cells
+    raise AssertionError("no row for {} {} in the result".format(kind, item_id))
+
+
+def behave(emu, behaviour, dep_id="fraud-prod"):
+    emu.state.update(lambda d: d["dss"]["deployer"].setdefault("update_behaviour", {}).update({dep_id: behaviour}))
+
+
 def entries(emu, node="dss", action=None):
     return [e for e in audit(emu, node) if action is None or e.get("action") == action]
 
@@ -90,9 +112,9 @@ def test_dry_run_names_both_bundles_and_changes_nothing(emu):
 def test_rollback_switches_to_the_previous_approved_bundle_and_records_it_live(emu):
     history(emu)
     html = rollback(emu, dry_run=False)
-    assert "ROLLED BACK" in html
+    assert "ROLLED BACK" in html and "finished without error. Audit entry written to the DSS audit trail" in html
     dep = deployment(emu)
-    assert dep["bundleId"] == "b3" and dep["deployedBundleId"] == "b3"  # b2 (no record) skipped
+    assert dep["bundleId"] == "b3" and deployed(emu) == "b3"  # b2 (no record) skipped
     assert [e["action"] for e in entries(emu)][-3:] == ["rollback decision", "rolled back", LIVE]
     (live,) = entries(emu, action=LIVE)
     assert (live["bundleId"], live["previousBundleId"], live["deploymentId"], live["infraId"], live["approver"],
@@ -174,6 +196,97 @@ def test_an_update_without_result_times_out_under_the_macros_deadline(emu):
     assert not entries(emu, action=LIVE)
 
 
+@pytest.mark.parametrize("behaviour", ["fail_result", "dead"])
+def test_an_update_dss_says_failed_puts_the_settings_back(emu, behaviour):
+    history(emu)
+    behave(emu, behaviour)  # a result with error: true; a future that ends without a result
+    with pytest.raises(gate.GateError) as err:
+        rollback(emu, dry_run=False)
+    assert "put back to bundle b4" in str(err.value) and "Audit entry written to the DSS" in str(err.value)
+    assert deployment(emu)["bundleId"] == "b4"
+    last = entries(emu)[-1]
+    assert last["action"] == "rollback update failed" and "put back to bundle b4" in last["detail"]
+
+
+@pytest.mark.parametrize("fault", [
+    {"status": 502, "body": "<html>bad gateway</html>"},  # a proxy's page, not DSS's answer
+    {"drop": True},  # connection reset
+    {"status": 200, "body": "{not json", "content_type": "application/json"},
+])
+def test_a_poll_without_dss_answer_leaves_the_settings_and_says_the_state_is_unknown(emu, fault):
+    history(emu)
+    behave(emu, "hang")
+    emu.state.add_fault(node="dss", method="GET", path=r"^/futures/", **fault)
+    with pytest.raises(gate.GateError) as err:
+        rollback(emu, dry_run=False, update_timeout_seconds=5)
+    assert "state is unknown" in str(err.value) and "left naming bundle b3" in str(err.value)
+    assert deployment(emu)["bundleId"] == "b3"
+    last = entries(emu)[-1]
+    assert last["action"] == "rollback update state unknown" and "left naming bundle b3" in last["detail"]
+
+
+def test_a_dss_error_on_the_poll_is_confirmed_with_the_last_update_before_reverting(emu):
+    history(emu)
+    behave(emu, "hang")  # the update still runs (status RUNNING) ...
+    emu.state.add_fault(node="dss", method="GET", path=r"^/futures/", status=500,  # ... but the poll says failed
+                        body={"errorType": "com.dataiku.dip.exceptions.CodedException", "message": "boom"})
+    with pytest.raises(gate.GateError) as err:
+        rollback(emu, dry_run=False)
+    if UPDATES_CLIENT:  # 14.3+: the last update does not say FAILED: left as saved
+        assert "does not say FAILED" in str(err.value) and deployment(emu)["bundleId"] == "b3"
+    else:  # no way to confirm: DSS's own error is taken as the failure
+        assert "put back to bundle b4" in str(err.value) and deployment(emu)["bundleId"] == "b4"
+
+
+def test_a_deployment_changed_after_the_decision_is_not_switched(emu):
+    history(emu)
+    changed = {"id": "fraud-prod", "publishedProjectKey": PROJECT, "infraId": "prod", "bundleId": "b1",
+               "enabled": True}
+    # the macro reads the settings twice before deciding (the deployment, the project's deployments)
+    emu.state.add_fault(node="dss", method="GET", path=r"^/project-deployer/deployments/fraud-prod/settings$",
+                        skip=2, times=1, status=200, body=changed)
+    with pytest.raises(gate.GateError) as err:
+        rollback(emu, dry_run=False)
+    assert err.value.code == gate.REFUSE_AMBIGUOUS and "changed in between" in str(err.value)
+    assert deployment(emu)["bundleId"] == "b4" and entries(emu)[-1]["action"] == "rollback refused"
+
+
+def test_an_admin_check_failing_otherwise_than_403_refuses_the_forced_rollback(emu):
+    history(emu)
+    emu.state.add_fault(node="dss", path=r"^/admin/general-settings", status=500, body="<html>boom</html>")
+    text = refused(emu, gate.REFUSE_FORBIDDEN, key=ADMIN_KEY, target_bundle_id="b2", force=True,
+                   force_reason="Hotfix: b3 and b4 both mis-score.")
+    assert "could not be read" in text
+
+
+def test_a_rollback_whose_decision_cannot_be_audited_is_not_done(emu):
+    history(emu)
+    emu.state.add_fault(method="POST", path=r"^/admin/audit/custom/", status=500, body="<html>down</html>")
+    with pytest.raises(gate.GateRefused) as err:
+        rollback(emu, dry_run=False)
+    assert err.value.decision.code == gate.REFUSE_AUDIT
+    assert "the rollback is allowed but its audit entry could not be written" in str(err.value)
+    assert "sign-off" not in err.value.decision.reason
+    assert deployment(emu)["bundleId"] == "b4" and deployed(emu) == "b4"
+
+
+@pytest.mark.parametrize("policy", ["PREVENT", "WARN"])
+def test_the_infrastructures_govern_check_refuses_a_forced_unapproved_bundle(emu, policy):
+    from dss_local.emulator.state import sync_bundle
+
+    history(emu)
+    emu.state.update(lambda d: d["dss"]["deployer"]["infras"]["prod"].update(governCheckPolicy=policy))
+    with pytest.raises(gate.GateError) as err:  # WARN too: the macro never passes ignore_warnings=True
+        rollback(emu, key=ADMIN_KEY, dry_run=False, target_bundle_id="b2", force=True,
+                 force_reason="Hotfix: b3 and b4 both mis-score.")
+    assert "was not changed" in str(err.value) and policy in str(err.value)
+    assert deployment(emu)["bundleId"] == "b4" and entries(emu)[-1]["action"] == "rollback failed"
+    assert not entries(emu, action=LIVE)
+    emu.state.update(lambda d: sync_bundle(d, PROJECT, "b3", status="APPROVED"))  # approved in Govern: passes
+    rollback(emu, dry_run=False)
+    assert deployment(emu)["bundleId"] == "b3" and deployed(emu) == "b3"
+
+
 def test_unreadable_approval_record_refuses(emu):
     history(emu)
     emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["variables"]["local"].update({ledger.VARIABLE: []}))
@@ -231,7 +344,7 @@ def test_decommission_disables_an_inactive_deployment_and_labels_models_only_whe
         (done,) = entries(emu, action="decommissioned")
         assert done["detail"].startswith("deployment fraud-prod: disabled and updated")
     else:
-        assert deployment(emu)["enabled"] is True and "UNKNOWN" in html
+        assert deployment(emu)["enabled"] is True and row(html, "deployment", "fraud-prod")[2] == "UNKNOWN"
     emu.state.update(lambda d: d["dss"].__setitem__("keeps_version_labels", True))  # UNCONFIRMED that DSS keeps them
     html = decommission(emu, dry_run=False, include_models_in_use=True, **DISABLE)
     version = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
@@ -247,12 +360,14 @@ def test_a_recent_update_is_activity_and_unreadable_activity_is_never_archived(e
     emu.state.add_fault(node="dss", path=r"/savedmodels/fraud_model/versions/v2/snippet", status=500,
                         body="<html>boom</html>")
     html = decommission(emu, dry_run=False, include_models_in_use=True, **DISABLE)
-    assert deployment(emu)["enabled"] is True and "UNKNOWN" in html
+    assert deployment(emu)["enabled"] is True
+    model = row(html, "saved model", "fraud_model")
+    assert model[2] == "UNKNOWN" and "never archived" in model[5] and model[6] == "untouched", model
     labels = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
     assert not labels.get("userMeta", {}).get("labels")
     assert not entries(emu, action="decommissioned")
     if UPDATES_CLIENT:
-        assert "ACTIVE" in html
+        assert row(html, "deployment", "fraud-prod")[2] == "ACTIVE"
 
 
 def test_decommission_with_unreadable_deployments_touches_no_model(emu):
@@ -261,6 +376,54 @@ def test_decommission_with_unreadable_deployments_touches_no_model(emu):
                         body="<html>boom</html>")
     html = decommission(emu, dry_run=False, include_models_in_use=True)
     assert "whether it is in use is unknown" in html and not entries(emu, action="decommissioned")
+
+
+@pytest.mark.skipif(not UPDATES_CLIENT, reason="before 14.3 deployments are UNKNOWN (no get_update): never disabled")
+@pytest.mark.parametrize("behaviour, after", [("fail_result", "put back to enabled"),
+                                              ("hang", "left disabled (enabled=false)")])
+def test_a_disabled_deployment_whose_update_does_not_finish(emu, behaviour, after):
+    history(emu, last_update=now_ms() - 200 * DAY)
+    behave(emu, behaviour)
+    html = decommission(emu, dry_run=False, update_timeout_seconds=1, **DISABLE)
+    assert deployment(emu)["enabled"] is (behaviour == "fail_result")
+    action = row(html, "deployment", "fraud-prod")[6]
+    assert action.startswith("NOT archived") and after in action and "(audit entry: DSS audit trail" in action
+    (failed,) = entries(emu, action="decommission failed")
+    assert after in failed["detail"]
+
+
+def test_update_futures_answer_like_dss(emu):
+    history(emu)
+    dep = dataikuapi.DSSClient(emu.url, DSS_KEY).get_projectdeployer().get_deployment("fraud-prod")
+    for behaviour in (None, "fail", "fail_result", "dead", "hang"):
+        behave(emu, behaviour)
+        future = dep.start_update()
+        assert future.state == {"jobId": future.job_id, "alive": True, "hasResult": False}, behaviour
+        if behaviour == "fail":  # the failure shows on the poll only (UNCONFIRMED body)
+            with pytest.raises(dataikuapi.utils.DataikuException, match="CodedException"):
+                future.get_state()
+            continue
+        state = future.get_state()
+        assert "failure" not in state
+        assert (state["alive"], state["hasResult"]) == {None: (False, True), "fail_result": (False, True),
+                                                        "dead": (False, False), "hang": (True, False)}[behaviour]
+        if state["hasResult"]:
+            assert state["result"]["error"] is (behaviour == "fail_result")
+
+
+def test_settings_keep_no_emulator_state_and_a_key_without_deploy_rights_is_refused(emu):
+    history(emu)
+    dep = dataikuapi.DSSClient(emu.url, DSS_KEY).get_projectdeployer().get_deployment("fraud-prod")
+    settings = dep.get_settings()
+    settings.bundle_id = "b3"
+    settings.save()
+    assert set(dep.get_settings().get_raw()) == {"id", "publishedProjectKey", "infraId", "bundleId", "enabled"}
+    assert deployed(emu) == "b4"  # not updated yet
+    emu.state.update(lambda d: d["dss"]["api_keys"][DSS_KEY].update(can_deploy=False))
+    with pytest.raises(dataikuapi.utils.DataikuException, match="Unauthorized"):
+        settings.save()
+    with pytest.raises(dataikuapi.utils.DataikuException, match="Unauthorized"):
+        dep.start_update()
 
 
 def test_update_route_is_strict(emu):
@@ -277,5 +440,3 @@ def test_update_route_is_strict(emu):
         settings.save()
     with pytest.raises(dataikuapi.utils.DataikuException, match="NotFound"):
         client.get_projectdeployer().get_deployment("nope").start_update()
-    with pytest.raises(GuardrailsError):
-        raise gate.GateError(gate.REFUSE_NOT_FOUND, "sanity")
