@@ -148,3 +148,43 @@ def test_a_named_target_newer_than_the_deployed_bundle_is_refused():
     records = dict(RECORDS, a=dict(rec("a", "?"), decidedOn="?"))
     plan = decide_rollback(facts(target="a", records=records))
     assert not plan.allowed and plan.decision.code == gate.REFUSE_MALFORMED and "decidedOn of a" in plan.decision.reason
+
+
+# -- bundle deletion (bundle_action 'delete') ------------------------------------------------------
+
+def project_judgement(age_days=100.0, error=""):
+    return ina.judge(act(kind=ina.PUBLISHED_PROJECT, age_days=age_days, error=error), NOW, 90)
+
+
+def test_only_unused_bundles_that_are_neither_the_newest_approved_nor_a_rollback_target_are_deleted():
+    from model_guardrails.deployments.retire import DELETE, plan_bundle_deletion
+
+    published = ["a", "b", "c", "d", "e", "x"]
+    plans = {p.bundle_id: p for p in plan_bundle_deletion(project_judgement(), published, {"a": ("dep",)}, RECORDS)}
+    assert {b for b, p in plans.items() if p.action == DELETE} == {"b", "c", "x"}
+    assert plans["e"].reason == "the newest approved bundle"
+    assert "rollback target of the newest approved bundle e" in plans["d"].reason
+    assert plans["a"].reason == "used by deployment(s) dep"
+    # a deployment's own rollback target is kept too
+    plans = {p.bundle_id: p for p in plan_bundle_deletion(project_judgement(), published, {"d": ("dep",)}, RECORDS)}
+    assert "rollback target of deployment(s) dep" in plans["a"].reason
+
+
+@pytest.mark.parametrize("judgement, records, words", [
+    (project_judgement(age_days=10), RECORDS, "is ACTIVE"),
+    (project_judgement(error="HTTP 500"), RECORDS, "is UNKNOWN"),
+    (project_judgement(), None, "approval record cannot be read"),
+    (project_judgement(), dict(RECORDS, d=dict(rec("d", "?"), decidedOn="April")), "decidedOn of approved bundle(s) d"),
+])
+def test_nothing_is_deleted_when_anything_is_unknown(judgement, records, words):
+    from model_guardrails.deployments.retire import KEEP, plan_bundle_deletion
+
+    plans = plan_bundle_deletion(judgement, ["a", "b", "d", "x"], {}, records)
+    assert [p.action for p in plans] == [KEEP] * 4 and all(words in p.reason for p in plans), plans
+
+
+def test_an_unsafe_bundle_id_is_never_deleted():
+    from model_guardrails.deployments.retire import KEEP, plan_bundle_deletion
+
+    (plan,) = plan_bundle_deletion(project_judgement(), ["../x"], {}, {})
+    assert plan.action == KEEP and "corrupt the API URL" in plan.reason

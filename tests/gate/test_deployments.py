@@ -392,6 +392,46 @@ def test_a_disabled_deployment_whose_update_does_not_finish(emu, behaviour, afte
     assert after in failed["detail"]
 
 
+def published(emu):
+    return [p["id"] for p in emu.state.snapshot()["dss"]["deployer"]["projects"][PROJECT]["packages"]]
+
+
+def test_bundle_deletion_of_an_inactive_published_project(emu):
+    # published 37-40 days ago, last update 200 days ago: inactive for 30 days
+    history(emu, last_update=now_ms() - 200 * DAY)
+    html = decommission(emu, inactive_days=30, bundle_action="delete")
+    assert published(emu) == ["b1", "b2", "b3", "b4"]
+    if not UPDATES_CLIENT:  # the deployments' activity is unknown, so the published project's too
+        assert row(html, "published project", PROJECT)[2] == "UNKNOWN"
+        assert all(row(html, "published bundle", b)[2] == "KEEP" for b in ("b1", "b2", "b3", "b4"))
+        return
+    assert row(html, "published project", PROJECT)[2] == "INACTIVE"
+    assert [row(html, "published bundle", b)[6] for b in ("b1", "b2")] == ["would delete (dry run)"] * 2
+    assert row(html, "published bundle", "b3")[5] == "the rollback target of the newest approved bundle b4"
+    assert row(html, "published bundle", "b4")[5] == "used by deployment(s) fraud-prod"
+    assert "published bundle b1 delete" in entries(emu)[-1]["detail"] and entries(emu)[-1]["decision"] == "LISTING"
+    emu.state.add_fault(node="dss", method="DELETE", path=r"^/project-deployer/projects/[^/]+/bundles/b2$",
+                        status=500, body={"errorType": "com.dataiku.dip.exceptions.CodedException", "message": "no"})
+    html = decommission(emu, inactive_days=30, bundle_action="delete", dry_run=False)
+    assert published(emu) == ["b2", "b3", "b4"] and deployment(emu)["bundleId"] == "b4"
+    assert row(html, "published bundle", "b1")[6].startswith("deleted from the Project Deployer (audit entry: DSS")
+    assert row(html, "published bundle", "b2")[6].startswith("NOT deleted")
+    done = [e["detail"] for e in entries(emu, action="decommissioned")]
+    assert len(done) == 1 and done[0].startswith("published bundle b1: deleted")
+    (failed,) = entries(emu, action="decommission failed")
+    assert failed["detail"].startswith("published bundle b2: NOT deleted")
+
+
+def test_no_bundle_is_deleted_when_the_approval_record_or_the_project_is_not_known_inactive(emu):
+    history(emu, last_update=now_ms() - 200 * DAY)
+    decommission(emu, bundle_action="delete", dry_run=False)  # 90 days: published 37-40 days ago is activity
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["variables"]["local"].update({ledger.VARIABLE: []}))
+    html = decommission(emu, inactive_days=30, bundle_action="delete", dry_run=False)
+    assert published(emu) == ["b1", "b2", "b3", "b4"] and not entries(emu, action="decommissioned")
+    if UPDATES_CLIENT:
+        assert "approval record cannot be read" in row(html, "published bundle", "b1")[5]
+
+
 def test_update_futures_answer_like_dss(emu):
     history(emu)
     dep = dataikuapi.DSSClient(emu.url, DSS_KEY).get_projectdeployer().get_deployment("fraud-prod")

@@ -10,6 +10,7 @@ import time
 from dataikuapi.utils import DataikuException
 from model_guardrails import gate, ids
 from model_guardrails.deployments import inactivity
+from model_guardrails.gate import bundles
 
 from ..gate.http import classify, long_call, timeout_at_most
 
@@ -183,27 +184,28 @@ class Deployer:
         return value, evidence, wrong or ("" if value is not None else "the last update has no readable startTimestamp")
 
     def project_deployments(self, project_key):
-        """[(deployment id, settings raw)] of the deployments of published project ``project_key``
-        (its Project Deployer status, then each deployment's settings once); [] when the project was
-        never published. GateError for anything else unreadable."""
+        """([BundleInfo] published, [(deployment id, settings raw)]) of published project
+        ``project_key``: its Project Deployer status, then each deployment's settings once; ([], [])
+        when the project was never published. GateError for anything else unreadable."""
         ids.check(ids.PROJECT_KEY, project_key, "published project key")
         try:
             status = self._call("reading published project {} on the Project Deployer".format(project_key),
                                 self.deployer.get_project(project_key).get_status)
         except gate.GateError as err:
             if err.code == gate.REFUSE_NOT_FOUND:
-                return []
+                return [], []
             raise
         raw = status.get_raw()
         listed = raw.get("deployments") if isinstance(raw, dict) else None
         if not isinstance(listed, list):
             raise gate.GateError(gate.REFUSE_MALFORMED, "The Project Deployer's project status has no deployment list.")
+        published = self._call("reading the published bundles", bundles.published_bundles, raw.get("packages"))
         out = []
         for dep in listed:
             dep_id = dep.get("id") if isinstance(dep, dict) else None
             ids.check(ids.DEPLOYMENT_ID, dep_id, "deployment id")
             out.append((dep_id, self.settings(dep_id).get_raw()))
-        return sorted(out)
+        return published, sorted(out)
 
     def is_admin(self):
         """True / False, or None when it cannot be told. The public clients have no 'is admin' call:

@@ -5,6 +5,8 @@ Evidence per kind (the adapters read it; docs/deployments.md lists the calls):
 
 * deployment: the start of its last update (``DSSProjectDeployerDeployment.get_update()``, clients
   14.3+; on older clients it cannot be read, so every deployment is UNKNOWN);
+* published project (for ``bundle_action`` 'delete', ``retire``): the newest of its deployments'
+  last updates and its bundles' publication dates (the Project Deployer's ``publishedOn``);
 * saved model: the newest train date of its versions (the version snippet's ``trainDate``,
   UNCONFIRMED: epoch milliseconds assumed), as the last time it changed.
 
@@ -21,7 +23,7 @@ from typing import Optional, Tuple
 from ..epoch import PLAUSIBLE_MS, is_plausible_ms
 from ..gate.signoffs import format_time
 
-DEPLOYMENT, SAVED_MODEL = "deployment", "saved model"
+DEPLOYMENT, SAVED_MODEL, PUBLISHED_PROJECT = "deployment", "saved model", "published project"
 ACTIVE, INACTIVE, UNKNOWN = "ACTIVE", "INACTIVE", "UNKNOWN"
 ARCHIVE, KEEP = "archive", "keep"
 DAY_MS = 86400000.0

@@ -11,6 +11,7 @@ DEPLOYMENT_ACTIONS = ("none", "disable")
 # update, so a stable production deployment still serving but not updated for N days looks inactive
 DISABLE_OPT_IN = "disable_deployments_that_may_still_serve"
 MODEL_ACTIONS = ("label", "none")
+BUNDLE_ACTIONS = ("none", "delete")
 DEFAULT_UPDATE_SECONDS = 600.0
 
 
@@ -68,6 +69,7 @@ class DecommissionParams:
     include_models_in_use: bool = False
     update_timeout_seconds: float = DEFAULT_UPDATE_SECONDS
     dry_run: bool = True
+    bundle_action: str = "none"
 
 
 def parse_decommission_params(config, plugin_config=None):
@@ -86,4 +88,5 @@ def parse_decommission_params(config, plugin_config=None):
         p.get_choice(config, "model_action", "label", MODEL_ACTIONS),
         p.get_bool(config, "include_models_in_use", False),
         p.get_float(config, "update_timeout_seconds", DEFAULT_UPDATE_SECONDS, minimum=1, maximum=6 * 3600),
-        p.get_bool(config, "dry_run", True))
+        p.get_bool(config, "dry_run", True),
+        p.get_choice(config, "bundle_action", "none", BUNDLE_ACTIONS))

@@ -71,7 +71,7 @@ def approval_text(record):
         record.get("decidedOn", "?"), record.get("signoffStatus", "?"), who, record.get("signoffStep", ""))
 
 
-def _age(record, exported_on):
+def approval_age(record, exported_on):
     """Sort key of an approval record: its ``decidedOn`` parsed with the ledger's format (to the
     second), then the bundle's export time in ms (two decisions in the same second); None when
     ``decidedOn`` is missing or unparsable (then the record's age is unknown)."""
@@ -83,14 +83,14 @@ def previous_approved(records, current, exported, published, exported_on=None):
     """(the newest approved, exported bundle older than ``current`` that exists and is published, or
     None; the ids of approved records skipped because their ``decidedOn`` cannot be read)."""
     exported_on = exported_on or {}
-    cutoff = _age(records.get(current), exported_on)
+    cutoff = approval_age(records.get(current), exported_on)
     if cutoff is None:
         return None, ()
     candidates, unreadable = [], []
     for bid, record in sorted(records.items()):
         if bid == current or not approved_exported(record) or bid not in exported or bid not in published:
             continue
-        age = _age(record, exported_on)
+        age = approval_age(record, exported_on)
         if age is None:
             unreadable.append(bid)
         elif age < cutoff:
@@ -141,7 +141,7 @@ def decide_rollback(facts):
                     target)
     record = records.get(target)
     if facts.target and isinstance(record, dict) and isinstance(current_record, dict):
-        mine, theirs = _age(record, facts.exported_on or {}), _age(current_record, facts.exported_on or {})
+        mine, theirs = approval_age(record, facts.exported_on or {}), approval_age(current_record, facts.exported_on or {})
         if mine is None or theirs is None:
             return plan(refuse(REFUSE_MALFORMED, "whether bundle {} is older than the deployed {} cannot be told: the "
                                "decidedOn of {} is missing or not {}.".format(

@@ -105,7 +105,8 @@ COMPONENT_PARAMS = {
                                       "update_timeout_seconds", "dry_run"),
     "decommission-inactive": _SOURCE + ("inactive_days", "deployment_action", "disable_deployments_that_may_still_serve",
                                         "model_action",
-                                        "include_models_in_use", "update_timeout_seconds", "dry_run"),
+                                        "include_models_in_use", "bundle_action", "update_timeout_seconds",
+                                        "dry_run"),
 }
 
 
