@@ -18,7 +18,7 @@ future ends without a result) | "hang" (never ends)}``; unset, the update succee
 deployment last ran is kept in ``dss.deployer.deployed`` (never in the settings).
 """
 from .flow_routes import new_future
-from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, allowed, route
+from .server import CODED, NOT_FOUND, UNAUTHORIZED, ApiError, allowed, project_or_403, route
 from .state import now_ms
 
 BP_DATAIKU_BUNDLE = "bp.system.dataiku_bundle"
@@ -219,3 +219,13 @@ def get_update(req, dep_id, timestamp):
         if str(update["startTimestamp"]) == timestamp:
             return update
     raise ApiError(404, NOT_FOUND, "Update {} of deployment {} not found".format(timestamp, dep_id))
+
+
+# DSSProject.list_api_services: GET /projects/{K}/apiservices/ (every supported client), the project's
+# ``api_services`` ({id: {"endpoints": [...]}}) as list items
+@route("dss", "GET", r"/projects/([^/]+)/apiservices/")
+def list_api_services(req, key):
+    allowed(req, {})
+    project = project_or_403(req, key)
+    return [{"projectKey": key, "id": sid, "name": sid, "endpoints": svc.get("endpoints", []), "tags": []}
+            for sid, svc in sorted(project.get("api_services", {}).items())]

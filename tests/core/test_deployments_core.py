@@ -82,6 +82,7 @@ def test_rollback_params_are_validated():
 
 def test_deployments_are_only_listed_by_default_and_disabling_needs_the_opt_in_naming_the_risk():
     assert parse_decommission_params({}).deployment_action == "none"
+    assert parse_decommission_params({}).model_action == "none" and parse_decommission_params({}).bundle_action == "none"
     with pytest.raises(ConfigError, match="disable_deployments_that_may_still_serve") as err:
         parse_decommission_params({"deployment_action": "disable"})
     assert "still serves" in str(err.value) and "UNCONFIRMED" in str(err.value)

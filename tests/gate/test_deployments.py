@@ -329,7 +329,7 @@ def test_decommission_dry_run_lists_with_evidence_and_keeps_a_model_in_use(emu):
         assert "would archive (dry run)" in html and "get_update" in html
     else:
         assert "cannot read deployment updates" in html and "would archive" not in html
-    assert "deployed by fraud-prod" in html  # the saved model of a deployed project is kept
+    assert "served by deployment fraud-prod" in html  # the saved model of a deployed project is kept
     assert entries(emu)[-1]["action"] == "dry-run decommission listing"
 
 
@@ -338,7 +338,7 @@ def test_decommission_disables_an_inactive_deployment_and_labels_models_only_whe
     html = decommission(emu, dry_run=False)
     assert deployment(emu)["enabled"] is True and "disabled" not in html  # default: deployments only listed
     html = decommission(emu, dry_run=False, **DISABLE)
-    assert "deployed by fraud-prod" in html and "labelled" not in html  # in use: kept unless told
+    assert "served by deployment fraud-prod" in html and "labelled" not in html  # in use: kept unless told
     if UPDATES_CLIENT:
         assert deployment(emu)["enabled"] is False and "disabled and updated" in html
         (done,) = entries(emu, action="decommissioned")
@@ -346,7 +346,7 @@ def test_decommission_disables_an_inactive_deployment_and_labels_models_only_whe
     else:
         assert deployment(emu)["enabled"] is True and row(html, "deployment", "fraud-prod")[2] == "UNKNOWN"
     emu.state.update(lambda d: d["dss"].__setitem__("keeps_version_labels", True))  # UNCONFIRMED that DSS keeps them
-    html = decommission(emu, dry_run=False, include_models_in_use=True, **DISABLE)
+    html = decommission(emu, dry_run=False, include_models_in_use=True, model_action="label", **DISABLE)
     version = emu.state.snapshot()["dss"]["projects"][PROJECT]["saved_models"]["fraud_model"]["versions"][1]
     assert any(lb["key"] == "model-guardrails:archived" for lb in version["userMeta"]["labels"]), version
     assert entries(emu, action="decommissioned")[-1]["detail"].startswith("saved model fraud_model: labelled")
@@ -359,7 +359,7 @@ def test_a_recent_update_is_activity_and_unreadable_activity_is_never_archived(e
     history(emu, last_update=now_ms() - 2 * DAY)
     emu.state.add_fault(node="dss", path=r"/savedmodels/fraud_model/versions/v2/snippet", status=500,
                         body="<html>boom</html>")
-    html = decommission(emu, dry_run=False, include_models_in_use=True, **DISABLE)
+    html = decommission(emu, dry_run=False, include_models_in_use=True, model_action="label", **DISABLE)
     assert deployment(emu)["enabled"] is True
     model = row(html, "saved model", "fraud_model")
     assert model[2] == "UNKNOWN" and "never archived" in model[5] and model[6] == "untouched", model
@@ -370,11 +370,28 @@ def test_a_recent_update_is_activity_and_unreadable_activity_is_never_archived(e
         assert row(html, "deployment", "fraud-prod")[2] == "ACTIVE"
 
 
+def test_a_model_of_a_project_with_an_api_service_is_in_use_and_unreadable_services_are_unknown(emu):
+    history(emu)
+    emu.state.update(lambda d: d["dss"]["deployer"].__setitem__("deployments", {}))  # no Project Deployer use
+    html = decommission(emu, dry_run=False, model_action="label")
+    assert row(html, "saved model", "fraud_model")[6] == "labelled model-guardrails:archived on version v2 (NOT read " \
+        "back) (audit entry: DSS audit trail (customMsgType 'model-guardrails-gate'))"
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT].__setitem__(
+        "api_services", {"fraud_api": {"endpoints": [{"id": "score"}]}}))
+    html = decommission(emu, dry_run=False, model_action="label")
+    model = row(html, "saved model", "fraud_model")
+    assert "served by API service fraud_api" in model[5] and model[6] == "untouched"
+    emu.state.add_fault(node="dss", path=r"/apiservices/$", status=500, body="<html>boom</html>")
+    html = decommission(emu, dry_run=False, model_action="label", include_models_in_use=True)
+    model = row(html, "saved model", "fraud_model")
+    assert model[2] == "UNKNOWN" and "API services could not be read" in model[5] and model[6] == "untouched"
+
+
 def test_decommission_with_unreadable_deployments_touches_no_model(emu):
     history(emu, last_update=now_ms() - 200 * DAY)
     emu.state.add_fault(node="dss", method="GET", path=r"^/project-deployer/projects/" + PROJECT + "$", status=500,
                         body="<html>boom</html>")
-    html = decommission(emu, dry_run=False, include_models_in_use=True)
+    html = decommission(emu, dry_run=False, include_models_in_use=True, model_action="label")
     assert "whether it is in use is unknown" in html and not entries(emu, action="decommissioned")
 
 

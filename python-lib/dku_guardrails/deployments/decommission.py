@@ -76,11 +76,14 @@ def _published_project_activity(project_key, view):
     return ina.Activity(ina.PUBLISHED_PROJECT, project_key, last, PROJECT_EVIDENCE, error or wrong)
 
 
-def _model_activity(dss, used_by, deployments_error):
+def _model_activity(dss, deployer, enabled, deployments_error):
     try:
         models = dss.saved_models()
     except gate.GateError as err:
         return [ina.Activity(ina.SAVED_MODEL, "(all saved models)", None, TRAIN_EVIDENCE, str(err))]
+    services, services_error = deployer.api_services()
+    used_by = None if enabled is None or services is None else \
+        tuple("deployment " + d for d in enabled) + tuple("API service " + s for s in services)
     out = []
     for model in models:
         model_id, error, dates = model["id"], "", []
@@ -90,8 +93,9 @@ def _model_activity(dss, used_by, deployments_error):
         except (gate.GateError, ConfigError) as err:
             error = str(err)
         if used_by is None:
-            error = error or "the project's deployments could not be read, so whether it is in use is unknown ({})" \
-                .format(deployments_error)
+            error = error or "the project's {} could not be read, so whether it is in use is unknown ({})".format(
+                "deployments" if enabled is None else "API services",
+                deployments_error if enabled is None else services_error)
         last, wrong = ina.newest_ms(dates)
         error = error or wrong
         out.append(ina.Activity(ina.SAVED_MODEL, model_id, last, TRAIN_EVIDENCE, error, used_by or ()))
@@ -106,7 +110,7 @@ def _decommission(project_key, params, client, redactor, now, step):
     deployer = Deployer(dss)
     step(1)
     view = _deployment_activity(deployer)
-    activities = view.activities + _model_activity(dss, view.enabled, view.error)
+    activities = view.activities + _model_activity(dss, deployer, view.enabled, view.error)
     if params.bundle_action == "delete":
         activities.append(_published_project_activity(project_key, view))
     step(2)

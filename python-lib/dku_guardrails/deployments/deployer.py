@@ -207,6 +207,19 @@ class Deployer:
             out.append((dep_id, self.settings(dep_id).get_raw()))
         return published, sorted(out)
 
+    def api_services(self):
+        """(ids of the project's API services, or None when unreadable; error text).
+        ``DSSProject.list_api_services()`` (GET /projects/{K}/apiservices/, all six clients)."""
+        try:
+            items = self._call("listing the API services of project " + self.dss.project_key,
+                               self.dss.project.list_api_services)
+            found = [self._call("reading an API service id", lambda i=item: i["id"]) for item in items]
+        except gate.GateError as err:
+            return None, str(err)
+        if not all(isinstance(i, str) for i in found):
+            return None, "an API service has no id"
+        return tuple(sorted(found)), ""
+
     def is_admin(self):
         """True / False, or None when it cannot be told. The public clients have no 'is admin' call:
         an administrator-only read (GET /admin/general-settings, DSSClient.get_general_settings)

@@ -14,8 +14,8 @@ A date outside ``epoch.PLAUSIBLE_MS`` (1973-2286 read as milliseconds: e.g. seco
 read as January 1970 and so as "inactive for 56 years") makes the item UNKNOWN, never INACTIVE.
 
 Fail closed: an item whose activity cannot be read is UNKNOWN and never archived; a saved model of a
-project with an enabled deployment (a bundle carries every saved model of its project) is kept
-unless ``include_in_use``.
+project with an enabled deployment (a bundle carries every saved model of its project) or with an
+API service (which endpoint serves which model is not read) is kept unless ``include_in_use``.
 """
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -38,7 +38,7 @@ class Activity:
     last_ms: Optional[float]       # None: not readable
     evidence: str                  # which call / field the date comes from
     error: str = ""                # why it could not be read
-    used_by: Tuple[str, ...] = ()  # enabled deployments carrying this saved model
+    used_by: Tuple[str, ...] = ()  # what may serve this saved model: "deployment X", "API service Y"
     enabled: Optional[bool] = None  # deployments: settings 'enabled' (None: not reported)
 
 
@@ -71,7 +71,7 @@ def judge(activity, now_ms, days, include_in_use=False):
     if activity.kind == DEPLOYMENT and activity.enabled is False:
         return Judgement(activity, INACTIVE, KEEP, reason + "; already disabled")
     if activity.kind == SAVED_MODEL and activity.used_by and not include_in_use:
-        return Judgement(activity, INACTIVE, KEEP, reason + "; kept: its project is deployed by {} (set "
+        return Judgement(activity, INACTIVE, KEEP, reason + "; kept: it may be served by {} (set "
                          "include_models_in_use to archive it anyway)".format(", ".join(activity.used_by)))
     return Judgement(activity, INACTIVE, ARCHIVE, reason)
 

@@ -10,7 +10,9 @@ DEPLOYMENT_ACTIONS = ("none", "disable")
 # the opt-in that disabling needs: the only evidence of a deployment's activity is the start of its last
 # update, so a stable production deployment still serving but not updated for N days looks inactive
 DISABLE_OPT_IN = "disable_deployments_that_may_still_serve"
-MODEL_ACTIONS = ("label", "none")
+# labelling is opt-in: a bundle of the project published under another published project key, or a
+# model served otherwise than through this project's API services, is not seen as "in use"
+MODEL_ACTIONS = ("none", "label")
 BUNDLE_ACTIONS = ("none", "delete")
 DEFAULT_UPDATE_SECONDS = 600.0
 
@@ -65,7 +67,7 @@ class DecommissionParams:
     source: GovernSource
     inactive_days: int = 90
     deployment_action: str = "none"
-    model_action: str = "label"
+    model_action: str = "none"
     include_models_in_use: bool = False
     update_timeout_seconds: float = DEFAULT_UPDATE_SECONDS
     dry_run: bool = True
@@ -85,7 +87,7 @@ def parse_decommission_params(config, plugin_config=None):
         parse_optional_govern_source(config, plugin_config),
         p.get_int(config, "inactive_days", 90, minimum=1, maximum=3650),
         deployment_action,
-        p.get_choice(config, "model_action", "label", MODEL_ACTIONS),
+        p.get_choice(config, "model_action", "none", MODEL_ACTIONS),
         p.get_bool(config, "include_models_in_use", False),
         p.get_float(config, "update_timeout_seconds", DEFAULT_UPDATE_SECONDS, minimum=1, maximum=6 * 3600),
         p.get_bool(config, "dry_run", True),
