@@ -101,10 +101,13 @@ class CategoricalStats:
 
     def add(self, text):
         """Add a chunk of category labels (text, NaN for missing); new categories at any chunk."""
-        self.total += len(text)
-        self.missing += int(text.isna().sum())
-        chunk = text.value_counts(dropna=True)
-        self.counts = chunk if self.counts.empty else self.counts.add(chunk, fill_value=0)
+        self.add_counts(len(text), int(text.isna().sum()), text.value_counts(dropna=True))
+
+    def add_counts(self, total, missing, counts):
+        """Add a chunk already counted: its row count, missing count and label counts (value_counts)."""
+        self.total += total
+        self.missing += missing
+        self.counts = counts if self.counts.empty else self.counts.add(counts, fill_value=0)
 
     def integer_counts(self):
         return self.counts.astype("int64")
