@@ -63,10 +63,17 @@ class NumericStats:
         self.missing += len(values) - len(finite)
         if len(finite) == 0:
             return
-        where = np.searchsorted(self.grid, finite, side="left")
         size = len(self.grid) + 1
-        self.counts += np.bincount(where, minlength=size)
-        self.sums += np.bincount(where, weights=finite, minlength=size)
+        if size > 1:  # bins (-inf, g1], (g1, g2], ...: cut the sorted values at the grid points
+            ordered = np.sort(finite)
+            bounds = np.concatenate(([0], np.searchsorted(ordered, self.grid, side="right"), [len(ordered)]))
+            counts = np.diff(bounds)
+            full = counts > 0
+            self.counts += counts
+            self.sums[full] += np.add.reduceat(ordered, bounds[:-1][full])
+        else:
+            self.counts[0] += len(finite)
+            self.sums[0] += finite.sum()
         self.low, self.high = min(self.low, float(finite.min())), max(self.high, float(finite.max()))
         self._merge_moments(len(finite), float(finite.mean()), float(((finite - finite.mean()) ** 2).sum()))
 
@@ -101,7 +108,8 @@ class CategoricalStats:
 
     def add(self, text):
         """Add a chunk of category labels (text, NaN for missing); new categories at any chunk."""
-        self.add_counts(len(text), int(text.isna().sum()), text.value_counts(dropna=True))
+        counts = text.value_counts(dropna=True)
+        self.add_counts(len(text), len(text) - int(counts.sum()), counts)
 
     def add_counts(self, total, missing, counts):
         """Add a chunk already counted: its row count, missing count and label counts (value_counts)."""

@@ -81,9 +81,11 @@ def _expected_type(series, forced):
     return CATEGORICAL
 
 
-def profile_from_chunks(read_chunks, names, params, plugin_version):
+def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns=None):
     """Profile of a reference read with ``read_chunks()`` (a fresh iterator of DataFrame chunks on each
     call), in passes of bounded memory. Exactly the in-memory profile's edges and counts.
+    ``read_columns(columns)``, when given: a fresh iterator of chunks of those columns only (the
+    passes after the first read only the numeric columns).
 
     Pass 1 types the columns and, for the type each column is expected to get, gathers its counts,
     extremes and moments, and the key counts of the order-statistic search (rank_search); a column
@@ -115,7 +117,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
     missed = [n for n in usable if n not in stats]
     if missed:  # expected otherwise from the first chunk: read again, these columns only
         again = _Pass1({n: usable[n] for n in missed}, params.forced_type)
-        for chunk in read_chunks():
+        for chunk in (read_columns(missed) if read_columns is not None else read_chunks()):
             for name in missed:
                 if name in chunk.columns and len(chunk):
                     again.add(name, chunk[name])
@@ -126,6 +128,9 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
         if isinstance(found, CategoricalStats):
             features[name].categorical = found
     numeric = {n: stats[n] for n in usable if usable[n] == NUMERIC}
+    if read_columns is not None:
+        def read_chunks():
+            return read_columns(list(numeric))
     # pass 2: exact order statistics for the PSI edges
     edges = _exact_edges(read_chunks, numeric, keys, params.psi_bins)
     grids = {}
@@ -161,7 +166,7 @@ class _Pass1:
         if isinstance(stats, CategoricalStats):
             text = as_text(series)
             counts = text.value_counts(dropna=True)
-            stats.add_counts(len(text), int(text.isna().sum()), counts)
+            stats.add_counts(len(text), len(text) - int(counts.sum()), counts)
             return scan_series(series, counts if text is series else None)
         scan = scan_series(series)
         if stats is None:

@@ -71,6 +71,7 @@ class RankSearch:
     count: float = np.inf
     passes: int = 0
     value: Optional[float] = None
+    bucket: Optional[int] = None  # the key bucket the interval is, until narrowed within it
 
     def __post_init__(self):
         if self.smallest == self.largest:
@@ -87,7 +88,7 @@ def _bucket_search(rank, counts, smallest, largest):
         last = -float(np.nextafter(0.0, 1.0))
     lo, hi = max(first, smallest), min(last, largest)
     return RankSearch(rank, lo, hi, low=float(np.nextafter(lo, -np.inf)), high=hi,
-                      start=int(cumulative[b - 1]) if b else 0, count=int(counts[b]))
+                      start=int(cumulative[b - 1]) if b else 0, count=int(counts[b]), bucket=b)
 
 
 @dataclass
@@ -143,17 +144,15 @@ def _search_pass(read_chunks, searches):
     by_column = {}
     for interval, w in sorted(tallies.items(), key=lambda kv: kv[0][1]):  # disjoint intervals, in order
         by_column.setdefault(interval[0], []).append((interval, w))
-    bounds = {name: np.array([b for (_, low, high), _ in parts for b in (low, high)]) for name, parts in by_column.items()}
+    bucket_of = {(k[0], s.low, s.high): s.bucket for k, s in searches.items()}
+    where = {name: _slots(parts, bucket_of) for name, parts in by_column.items()}
     for chunk in read_chunks():
         if len(chunk) == 0:
             continue
         for name, parts in by_column.items():
             if name not in chunk.columns:
                 continue
-            x = _finite(as_float(chunk[name]))
-            slot = np.searchsorted(bounds[name], x, side="left")  # 2 i + 1: x in (low_i, high_i]
-            inside = (slot & 1).astype(bool)
-            x, slot = x[inside], slot[inside] // 2
+            x, slot = where[name](as_float(chunk[name]))
             for i, (_, w) in enumerate(parts):
                 values = x[slot == i]
                 if len(values) == 0:
@@ -168,9 +167,34 @@ def _search_pass(read_chunks, searches):
         _narrow(s, tallies[of[key]])
 
 
+def _slots(parts, bucket_of):
+    """A function of a chunk's float64 values: (the finite values inside one of the disjoint, ordered
+    intervals of ``parts``, the index of the interval of each). Key buckets are looked up in a table."""
+    buckets = [bucket_of[interval] for interval, _ in parts]
+    if all(b is not None for b in buckets):
+        table = np.full(KEY_BUCKETS, -1, dtype="int16" if len(parts) < 2 ** 15 else "int64")
+        table[buckets] = np.arange(len(parts))
+
+        def by_bucket(x):
+            x = x + 0.0  # -0.0 as 0.0; NaN and infinities fall in buckets never looked for
+            slot = table[value_keys(x) >> np.uint64(KEY_SHIFT)]
+            inside = slot >= 0
+            return x[inside], slot[inside]
+        return by_bucket
+    bounds = np.array([b for (_, low, high), _ in parts for b in (low, high)])
+
+    def by_interval(x):
+        x = _finite(x)
+        slot = np.searchsorted(bounds, x, side="left")  # 2 i + 1: x in (low_i, high_i]
+        inside = (slot & 1).astype(bool)
+        return x[inside], slot[inside] // 2
+    return by_interval
+
+
 def _narrow(s, w):
     """The search after one pass: its value found (collected), or its interval narrowed to one bin."""
     s.passes += 1
+    s.bucket = None
     offset = s.rank - s.start
     if w.collect:
         if w.values:
