@@ -8,6 +8,7 @@ from model_guardrails.drift import DriftParams
 from model_guardrails.drift.engines import rank_search
 from model_guardrails.drift.engines.chunks import profile_from_chunks
 from model_guardrails.drift.engines.memory import profile_from_frame
+from model_guardrails.drift.profile import grid_index, make_grid
 
 
 def columns(n, seed):
@@ -69,3 +70,15 @@ def test_two_search_reads_unless_crowded():
         ordered = np.sort(x[np.isfinite(x)])
         for rank in wanted[name][0]:
             assert found[(name, rank)] == ordered[rank]
+
+
+def test_grid_index_is_searchsorted():
+    rng = np.random.default_rng(5)
+    frame = columns(5000, 6)
+    for name in frame.columns:
+        x = frame[name].to_numpy()
+        x = x[np.isfinite(x)]
+        edges = np.unique(np.quantile(x, np.linspace(0, 1, 11)[1:-1]))
+        for grid in (make_grid(edges, x.min(), x.max()), np.sort(rng.choice(x, 50))):
+            values = np.concatenate([x, grid, rng.normal(0, 1e3, 100)])
+            assert (grid_index(grid, values) == np.searchsorted(grid, values, side="left")).all(), name

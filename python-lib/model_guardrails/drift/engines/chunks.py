@@ -6,6 +6,7 @@ the exact order statistics; grid counts), each pass holding only per-bin arrays.
 """
 import numpy as np
 
+from ...read_ahead import read_ahead
 from ..metrics import CATEGORICAL, NUMERIC
 from ..numeric import edge_ranks, edges_from_order_statistics
 from ..prepare import (ValueScan, as_float, as_text, check_current, decide_type, require_rows, scan_series,
@@ -65,7 +66,7 @@ class ChunkSide(CurrentSide):
 def stream_current(profile, names, chunks):
     """Statistics of the current data read from an iterable of DataFrame chunks."""
     side = ChunkSide.for_profile(profile, names)
-    for chunk in chunks:
+    for chunk in read_ahead(chunks):
         side.add(chunk)
     return side
 
@@ -93,7 +94,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     finds the exact PSI edges (one read, more only for values crowded into one key bucket); pass 3
     counts the values on the grid."""
     scans, rows, columns, guessed = {}, 0, None, None
-    for chunk in read_chunks():
+    for chunk in read_ahead(read_chunks()):
         rows += len(chunk)
         columns = columns or [str(c) for c in chunk.columns]
         if not len(chunk):
@@ -117,7 +118,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     missed = [n for n in usable if n not in stats]
     if missed:  # expected otherwise from the first chunk: read again, these columns only
         again = _Pass1({n: usable[n] for n in missed}, params.forced_type)
-        for chunk in (read_columns(missed) if read_columns is not None else read_chunks()):
+        for chunk in read_ahead(read_columns(missed) if read_columns is not None else read_chunks()):
             for name in missed:
                 if name in chunk.columns and len(chunk):
                     again.add(name, chunk[name])
@@ -141,7 +142,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     # pass 3: grid counts and sums
     final = ChunkSide({n: NumericStats(g) for n, g in grids.items()}, params.forced_type)
     if grids:
-        for chunk in read_chunks():
+        for chunk in read_ahead(read_chunks()):
             final.add(chunk)
     for name, found in final.stats.items():
         found.mean, found.m2 = numeric[name].mean, numeric[name].m2  # pass-1 moments (same values)

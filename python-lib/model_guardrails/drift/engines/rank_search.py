@@ -1,7 +1,7 @@
 """Exact order statistics of columns read in chunks, without holding a column (docs/scale.md).
 
 The first pass (shared with the profile's counts pass) counts each column's finite values in
-KEY_BUCKETS buckets of their order-preserving bit pattern (:class:`KeyCounts`: no extremes needed,
+KEY_BUCKETS (~1M, 8 MiB a column) buckets of their order-preserving bit pattern (:class:`KeyCounts`: no extremes needed,
 so it runs in the same pass that finds them). That gives, for each wanted rank, the bucket holding it
 and how many values lie below that bucket. The second pass collects the distinct values (with counts)
 of those buckets and picks each rank exactly. So the search reads the data twice, unless a bucket
@@ -14,9 +14,10 @@ from typing import List, Optional
 
 import numpy as np
 
+from ...read_ahead import read_ahead
 from ..prepare import as_float
 
-KEY_SHIFT = 48                 # a bucket: the top 16 bits of the order-preserving key (sign, exponent, 4 bits)
+KEY_SHIFT = 44                 # a bucket: the top 20 bits of the order-preserving key (sign, exponent, 8 bits)
 KEY_BUCKETS = 1 << (64 - KEY_SHIFT)
 SELECT_BINS = 4096             # histogram resolution of one narrowing pass
 SELECT_COLLECT = 2_000_000     # collect the values of a bucket (or interval) once it holds at most this many
@@ -78,9 +79,9 @@ class RankSearch:
             self.value = self.smallest
 
 
-def _bucket_search(rank, counts, smallest, largest):
-    """The RankSearch of ``rank`` narrowed to the key bucket that holds it (one pass of KeyCounts)."""
-    cumulative = np.cumsum(counts)
+def _bucket_search(rank, counts, cumulative, smallest, largest):
+    """The RankSearch of ``rank`` narrowed to the key bucket that holds it (one pass of KeyCounts;
+    ``cumulative``: their cumulative sums)."""
     b = int(np.searchsorted(cumulative, rank, side="right"))
     first = _key_value(b << KEY_SHIFT) if b else -np.inf            # smallest float of the bucket
     last = _key_value(((b + 1) << KEY_SHIFT) - 1) if b + 1 < KEY_BUCKETS else np.inf  # largest
@@ -105,8 +106,11 @@ def order_statistics(read_chunks, wanted, key_counts):
     """{(column, rank): value} for ``wanted`` {column: (ranks, minimum, maximum)} of the finite values.
     ``read_chunks()``: a fresh iterator of DataFrame chunks on each call; ``key_counts``: {column:
     KeyCounts} of the same values (gathered in an earlier pass). ``passes``: the reads it made."""
-    searches = {(name, rank): _bucket_search(rank, key_counts[name].counts, low, high)
-                for name, (ranks, low, high) in wanted.items() for rank in ranks}
+    searches = {}
+    for name, (ranks, low, high) in wanted.items():
+        counts = key_counts[name].counts
+        cumulative = np.cumsum(counts)
+        searches.update({(name, rank): _bucket_search(rank, counts, cumulative, low, high) for rank in ranks})
     passes = 0
     while any(s.value is None for s in searches.values()):
         _search_pass(read_chunks, {k: s for k, s in searches.items() if s.value is None})
@@ -146,7 +150,7 @@ def _search_pass(read_chunks, searches):
         by_column.setdefault(interval[0], []).append((interval, w))
     bucket_of = {(k[0], s.low, s.high): s.bucket for k, s in searches.items()}
     where = {name: _slots(parts, bucket_of) for name, parts in by_column.items()}
-    for chunk in read_chunks():
+    for chunk in read_ahead(read_chunks()):
         if len(chunk) == 0:
             continue
         for name, parts in by_column.items():
@@ -172,7 +176,7 @@ def _slots(parts, bucket_of):
     intervals of ``parts``, the index of the interval of each). Key buckets are looked up in a table."""
     buckets = [bucket_of[interval] for interval, _ in parts]
     if all(b is not None for b in buckets):
-        table = np.full(KEY_BUCKETS, -1, dtype="int16" if len(parts) < 2 ** 15 else "int64")
+        table = np.full(KEY_BUCKETS, -1, dtype="int16" if len(parts) < 2 ** 15 else "int64")  # 2 MiB
         table[buckets] = np.arange(len(parts))
 
         def by_bucket(x):
