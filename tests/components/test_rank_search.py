@@ -53,13 +53,14 @@ def test_streamed_edges_equal_in_memory_edges(collect, monkeypatch):
         assert reader.reads == 3  # typing and counts; the edges; the grid
 
 
-def test_two_search_reads_unless_crowded():
+@pytest.mark.parametrize("bits", [20, 12])
+def test_two_search_reads_unless_crowded(bits):
     frame = columns(20_000, 4).drop(columns=["crowded"])
     wanted, keys = {}, {}
     for name in frame.columns:
         x = frame[name].to_numpy()
         finite = x[np.isfinite(x)]
-        keys[name] = rank_search.KeyCounts()
+        keys[name] = rank_search.KeyCounts(bits)
         keys[name].add(x)
         wanted[name] = ([0, len(finite) // 3, len(finite) - 1], finite.min(), finite.max())
     reader = CountingReader(frame, 3000)
@@ -82,3 +83,10 @@ def test_grid_index_is_searchsorted():
         for grid in (make_grid(edges, x.min(), x.max()), np.sort(rng.choice(x, 50))):
             values = np.concatenate([x, grid, rng.normal(0, 1e3, 100)])
             assert (grid_index(grid, values) == np.searchsorted(grid, values, side="left")).all(), name
+
+
+def test_key_counts_stay_within_their_budget():
+    assert rank_search.key_bits(20) == 20
+    for n in (33, 1000, 10 ** 6):
+        bits = rank_search.key_bits(n)
+        assert 12 <= bits < 20 and (n * 8 << bits <= rank_search.KEY_COUNTS_BUDGET or bits == 12)

@@ -13,7 +13,7 @@ from ..prepare import (ValueScan, as_float, as_text, check_current, decide_type,
                        value_kind)
 from ..profile import CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, make_grid, profile_settings
 from . import CurrentSide
-from .rank_search import KeyCounts, order_statistics
+from .rank_search import KeyCounts, key_bits, order_statistics
 
 
 class ChunkSide(CurrentSide):
@@ -158,7 +158,8 @@ class _Pass1:
     def __init__(self, expected, forced_type):
         self.expected, self.forced_type = expected, forced_type
         self.stats = {n: NumericStats(np.array([])) if t == NUMERIC else CategoricalStats() for n, t in expected.items()}
-        self.keys = {n: KeyCounts() for n, t in expected.items() if t == NUMERIC}
+        numeric = [n for n, t in expected.items() if t == NUMERIC]
+        self.keys = {n: KeyCounts(key_bits(len(numeric))) for n in numeric}
         self.fits = dict.fromkeys(expected, True)
 
     def add(self, name, series):

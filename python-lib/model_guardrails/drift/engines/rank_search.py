@@ -1,8 +1,9 @@
 """Exact order statistics of columns read in chunks, without holding a column (docs/scale.md).
 
 The first pass (shared with the profile's counts pass) counts each column's finite values in
-KEY_BUCKETS (~1M, 8 MiB a column) buckets of their order-preserving bit pattern (:class:`KeyCounts`: no extremes needed,
-so it runs in the same pass that finds them). That gives, for each wanted rank, the bucket holding it
+buckets of their order-preserving bit pattern (:class:`KeyCounts`: no extremes needed, so it runs
+in the same pass that finds them; 2^20 buckets, 8 MiB, a column, fewer when there are more than 32
+numeric columns: KEY_COUNTS_BUDGET in all). That gives, for each wanted rank, the bucket holding it
 and how many values lie below that bucket. The second pass collects the distinct values (with counts)
 of those buckets and picks each rank exactly. So the search reads the data twice, unless a bucket
 holding a wanted rank has more than SELECT_COLLECT values (or the buckets to collect more than
@@ -17,8 +18,8 @@ import numpy as np
 from ...read_ahead import read_ahead
 from ..prepare import as_float
 
-KEY_SHIFT = 44                 # a bucket: the top 20 bits of the order-preserving key (sign, exponent, 8 bits)
-KEY_BUCKETS = 1 << (64 - KEY_SHIFT)
+KEY_BITS = (12, 20)             # a bucket: the top 12 to 20 bits of the order-preserving key (sign, exponent, 0-8 bits)
+KEY_COUNTS_BUDGET = 256 << 20   # bytes of key counts for all the columns together
 SELECT_BINS = 4096             # histogram resolution of one narrowing pass
 SELECT_COLLECT = 2_000_000     # collect the values of a bucket (or interval) once it holds at most this many
 SELECT_BUDGET = 8_000_000      # ... and the buckets collected in one pass at most this many values together
@@ -44,17 +45,26 @@ def _key_value(key):
     return float(np.array([bits], dtype=np.uint64).view("float64")[0])
 
 
-class KeyCounts:
-    """Counts of a column's finite values per key bucket, fed chunk by chunk."""
+def key_bits(n_columns):
+    """The bits of a key bucket when ``n_columns`` columns are counted at once (KEY_COUNTS_BUDGET)."""
+    fits = int(np.log2(max(KEY_COUNTS_BUDGET // 8 // max(n_columns, 1), 1)))
+    return max(KEY_BITS[0], min(KEY_BITS[1], fits))
 
-    def __init__(self):
-        self.counts = np.zeros(KEY_BUCKETS, dtype="int64")
+
+class KeyCounts:
+    """Counts of a column's finite values per key bucket (the top ``bits`` bits of the key), fed
+    chunk by chunk."""
+
+    def __init__(self, bits=KEY_BITS[1]):
+        self.shift = 64 - bits
+        self.counts = np.zeros(1 << bits, dtype="int64")
 
     def add(self, values):
         """Add a chunk of float64 values (non-finite values are skipped)."""
         x = _finite(np.asarray(values, dtype="float64"))
         if len(x):
-            self.counts += np.bincount((value_keys(x) >> np.uint64(KEY_SHIFT)).astype(np.intp), minlength=KEY_BUCKETS)
+            self.counts += np.bincount((value_keys(x) >> np.uint64(self.shift)).astype(np.intp),
+                                       minlength=len(self.counts))
 
 
 @dataclass
@@ -72,24 +82,25 @@ class RankSearch:
     count: float = np.inf
     passes: int = 0
     value: Optional[float] = None
-    bucket: Optional[int] = None  # the key bucket the interval is, until narrowed within it
+    bucket: Optional[tuple] = None  # (bucket, shift): the key bucket the interval is, until narrowed
 
     def __post_init__(self):
         if self.smallest == self.largest:
             self.value = self.smallest
 
 
-def _bucket_search(rank, counts, cumulative, smallest, largest):
-    """The RankSearch of ``rank`` narrowed to the key bucket that holds it (one pass of KeyCounts;
-    ``cumulative``: their cumulative sums)."""
+def _bucket_search(rank, keys, cumulative, smallest, largest):
+    """The RankSearch of ``rank`` narrowed to the key bucket that holds it (KeyCounts ``keys``;
+    ``cumulative``: the cumulative sums of their counts)."""
+    counts, shift = keys.counts, keys.shift
     b = int(np.searchsorted(cumulative, rank, side="right"))
-    first = _key_value(b << KEY_SHIFT) if b else -np.inf            # smallest float of the bucket
-    last = _key_value(((b + 1) << KEY_SHIFT) - 1) if b + 1 < KEY_BUCKETS else np.inf  # largest
+    first = _key_value(b << shift) if b else -np.inf                # smallest float of the bucket
+    last = _key_value(((b + 1) << shift) - 1) if b + 1 < len(counts) else np.inf  # largest
     if last == 0.0:  # the bucket just below zero ends at -0.0, which would take in the zeros
         last = -float(np.nextafter(0.0, 1.0))
     lo, hi = max(first, smallest), min(last, largest)
     return RankSearch(rank, lo, hi, low=float(np.nextafter(lo, -np.inf)), high=hi,
-                      start=int(cumulative[b - 1]) if b else 0, count=int(counts[b]), bucket=b)
+                      start=int(cumulative[b - 1]) if b else 0, count=int(counts[b]), bucket=(b, shift))
 
 
 @dataclass
@@ -108,9 +119,9 @@ def order_statistics(read_chunks, wanted, key_counts):
     KeyCounts} of the same values (gathered in an earlier pass). ``passes``: the reads it made."""
     searches = {}
     for name, (ranks, low, high) in wanted.items():
-        counts = key_counts[name].counts
-        cumulative = np.cumsum(counts)
-        searches.update({(name, rank): _bucket_search(rank, counts, cumulative, low, high) for rank in ranks})
+        cumulative = np.cumsum(key_counts[name].counts)
+        searches.update({(name, rank): _bucket_search(rank, key_counts[name], cumulative, low, high)
+                         for rank in ranks})
     passes = 0
     while any(s.value is None for s in searches.values()):
         _search_pass(read_chunks, {k: s for k, s in searches.items() if s.value is None})
@@ -176,12 +187,13 @@ def _slots(parts, bucket_of):
     intervals of ``parts``, the index of the interval of each). Key buckets are looked up in a table."""
     buckets = [bucket_of[interval] for interval, _ in parts]
     if all(b is not None for b in buckets):
-        table = np.full(KEY_BUCKETS, -1, dtype="int16" if len(parts) < 2 ** 15 else "int64")  # 2 MiB
-        table[buckets] = np.arange(len(parts))
+        shift = buckets[0][1]
+        table = np.full(1 << (64 - shift), -1, dtype="int16" if len(parts) < 2 ** 15 else "int64")  # <= 2 MiB
+        table[[b for b, _ in buckets]] = np.arange(len(parts))
 
         def by_bucket(x):
             x = x + 0.0  # -0.0 as 0.0; NaN and infinities fall in buckets never looked for
-            slot = table[value_keys(x) >> np.uint64(KEY_SHIFT)]
+            slot = table[value_keys(x) >> np.uint64(shift)]
             inside = slot >= 0
             return x[inside], slot[inside]
         return by_bucket
