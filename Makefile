@@ -98,7 +98,9 @@ $(PEER_STAMP): bench/peers-requirements.txt
 	$(PEERS)/bin/python -m pip install -q -r bench/peers-requirements.txt
 	touch $(PEER_STAMP)
 
-# on demand, never part of `make test`; e.g. make bench BENCH_ARGS="--rows 100000 --reps 1 --stream-rows 0 --no-doc"
+# on demand, never part of `make test`: each recipe's core path against its read floor and the peers, at 100k and
+# 1M in memory and 10M streamed (docs/benchmarks.md); a quick look:
+# make bench BENCH_ARGS="--rows 100000 --reps 1 --stream-rows 0 --no-doc"
 bench: install $(PEER_STAMP)
 	$(VENV)/bin/python bench/run_bench.py --peer-python $(PEERS)/bin/python $(BENCH_ARGS)
 

@@ -1,13 +1,17 @@
-"""`make bench`: our recipes through the local runtime against the peers, on the same seeded Parquet
-files, in one session. A benchmark, run on demand; never part of the tests.
+"""`make bench`: our recipes' core path against the time to read their input, and against the
+peers, on the same seeded Parquet files, in one session. A benchmark, run on demand; never part of
+the tests (docs/benchmarks.md).
 
-Every workload is a fresh subprocess; bench/timed.py measures its wall time and peak RSS (os.wait4).
-Ours and the peers alternate within each repetition (the order flips every repetition). The peers
-run in their own environment (build/peers, made by `make bench` from bench/peers-requirements.txt)
-and write their numbers to JSON; the parent compares them with our rows in the matching convention.
+Every run is a fresh process; bench/timed.py measures its wall time and peak RSS (os.wait4). For
+each workload, bench/core_runs.py runs the read floor (the same read alone) right before ours, so
+ours / floor is a median of paired ratios; the peers (Evidently, fairlearn: their own environment,
+build/peers, made by `make bench` from bench/peers-requirements.txt) run once per repetition in
+memory and write their numbers to JSON, compared with our rows in the matching convention. The
+order of the workloads flips every repetition.
 
-    python bench/run_bench.py                                  # 100k x3, 1M x2, 10M streaming x1
-    python bench/run_bench.py --rows 100000 --reps 1 --stream-rows 0 --no-doc   # a quick look
+    python bench/run_bench.py                          # 100k x3, 1M x2 in memory, 10M streamed x1
+    python bench/run_bench.py --rows 100000 --reps 1 --stream-rows 0 --no-doc     # a quick look
+    python bench/run_bench.py --rows 0 --stream-rows 1000000 --no-peers --no-doc  # streaming only
 """
 import argparse
 import json
@@ -29,11 +33,7 @@ import make_bench_data as data  # noqa: E402
 BUILD = os.path.join(ROOT, "build", "bench")
 OUT = os.path.join(BUILD, "out")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
-SENSITIVE = ["gender", "age_band"]
-# compute-fairness restricted to what fairlearn's MetricFrame computes (bench/peers/fairlearn_fairness.py)
-FAIRNESS_METRICS = ["count", "selection_rate", "tpr", "fpr", "tnr", "fnr", "ppv", "accuracy", "roc_auc",
-                    "disparate_impact", "demographic_parity_difference", "equal_opportunity_difference",
-                    "equal_opportunity_ratio", "equalized_odds_difference", "equalized_odds_ratio"]
+from core_runs import SENSITIVE  # noqa: E402
 # Evidently's method names (DataDriftPreset, default tests) -> our metric in the evidently convention
 EVIDENTLY_METHODS = {"Wasserstein distance (normed)": "wasserstein_norm", "Jensen-Shannon distance": "js_distance",
                      "PSI": "psi", "K-L divergence": "kl_divergence", "Hellinger distance (normed)": "hellinger",
@@ -53,26 +53,18 @@ def measure(command):
     return result["wall"], result["peak_rss_mib"]
 
 
-def recipe(recipe_id, inputs, output, params):
-    command = [sys.executable, "-m", "dss_local.cli", "recipe", recipe_id, "--output", "metrics=" + output]
-    for role, path in inputs.items():
-        command += ["--input", "{}={}".format(role, path)]
-    for name, value in params.items():
-        command += ["--param", "{}={}".format(name, value if isinstance(value, str) else json.dumps(value))]
-    return command
-
-
 # ------------------------------------------------------------------------------------------------
-# workloads: each returns (command, output path)
+# workloads: each returns (command, output path); ours and its floor through bench/core_runs.py
 # ------------------------------------------------------------------------------------------------
-def ours_drift(paths, n, convention, max_rows_in_memory=None):
-    params = {"columns": ",".join(data.FEATURES), "convention": convention}
-    name = "drift_{}".format(convention)
+def core(workload, mode, paths, n, max_rows_in_memory):
+    """bench/core_runs.py: the recipe's core path (``ours``) or its read floor (``floor``)."""
+    inputs = [paths["reference"], paths["current"]] if workload.startswith("drift") else [paths["current"]]
+    suffix = "_streamed" if max_rows_in_memory else ""
+    out = os.path.join(OUT, "{}{}_{}.parquet".format(workload, suffix, n)) if mode == "ours" else "-"
+    command = [sys.executable, os.path.join(HERE, "core_runs.py"), workload, mode, out] + inputs
     if max_rows_in_memory:
-        params["max_rows_in_memory"] = max_rows_in_memory
-        name = "drift_streaming"
-    out = os.path.join(OUT, "{}_{}.parquet".format(name, n))
-    return recipe("compute-drift", paths, out, params), out
+        command += ["--max-rows-in-memory", str(max_rows_in_memory)]
+    return command, out
 
 
 def evidently_drift(paths, n, peer_python):
@@ -81,24 +73,10 @@ def evidently_drift(paths, n, peer_python):
             out, "--numeric", ",".join(data.NUMERIC), "--categorical", ",".join(data.CATEGORICAL)], out
 
 
-def ours_fairness(paths, n):
-    out = os.path.join(OUT, "fairness_{}.parquet".format(n))
-    params = dict(target_column="label", prediction_column="prediction", score_column="score",
-                  sensitive_columns=SENSITIVE, intersectional=True, convention="fairlearn", min_group_size=1,
-                  metrics=FAIRNESS_METRICS)
-    return recipe("compute-fairness", {"scored": paths["current"]}, out, params), out
-
-
 def fairlearn_fairness(paths, n, peer_python):
     out = os.path.join(OUT, "fairlearn_{}.json".format(n))
     return [peer_python, os.path.join(HERE, "peers", "fairlearn_fairness.py"), paths["current"], out,
             "--sensitive", ",".join(SENSITIVE)], out
-
-
-def ours_evaluate(paths, n):
-    out = os.path.join(OUT, "evaluate_{}.parquet".format(n))
-    params = dict(task="binary", target_column="label", score_column="score", prediction_column="prediction")
-    return recipe("evaluate-model", {"scored": paths["current"]}, out, params), out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -147,69 +125,86 @@ def fairness_diff(ours_path, peer_path):
 # ------------------------------------------------------------------------------------------------
 # the session
 # ------------------------------------------------------------------------------------------------
-STREAMING = "compute-drift streaming, default convention"
-PEER_OF = {"compute-drift, default convention": "Evidently DataDriftPreset",
-           "compute-drift, evidently convention": "Evidently DataDriftPreset",
-           "compute-fairness, fairlearn convention": "fairlearn MetricFrame"}
-PARITY = {"compute-drift, evidently convention": drift_diff, "compute-fairness, fairlearn convention": fairness_diff}
+# (label, core_runs workload, peer label, parity); the peers only in memory
+WORKLOADS = [("compute-drift, default convention", "drift", "Evidently DataDriftPreset", None),
+             ("compute-drift, evidently convention", "drift-evidently", "Evidently DataDriftPreset", drift_diff),
+             ("compute-fairness, fairlearn convention", "fairness", "fairlearn MetricFrame", fairness_diff),
+             ("evaluate-model, binary", "evaluate", None, None)]
+STREAMED = ("drift", "fairness", "evaluate")  # the streamed rows: no evidently convention (it needs memory)
+PEERS = {"Evidently DataDriftPreset": evidently_drift, "fairlearn MetricFrame": fairlearn_fairness}
 
 
-def workloads(n, peer_python, max_rows_in_memory):
-    """The workloads at ``n`` rows, in running order: {name: function(paths) -> (command, output)}."""
-    return {
-        "compute-drift, default convention": lambda p: ours_drift(p, n, "default"),
-        "Evidently DataDriftPreset": lambda p: evidently_drift(p, n, peer_python),
-        "compute-drift, evidently convention": lambda p: ours_drift(p, n, "evidently"),
-        "compute-fairness, fairlearn convention": lambda p: ours_fairness(p, n),
-        "fairlearn MetricFrame": lambda p: fairlearn_fairness(p, n, peer_python),
-        "evaluate-model, binary": lambda p: ours_evaluate(p, n),
-        STREAMING: lambda p: ours_drift(p, n, "default", max_rows_in_memory),
-    }
-
-
-def run_session(plan, peer_python, max_rows_in_memory):
-    """plan: [(rows, repetitions, workload names)]. Returns the measurements
-    {(workload, rows): [(wall, rss), ...]} and parity {(workload, rows): (diff, where, count)}."""
-    times, parity = {}, {}
+def run_session(plan, peer_python):
+    """plan: [(rows, repetitions, max_rows_in_memory or None: in memory, with peers)]. Every repetition
+    runs each workload's floor right before it, and each peer once; the order of the workloads flips
+    every repetition. Returns {(label, rows, engine): {"ours": [(wall, rss)], "floor": [...],
+    "peer": [...], "peer_label": ..., "parity": ...}}."""
+    results = {}
     os.makedirs(OUT, exist_ok=True)
-    for n, repetitions, names in plan:
+    for n, repetitions, streamed in plan:
         log("data: {:,} rows".format(n))
         paths = data.write(BUILD, n)
-        factories = workloads(n, peer_python, max_rows_in_memory)
-        outputs = {}
+        engine = "streamed" if streamed else "in memory"
+        items = [w for w in WORKLOADS if not streamed or w[1] in STREAMED]
+        peers_run, outputs = {}, {}
         for rep in range(repetitions):
-            for name in (names if rep % 2 == 0 else names[::-1]):  # alternate who goes first
-                command, outputs[name] = factories[name](paths)
-                wall, rss = measure(command)
-                times.setdefault((name, n), []).append((wall, rss))
-                log("  {:,} rows, rep {}: {:<45s} {:8.2f} s {:8.0f} MiB".format(n, rep + 1, name, wall, rss))
-        for name in names:
-            if name in PARITY and PEER_OF[name] in names:
-                parity[(name, n)] = PARITY[name](outputs[name], outputs[PEER_OF[name]])
-                log("  parity {}: max |diff| {:.3g} at {} ({} values)".format(name, *parity[(name, n)]))
-    return times, parity
+            for label, workload, peer, parity in (items if rep % 2 == 0 else items[::-1]):
+                entry = results.setdefault((label, n, engine), {"ours": [], "floor": [], "peer": [],
+                                                                "peer_label": None, "parity": None})
+                for mode in ("floor", "ours"):  # the floor right before ours: paired ratios
+                    command, out = core(workload, mode, paths, n, streamed)
+                    entry[mode].append(measure(command))
+                    log("  {:,} rows {}, rep {}: {:<40s} {:<5s} {:8.2f} s {:8.0f} MiB".format(
+                        n, engine, rep + 1, label, mode, *entry[mode][-1]))
+                outputs[label] = out
+                if peer and peer_python and not streamed:
+                    entry["peer_label"] = peer
+                    if (peer, rep) not in peers_run:
+                        command, outputs[peer] = PEERS[peer](paths, n, peer_python)
+                        peers_run[(peer, rep)] = measure(command)
+                        log("  {:,} rows, rep {}: {:<46s} {:8.2f} s {:8.0f} MiB".format(
+                            n, rep + 1, peer, *peers_run[(peer, rep)]))
+                    entry["peer"].append(peers_run[(peer, rep)])
+        for label, workload, peer, parity in items:
+            entry = results[(label, n, engine)]
+            if parity and entry["peer"]:
+                entry["parity"] = parity(outputs[label], outputs[peer])
+                log("  parity {}: max |diff| {:.3g} at {} ({} values)".format(label, *entry["parity"]))
+    return results
 
 
-def table(times, parity):
-    lines = ["| workload | rows | median wall s | peak RSS MiB | peer time / our time | max \\|diff\\| vs peer |",
-             "|---|---:|---:|---:|---:|---|"]
-    for (name, n), runs in times.items():
-        wall = statistics.median(w for w, _ in runs)
-        peer = times.get((PEER_OF.get(name), n))
-        ratio = "{:.1f}x".format(statistics.median(w for w, _ in peer) / wall) if peer else "—"
-        if (name, n) in parity:
-            worst, where, count = parity[(name, n)]
-            diff = "{:.1e} (largest of {} values: {})".format(worst, count, where)
-        elif name in PEER_OF.values():
-            diff = "(peer)"
+def _median(runs):
+    return statistics.median(w for w, _ in runs)
+
+
+def table(results):
+    lines = ["| workload | rows | engine | ours s | read floor s | ours / floor | peak RSS MiB ours (floor) "
+             "| peer s | ours / peer | max \\|diff\\| vs peer |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for (label, n, engine), entry in results.items():
+        ours, floor = entry["ours"], entry["floor"]
+        paired = statistics.median(o / f for (o, _), (f, _) in zip(ours, floor))
+        peer = entry["peer"]
+        if entry["parity"]:
+            worst, where, count = entry["parity"]
+            diff = "{:.1e} ({} values; largest: {})".format(worst, count, where)
         else:
-            diff = "— (other convention)" if name in PEER_OF else "— (no peer)"
-        lines.append("| {} | {:,} | {:.2f} ({} run{}) | {:.0f} | {} | {} |".format(
-            name, n, wall, len(runs), "s" if len(runs) > 1 else "", max(r for _, r in runs), ratio, diff))
+            diff = "— (other convention)" if peer else "—"
+        lines.append("| {} | {:,} | {} | {:.2f} ({} run{}) | {:.2f} | **{:.2f}x** | {:.0f} ({:.0f}) | {} | {} | {} |".format(
+            label, n, engine, _median(ours), len(ours), "s" if len(ours) > 1 else "", _median(floor), paired,
+            max(r for _, r in ours), max(r for _, r in floor),
+            "{:.2f} ({})".format(_median(peer), entry["peer_label"]) if peer else "—",
+            "{:.3f}x".format(_median(ours) / _median(peer)) if peer else "—", diff))
     return "\n".join(lines)
 
 
+PEER_VERSIONS = ("import evidently, fairlearn, pandas, numpy, scipy, sklearn; print(' · '.join('{} {}'.format(n, "
+                 "m.__version__) for n, m in [('evidently', evidently), ('fairlearn', fairlearn), ('pandas', pandas), "
+                 "('numpy', numpy), ('scipy', scipy), ('scikit-learn', sklearn)]))")
+
+
 def machine(peer_python):
+    """The machine and the library versions, as Markdown bullets."""
     import numpy
     import pandas
     import pyarrow
@@ -219,10 +214,9 @@ def machine(peer_python):
         model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
     with open("/proc/meminfo") as f:
         mem_kib = int(next(line.split()[1] for line in f if line.startswith("MemTotal")))
-    peer = subprocess.run([peer_python, "-c", "import evidently, fairlearn, pandas, numpy, scipy, sklearn;"
-                           "print('evidently {} · fairlearn {} · pandas {} · numpy {} · scipy {} · scikit-learn {}'.format("
-                           "evidently.__version__, fairlearn.__version__, pandas.__version__, numpy.__version__,"
-                           "scipy.__version__, sklearn.__version__))"], capture_output=True, text=True).stdout.strip()
+    peer = "not run"
+    if peer_python:
+        peer = subprocess.run([peer_python, "-c", PEER_VERSIONS], capture_output=True, text=True).stdout.strip()
     return "\n".join([
         "- CPU: {} — {} cores visible (`os.cpu_count()`)".format(model, os.cpu_count()),
         "- RAM: {:.1f} GiB".format(mem_kib / 1024 ** 2),
@@ -251,34 +245,35 @@ def log(message):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000], help="in memory, 0 for none")
     parser.add_argument("--reps", type=int, nargs="+", default=[3, 2], help="repetitions per --rows entry")
-    parser.add_argument("--stream-rows", type=int, default=10_000_000, help="0 to skip the streaming rows")
+    parser.add_argument("--stream-rows", type=int, nargs="+", default=[10_000_000], help="0 to skip streaming")
     parser.add_argument("--stream-reps", type=int, default=1)
     parser.add_argument("--max-rows-in-memory", type=int, default=500_000,
-                        help="for the streaming rows: below the largest --rows, so that it streams too")
+                        help="for the streamed rows: below their row count, so that both inputs stream")
     parser.add_argument("--peer-python", default=os.path.join(ROOT, "build", "peers", "bin", "python"))
+    parser.add_argument("--no-peers", action="store_true", help="ours and the floors only")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
-    reps = (args.reps + args.reps[-1:] * len(args.rows))[:len(args.rows)]
-    if not os.path.exists(args.peer_python):
+    rows = [n for n in args.rows if n]
+    reps = (args.reps + args.reps[-1:] * len(rows))[:len(rows)]
+    peer_python = None if args.no_peers else args.peer_python
+    if peer_python and not os.path.exists(peer_python):
         raise SystemExit("no peer environment at {}: run `make bench` (it creates build/peers from "
-                         "bench/peers-requirements.txt) or pass --peer-python".format(args.peer_python))
-
-    main_names = [name for name in workloads(0, None, None) if name != STREAMING]
-    plan = [(n, r, main_names + ([STREAMING] if n > args.max_rows_in_memory and args.stream_rows else []))
-            for n, r in zip(args.rows, reps)]
-    if args.stream_rows:
-        plan.append((args.stream_rows, args.stream_reps, [STREAMING]))
+                         "bench/peers-requirements.txt), pass --peer-python or --no-peers".format(peer_python))
+    plan = [(n, r, None) for n, r in zip(rows, reps)]
+    plan += [(n, args.stream_reps, args.max_rows_in_memory) for n in args.stream_rows if n]
     started = time.time()
-    times, parity = run_session(plan, args.peer_python, args.max_rows_in_memory)
-    result = table(times, parity)
+    results = run_session(plan, peer_python)
+    result = table(results)
     print(result)
     if not args.no_doc:
         stamp = time.strftime("%Y-%m-%d", time.gmtime(started))
-        write_doc("Measured {} in one `make bench` session ({:.0f} min), streaming rows with "
-                  "`max_rows_in_memory = {:,}`:\n\n{}\n\n{}".format(
-                      stamp, (time.time() - started) / 60, args.max_rows_in_memory, machine(args.peer_python), result))
+        command = " ".join(["python bench/run_bench.py"] + sys.argv[1:])
+        write_doc("Measured {} in one session ({:.0f} min; `{}`), streamed rows with `max_rows_in_memory = {:,}` "
+                  "and `chunk_size = 200,000`:\n\n{}\n\n{}".format(
+                      stamp, (time.time() - started) / 60, command, args.max_rows_in_memory,
+                      machine(peer_python), result))
         log("wrote " + os.path.relpath(DOC, ROOT))
 
 

@@ -87,7 +87,8 @@ def compute(params, reference_dataset, current_dataset, profile_folder, run):
         if plan.build_profile == FRAME:
             profile = memory.profile_from_frame(reference.frame(), present, params, __version__)
         else:
-            profile = chunks.profile_from_chunks(reference.chunks, present, params, __version__)
+            profile = chunks.profile_from_chunks(reference.chunks, present, params, __version__,
+                                                 read_columns=reference.chunks)
         profile.columns = list(reference_columns)
         if plan.save_profile:
             _save_profile(profile_folder, profile)

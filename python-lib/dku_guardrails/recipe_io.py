@@ -81,10 +81,12 @@ class DatasetSource:
     def frame(self):
         return self._frame
 
-    def chunks(self):
+    def chunks(self, columns=None):
+        """A fresh pass in chunks, of ``columns`` (a subset of this source's) or of all of them."""
         if self._frame is not None:
-            yield self._frame
+            yield self._frame if columns is None else self._frame[columns]
             return
-        for chunk in self.dataset.iter_dataframes(chunksize=self.settings.chunk_size, columns=self.columns,
+        columns = self.columns if columns is None else columns
+        for chunk in self.dataset.iter_dataframes(chunksize=self.settings.chunk_size, columns=columns,
                                                   float_precision=FLOAT_PRECISION):
             yield chunk

@@ -32,6 +32,33 @@ def make_grid(edges, low, high, sub_bins=GRID_SUB_BINS):
     return np.unique(np.concatenate(parts + [np.asarray(edges, dtype="float64")]))
 
 
+def grid_index(grid, x):
+    """``np.searchsorted(grid, x, side="left")`` for finite ``x``, ~2x faster on a grid of
+    :func:`make_grid`: the PSI bin by a search among the edges, the step inside it by arithmetic
+    (its GRID_SUB_BINS steps are equal), then corrected against the grid points themselves, so the
+    result is exact on any grid (a grid of another shape is searched as is)."""
+    parts = (len(grid) - 1) // GRID_SUB_BINS
+    if parts < 1 or len(grid) != parts * GRID_SUB_BINS + 1:
+        return np.searchsorted(grid, x, side="left")
+    bounds = grid[::GRID_SUB_BINS]
+    width = np.diff(bounds)
+    part = np.searchsorted(bounds[1:-1], x, side="left")
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):  # subnormal widths: corrected below
+        scale = np.divide(GRID_SUB_BINS, width, out=np.zeros_like(width), where=width > 0)
+        step = np.ceil((x - bounds[part]) * scale[part])
+    where = np.fmin(np.fmax(step, 0), GRID_SUB_BINS + 1).astype(np.intp) + part * GRID_SUB_BINS  # NaN -> 0
+    padded = np.concatenate(([-np.inf], grid, [np.inf]))  # padded[i] = grid[i - 1]
+    for _ in range(4):  # the number of grid points below x: grid[where - 1] < x <= grid[where]
+        down, up = x <= padded[where], x > padded[where + 1]
+        if not (down.any() or up.any()):
+            return where
+        where += up
+        where -= down
+    wrong = (x <= padded[where]) | (x > padded[where + 1])
+    where[wrong] = np.searchsorted(grid, x[wrong], side="left")
+    return where
+
+
 @dataclass
 class NumericStats:
     """One side of a numeric feature on a grid: counts and value sums of the bins
@@ -63,7 +90,7 @@ class NumericStats:
         self.missing += len(values) - len(finite)
         if len(finite) == 0:
             return
-        where = np.searchsorted(self.grid, finite, side="left")
+        where = grid_index(self.grid, finite)
         size = len(self.grid) + 1
         self.counts += np.bincount(where, minlength=size)
         self.sums += np.bincount(where, weights=finite, minlength=size)
@@ -101,10 +128,14 @@ class CategoricalStats:
 
     def add(self, text):
         """Add a chunk of category labels (text, NaN for missing); new categories at any chunk."""
-        self.total += len(text)
-        self.missing += int(text.isna().sum())
-        chunk = text.value_counts(dropna=True)
-        self.counts = chunk if self.counts.empty else self.counts.add(chunk, fill_value=0)
+        counts = text.value_counts(dropna=True)
+        self.add_counts(len(text), len(text) - int(counts.sum()), counts)
+
+    def add_counts(self, total, missing, counts):
+        """Add a chunk already counted: its row count, missing count and label counts (value_counts)."""
+        self.total += total
+        self.missing += missing
+        self.counts = counts if self.counts.empty else self.counts.add(counts, fill_value=0)
 
     def integer_counts(self):
         return self.counts.astype("int64")

@@ -1,17 +1,19 @@
 """The chunk engine: datasets too large for memory, read as pandas chunks into mergeable statistics.
 
 :class:`ChunkSide` is the current side fed chunk by chunk; :func:`profile_from_chunks` builds the
-reference profile in several passes of bounded memory (typing, counts and extremes, exact order
-statistics by successive histograms, grid counts), each pass holding only per-bin arrays.
+reference profile in three passes of bounded memory (typing with counts, extremes and key counts;
+the exact order statistics; grid counts), each pass holding only per-bin arrays.
 """
 import numpy as np
 
-from ..metrics import NUMERIC
+from ...read_ahead import read_ahead
+from ..metrics import CATEGORICAL, NUMERIC
 from ..numeric import edge_ranks, edges_from_order_statistics
-from ..prepare import ValueScan, as_float, as_text, check_current, decide_type, require_rows, scan_series
+from ..prepare import (ValueScan, as_float, as_text, check_current, decide_type, require_rows, scan_series,
+                       value_kind)
 from ..profile import CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, make_grid, profile_settings
 from . import CurrentSide
-from .rank_search import order_statistics
+from .rank_search import KeyCounts, key_bits, order_statistics
 
 
 class ChunkSide(CurrentSide):
@@ -64,22 +66,45 @@ class ChunkSide(CurrentSide):
 def stream_current(profile, names, chunks):
     """Statistics of the current data read from an iterable of DataFrame chunks."""
     side = ChunkSide.for_profile(profile, names)
-    for chunk in chunks:
+    for chunk in read_ahead(chunks):
         side.add(chunk)
     return side
 
 
-def profile_from_chunks(read_chunks, names, params, plugin_version):
+def _expected_type(series, forced):
+    """The type a column is expected to get from its first chunk (decide_type decides on all of
+    them): numeric when forced so, or when its values are stored as numbers and it is not forced
+    categorical."""
+    if forced == CATEGORICAL:
+        return CATEGORICAL
+    if forced == NUMERIC or value_kind(series) == "number":
+        return NUMERIC
+    return CATEGORICAL
+
+
+def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns=None):
     """Profile of a reference read with ``read_chunks()`` (a fresh iterator of DataFrame chunks on each
-    call), in several passes of bounded memory. Exactly the in-memory profile's edges and counts."""
-    # pass 1: column typing over all chunks (dtypes can differ from chunk to chunk)
-    scans, rows, columns = {}, 0, None
-    for chunk in read_chunks():
+    call), in passes of bounded memory. Exactly the in-memory profile's edges and counts.
+    ``read_columns(columns)``, when given: a fresh iterator of chunks of those columns only (the
+    passes after the first read only the numeric columns).
+
+    Pass 1 types the columns and, for the type each column is expected to get, gathers its counts,
+    extremes and moments, and the key counts of the order-statistic search (rank_search); a column
+    whose type turns out otherwise (a later chunk changed it) is read again on its own. Pass 2
+    finds the exact PSI edges (one read, more only for values crowded into one key bucket); pass 3
+    counts the values on the grid."""
+    scans, rows, columns, guessed = {}, 0, None, None
+    for chunk in read_ahead(read_chunks()):
         rows += len(chunk)
         columns = columns or [str(c) for c in chunk.columns]
+        if not len(chunk):
+            continue
+        if guessed is None:
+            guessed = _Pass1({n: _expected_type(chunk[n], params.forced_type(n)) for n in names if n in chunk.columns},
+                             params.forced_type)
         for name in names:
-            if name in chunk.columns and len(chunk):
-                scans[name] = scans.get(name, ValueScan()) + scan_series(chunk[name])
+            if name in chunk.columns:
+                scans[name] = scans.get(name, ValueScan()) + guessed.add(name, chunk[name])
     require_rows("reference", rows)
     features = {}
     for name in names:
@@ -88,37 +113,86 @@ def profile_from_chunks(read_chunks, names, params, plugin_version):
         features[name] = FeatureProfile(name, *decide_type(name, params.forced_type(name),
                                                            scans.get(name, ValueScan())))
     profile = ReferenceProfile(plugin_version, profile_settings(params), rows, features, columns or [])
-    # pass 2: categories, missing counts, extremes (numeric features read on a grid-less NumericStats)
-    usable = [n for n, f in features.items() if not f.error]
-    first = ChunkSide({n: (NumericStats(np.array([])) if features[n].type == NUMERIC else CategoricalStats())
-                       for n in usable}, params.forced_type)
-    for chunk in read_chunks():
-        first.add(chunk)
-    for name, stats in first.stats.items():
-        if isinstance(stats, CategoricalStats):
-            features[name].categorical = stats
-    numeric = {n: first.stats[n] for n in usable if features[n].type == NUMERIC}
-    # passes 3+: exact order statistics for the PSI edges
-    edges = _exact_edges(read_chunks, numeric, params.psi_bins)
+    usable = {n: f.type for n, f in features.items() if not f.error}
+    stats, keys = guessed.result(usable) if guessed else ({}, {})
+    missed = [n for n in usable if n not in stats]
+    if missed:  # expected otherwise from the first chunk: read again, these columns only
+        again = _Pass1({n: usable[n] for n in missed}, params.forced_type)
+        for chunk in read_ahead(read_columns(missed) if read_columns is not None else read_chunks()):
+            for name in missed:
+                if name in chunk.columns and len(chunk):
+                    again.add(name, chunk[name])
+        more_stats, more_keys = again.result(usable)
+        stats.update(more_stats)
+        keys.update(more_keys)
+    for name, found in stats.items():
+        if isinstance(found, CategoricalStats):
+            features[name].categorical = found
+    numeric = {n: stats[n] for n in usable if usable[n] == NUMERIC}
+    if read_columns is not None:
+        def read_chunks():
+            return read_columns(list(numeric))
+    # pass 2: exact order statistics for the PSI edges
+    edges = _exact_edges(read_chunks, numeric, keys, params.psi_bins)
     grids = {}
-    for name, stats in numeric.items():
+    for name, found in numeric.items():
         features[name].edges = edges[name]
-        features[name].std = stats.std
-        grids[name] = make_grid(edges[name], stats.low, stats.high) if stats.n else edges[name]
-    # last pass: grid counts and sums
+        features[name].std = found.std
+        grids[name] = make_grid(edges[name], found.low, found.high) if found.n else edges[name]
+    # pass 3: grid counts and sums
     final = ChunkSide({n: NumericStats(g) for n, g in grids.items()}, params.forced_type)
-    for chunk in read_chunks():
-        final.add(chunk)
-    for name, stats in final.stats.items():
-        stats.mean, stats.m2 = numeric[name].mean, numeric[name].m2  # pass-2 moments (same values)
-        features[name].numeric = stats
+    if grids:
+        for chunk in read_ahead(read_chunks()):
+            final.add(chunk)
+    for name, found in final.stats.items():
+        found.mean, found.m2 = numeric[name].mean, numeric[name].m2  # pass-1 moments (same values)
+        features[name].numeric = found
     return profile
 
 
-def _exact_edges(read_chunks, numeric, psi_bins):
+class _Pass1:
+    """The first pass's statistics of each column for its expected type: category counts, or the
+    grid-less NumericStats (counts, extremes, moments) and KeyCounts of a numeric column, whose
+    chunks are checked as ChunkSide checks them."""
+
+    def __init__(self, expected, forced_type):
+        self.expected, self.forced_type = expected, forced_type
+        self.stats = {n: NumericStats(np.array([])) if t == NUMERIC else CategoricalStats() for n, t in expected.items()}
+        numeric = [n for n, t in expected.items() if t == NUMERIC]
+        self.keys = {n: KeyCounts(key_bits(len(numeric))) for n in numeric}
+        self.fits = dict.fromkeys(expected, True)
+
+    def add(self, name, series):
+        """Add one chunk of a column; its ValueScan."""
+        stats = self.stats.get(name)
+        if isinstance(stats, CategoricalStats):
+            text = as_text(series)
+            counts = text.value_counts(dropna=True)
+            stats.add_counts(len(text), len(text) - int(counts.sum()), counts)
+            return scan_series(series, counts if text is series else None)
+        scan = scan_series(series)
+        if stats is None:
+            return scan
+        if check_current(name, self.forced_type(name), NUMERIC, scan):
+            self.fits[name] = False  # a chunk ChunkSide would skip: not this column's type
+        else:
+            values = as_float(series)
+            stats.add(values)
+            self.keys[name].add(values)
+        return scan
+
+    def result(self, decided):
+        """(stats, key counts) of the columns whose decided type is the expected one."""
+        kept = {n for n, t in decided.items() if n in self.expected and self.expected[n] == t
+                and (t != NUMERIC or self.fits[n])}
+        return ({n: s for n, s in self.stats.items() if n in kept},
+                {n: k for n, k in self.keys.items() if n in kept})
+
+
+def _exact_edges(read_chunks, numeric, keys, psi_bins):
     """The quantile edges of each column (numeric.edges_from_order_statistics) from its order
     statistics, searched without holding the column (rank_search)."""
     wanted = {name: (edge_ranks(stats.n, psi_bins), stats.low, stats.high) for name, stats in numeric.items()}
-    found = order_statistics(read_chunks, {name: w for name, w in wanted.items() if w[0]})
+    found, _ = order_statistics(read_chunks, {name: w for name, w in wanted.items() if w[0]}, keys)
     return {name: edges_from_order_statistics(stats.n, psi_bins, {r: found[(name, r)] for r in wanted[name][0]})
             for name, stats in numeric.items()}

@@ -1,16 +1,70 @@
-"""Exact order statistics of columns read in chunks, without holding a column: successive
-histograms narrow an interval around each wanted rank until few enough values are left in it to
-collect (docs/scale.md). The chunk engine's reference profile gets its quantile edges from here."""
+"""Exact order statistics of columns read in chunks, without holding a column (docs/scale.md).
+
+The first pass (shared with the profile's counts pass) counts each column's finite values in
+buckets of their order-preserving bit pattern (:class:`KeyCounts`: no extremes needed, so it runs
+in the same pass that finds them; 2^20 buckets, 8 MiB, a column, fewer when there are more than 32
+numeric columns: KEY_COUNTS_BUDGET in all). That gives, for each wanted rank, the bucket holding it
+and how many values lie below that bucket. The second pass collects the distinct values (with counts)
+of those buckets and picks each rank exactly. So the search reads the data twice, unless a bucket
+holding a wanted rank has more than SELECT_COLLECT values (or the buckets to collect more than
+SELECT_BUDGET together): those ranks are narrowed by successive histograms of their bucket
+(4,096 bins a pass), one more read each, until few enough values are left to collect.
+"""
 from dataclasses import dataclass, field
 from typing import List, Optional
 
 import numpy as np
 
+from ...read_ahead import read_ahead
 from ..prepare import as_float
 
-SELECT_BINS = 4096        # histogram resolution of one order-statistic search pass
-SELECT_COLLECT = 20_000   # collect the values of a search interval once it holds at most this many
-SELECT_MAX_PASSES = 6     # after this many narrowing passes, collect distinct values with counts
+KEY_BITS = (12, 20)             # a bucket: the top 12 to 20 bits of the order-preserving key (sign, exponent, 0-8 bits)
+KEY_COUNTS_BUDGET = 256 << 20   # bytes of key counts for all the columns together
+SELECT_BINS = 4096             # histogram resolution of one narrowing pass
+SELECT_COLLECT = 2_000_000     # collect the values of a bucket (or interval) once it holds at most this many
+SELECT_BUDGET = 8_000_000      # ... and the buckets collected in one pass at most this many values together
+SELECT_MAX_PASSES = 6          # after this many narrowing passes, collect distinct values with counts
+_SIGN = np.uint64(1 << 63)
+
+
+def _finite(x):
+    """The finite values of a float64 array, -0.0 read as 0.0 (numpy sorts them as equal)."""
+    return x[np.isfinite(x)] + 0.0
+
+
+def value_keys(x):
+    """Order-preserving uint64 keys of finite float64 values: a < b exactly when key(a) < key(b)."""
+    bits = np.ascontiguousarray(x, dtype="float64").view(np.uint64)
+    return np.where(bits & _SIGN, ~bits, bits | _SIGN)
+
+
+def _key_value(key):
+    """The float64 whose key is ``key`` (a Python int)."""
+    key = np.uint64(key)
+    bits = key & ~_SIGN if key & _SIGN else ~key
+    return float(np.array([bits], dtype=np.uint64).view("float64")[0])
+
+
+def key_bits(n_columns):
+    """The bits of a key bucket when ``n_columns`` columns are counted at once (KEY_COUNTS_BUDGET)."""
+    fits = int(np.log2(max(KEY_COUNTS_BUDGET // 8 // max(n_columns, 1), 1)))
+    return max(KEY_BITS[0], min(KEY_BITS[1], fits))
+
+
+class KeyCounts:
+    """Counts of a column's finite values per key bucket (the top ``bits`` bits of the key), fed
+    chunk by chunk."""
+
+    def __init__(self, bits=KEY_BITS[1]):
+        self.shift = 64 - bits
+        self.counts = np.zeros(1 << bits, dtype="int64")
+
+    def add(self, values):
+        """Add a chunk of float64 values (non-finite values are skipped)."""
+        x = _finite(np.asarray(values, dtype="float64"))
+        if len(x):
+            self.counts += np.bincount((value_keys(x) >> np.uint64(self.shift)).astype(np.intp),
+                                       minlength=len(self.counts))
 
 
 @dataclass
@@ -28,10 +82,25 @@ class RankSearch:
     count: float = np.inf
     passes: int = 0
     value: Optional[float] = None
+    bucket: Optional[tuple] = None  # (bucket, shift): the key bucket the interval is, until narrowed
 
     def __post_init__(self):
         if self.smallest == self.largest:
             self.value = self.smallest
+
+
+def _bucket_search(rank, keys, cumulative, smallest, largest):
+    """The RankSearch of ``rank`` narrowed to the key bucket that holds it (KeyCounts ``keys``;
+    ``cumulative``: the cumulative sums of their counts)."""
+    counts, shift = keys.counts, keys.shift
+    b = int(np.searchsorted(cumulative, rank, side="right"))
+    first = _key_value(b << shift) if b else -np.inf                # smallest float of the bucket
+    last = _key_value(((b + 1) << shift) - 1) if b + 1 < len(counts) else np.inf  # largest
+    if last == 0.0:  # the bucket just below zero ends at -0.0, which would take in the zeros
+        last = -float(np.nextafter(0.0, 1.0))
+    lo, hi = max(first, smallest), min(last, largest)
+    return RankSearch(rank, lo, hi, low=float(np.nextafter(lo, -np.inf)), high=hi,
+                      start=int(cumulative[b - 1]) if b else 0, count=int(counts[b]), bucket=(b, shift))
 
 
 @dataclass
@@ -44,53 +113,104 @@ class _Tally:
     weights: List[np.ndarray] = field(default_factory=list)
 
 
-def order_statistics(read_chunks, wanted):
+def order_statistics(read_chunks, wanted, key_counts):
     """{(column, rank): value} for ``wanted`` {column: (ranks, minimum, maximum)} of the finite values.
-    ``read_chunks()``: a fresh iterator of DataFrame chunks on each call."""
-    searches = {(name, rank): RankSearch(rank, low, high)
-                for name, (ranks, low, high) in wanted.items() for rank in ranks}
+    ``read_chunks()``: a fresh iterator of DataFrame chunks on each call; ``key_counts``: {column:
+    KeyCounts} of the same values (gathered in an earlier pass). ``passes``: the reads it made."""
+    searches = {}
+    for name, (ranks, low, high) in wanted.items():
+        cumulative = np.cumsum(key_counts[name].counts)
+        searches.update({(name, rank): _bucket_search(rank, key_counts[name], cumulative, low, high)
+                         for rank in ranks})
+    passes = 0
     while any(s.value is None for s in searches.values()):
         _search_pass(read_chunks, {k: s for k, s in searches.items() if s.value is None})
-    return {key: s.value for key, s in searches.items()}
+        passes += 1
+    return {key: s.value for key, s in searches.items()}, passes
+
+
+def _collectable(searches):
+    """Which open searches collect their values this pass: those of at most SELECT_COLLECT values
+    (or after SELECT_MAX_PASSES narrowing passes), the smallest first, within SELECT_BUDGET values
+    together (searches of the same interval share their values)."""
+    chosen, used, seen = set(), 0, set()
+    for key, s in sorted(searches.items(), key=lambda kv: kv[1].count):
+        interval = (key[0], s.low, s.high)
+        forced = s.passes >= SELECT_MAX_PASSES
+        if interval in seen or forced or (s.count <= SELECT_COLLECT and used + s.count <= SELECT_BUDGET):
+            chosen.add(key)
+            used += 0 if interval in seen or forced else s.count
+            seen.add(interval)
+    return chosen
 
 
 def _search_pass(read_chunks, searches):
-    """One read: for each search, either histogram its interval (low, high] on SELECT_BINS bins
-    between the interval's known extremes, or collect the values in it and finish."""
-    work = {}
+    """One read: for each search, either collect the distinct values of its interval (low, high] and
+    finish, or histogram the interval on SELECT_BINS bins between its known extremes. Searches of the
+    same column and interval share one tally."""
+    collect = _collectable(searches)
+    tallies, of = {}, {}
     for key, s in searches.items():
-        collect = s.count <= SELECT_COLLECT or s.passes >= SELECT_MAX_PASSES
-        work[key] = _Tally(collect, None if collect else np.linspace(s.smallest, s.largest, SELECT_BINS + 1)[1:-1])
-    names = sorted({k[0] for k in searches})
-    for chunk in read_chunks():
+        interval = (key[0], s.low, s.high)
+        if interval not in tallies:
+            tallies[interval] = _Tally(key in collect, None if key in collect
+                                       else np.linspace(s.smallest, s.largest, SELECT_BINS + 1)[1:-1])
+        of[key] = interval
+    by_column = {}
+    for interval, w in sorted(tallies.items(), key=lambda kv: kv[0][1]):  # disjoint intervals, in order
+        by_column.setdefault(interval[0], []).append((interval, w))
+    bucket_of = {(k[0], s.low, s.high): s.bucket for k, s in searches.items()}
+    where = {name: _slots(parts, bucket_of) for name, parts in by_column.items()}
+    for chunk in read_ahead(read_chunks()):
         if len(chunk) == 0:
             continue
-        arrays = {}
-        for name in names:
-            if name in chunk.columns:
-                x = as_float(chunk[name])
-                arrays[name] = x[np.isfinite(x)]
-        for (name, rank), w in work.items():
-            if name not in arrays:
+        for name, parts in by_column.items():
+            if name not in chunk.columns:
                 continue
-            s = searches[(name, rank)]
-            x = arrays[name]
-            x = x[(x > s.low) & (x <= s.high)]
-            if len(x) == 0:
-                continue
-            if w.collect:  # distinct values with counts, as numpy arrays (16 bytes each)
-                uniques, counts = np.unique(x, return_counts=True)
-                w.values.append(uniques)
-                w.weights.append(counts)
-            else:
-                w.counts += np.bincount(np.searchsorted(w.cuts, x, side="left"), minlength=SELECT_BINS)
-    for key, w in work.items():
-        _narrow(searches[key], w)
+            x, slot = where[name](as_float(chunk[name]))
+            for i, (_, w) in enumerate(parts):
+                values = x[slot == i]
+                if len(values) == 0:
+                    continue
+                if w.collect:  # distinct values with counts, as numpy arrays (16 bytes each)
+                    uniques, counts = np.unique(values, return_counts=True)
+                    w.values.append(uniques)
+                    w.weights.append(counts)
+                else:
+                    w.counts += np.bincount(np.searchsorted(w.cuts, values, side="left"), minlength=SELECT_BINS)
+    for key, s in searches.items():
+        _narrow(s, tallies[of[key]])
+
+
+def _slots(parts, bucket_of):
+    """A function of a chunk's float64 values: (the finite values inside one of the disjoint, ordered
+    intervals of ``parts``, the index of the interval of each). Key buckets are looked up in a table."""
+    buckets = [bucket_of[interval] for interval, _ in parts]
+    if all(b is not None for b in buckets):
+        shift = buckets[0][1]
+        table = np.full(1 << (64 - shift), -1, dtype="int16" if len(parts) < 2 ** 15 else "int64")  # <= 2 MiB
+        table[[b for b, _ in buckets]] = np.arange(len(parts))
+
+        def by_bucket(x):
+            x = x + 0.0  # -0.0 as 0.0; NaN and infinities fall in buckets never looked for
+            slot = table[value_keys(x) >> np.uint64(shift)]
+            inside = slot >= 0
+            return x[inside], slot[inside]
+        return by_bucket
+    bounds = np.array([b for (_, low, high), _ in parts for b in (low, high)])
+
+    def by_interval(x):
+        x = _finite(x)
+        slot = np.searchsorted(bounds, x, side="left")  # 2 i + 1: x in (low_i, high_i]
+        inside = (slot & 1).astype(bool)
+        return x[inside], slot[inside] // 2
+    return by_interval
 
 
 def _narrow(s, w):
     """The search after one pass: its value found (collected), or its interval narrowed to one bin."""
     s.passes += 1
+    s.bucket = None
     offset = s.rank - s.start
     if w.collect:
         if w.values:

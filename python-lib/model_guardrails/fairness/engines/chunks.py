@@ -2,6 +2,7 @@
 the number of groups (docs/scale.md): counts exact, ROC AUC from per-class score histograms."""
 import numpy as np
 
+from ...read_ahead import read_ahead
 from ...stats import binary, groups
 from .. import attributes as attrs
 from ..counts import FairnessCounts, dataset_note
@@ -47,4 +48,4 @@ def counts_from_chunks(chunks, params, dataset="scored"):
 
 def counts(source, params, dataset):
     """The engine's entry (:class:`.Engine`): the source streamed in chunks."""
-    return counts_from_chunks(source.chunks(), params, dataset)
+    return counts_from_chunks(read_ahead(source.chunks()), params, dataset)

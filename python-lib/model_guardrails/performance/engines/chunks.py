@@ -7,6 +7,7 @@ import pandas as pd
 
 from ...contract import ALL_WINDOWS
 from ...errors import InputError
+from ...read_ahead import read_ahead
 from ...stats import binary, groups
 from ...stats.curves import (CALIBRATION_BINS, calibration_bins, calibration_from_sums, performance_curves,
                              predicted_vs_actual, roc_from_counts)
@@ -17,7 +18,7 @@ from ..windows import missing_time_note, require_parseable, window_labels
 
 def statistics(source, params):
     """The engine's entry (:class:`.Engine`): the source streamed in chunks."""
-    return stats_from_chunks(source.chunks(), params)
+    return stats_from_chunks(read_ahead(source.chunks()), params)
 
 
 def stats_from_chunks(chunks, params) -> EngineOutput:
