@@ -605,3 +605,4 @@ class Server(ThreadingHTTPServer):
 from . import flow_routes  # noqa: E402,F401  (Flow endpoints of the acceptance kit; registers its routes)
 from . import qualification_routes  # noqa: E402,F401  (what the gate's qualification rules read)
 from . import mes_routes  # noqa: E402,F401  (Model Evaluation Stores: the recipes' custom evaluations)
+from . import status_routes  # noqa: E402,F401  (Govern artifact save: publish-model-status field)

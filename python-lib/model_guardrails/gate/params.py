@@ -98,6 +98,7 @@ COMPONENT_PARAMS = {
                                           "bundle_timeout_seconds"),
     "prune-bundles": _SOURCE + ("signoff_step", "keep", "dry_run"),
     "governance-status": _SOURCE + ("signoff_step",),
+    "publish-model-status": _SOURCE + ("evidence_datasets", "production_stages", "signoff_step", "govern_status_field"),
     "govern-diagnostics": _SOURCE,
     "govern-approval": _SOURCE + _ITEM,
 }

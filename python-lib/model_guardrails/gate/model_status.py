@@ -1,0 +1,140 @@
+"""publish-model-status, the pure part: the status of one production deployment from what the macro
+read — its metrics datasets judged by the gate's own evidence rule (:func:`rules.judge_evidence`: the
+plugin's checks with the qualification policy's bounds and the stored rule outcomes, one truth with
+create-approved-bundle) and its bundle's approval (the Govern bundle sign-off, or the gate's approval
+record) — and what is published (the Govern audit entry, the governed item's field text).
+
+Fail closed: anything not read, not evaluable or missing is UNKNOWN, and a deployment with an UNKNOWN
+part is UNKNOWN overall, never OK."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Tuple
+
+from ..checks.core import kind_of
+from . import bundles, ledger
+from .results import FAIL, PASS, WARN
+from .rules import KIND_NAMES, judge_evidence
+
+OK, WARNING, ERROR, UNKNOWN, NOT_MONITORED = "OK", "WARNING", "ERROR", "UNKNOWN", "NOT MONITORED"
+RANK = {OK: 0, NOT_MONITORED: 0, WARNING: 1, ERROR: 2, UNKNOWN: 3}  # UNKNOWN is never better than ERROR
+KINDS = ("drift", "fairness", "performance")
+APPROVED, NOT_APPROVED = "APPROVED", "NOT APPROVED"
+AUDIT_TYPE = "model-guardrails-model-status"
+DEFAULT_STAGES = ("Production",)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a deployment's status: drift, fairness, performance or approval."""
+
+    outcome: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DeploymentStatus:
+    deployment_id: str
+    infra_id: str
+    stage: str
+    bundle_id: str
+    parts: Tuple[Tuple[str, Part], ...]
+    overall: str
+    note: str = ""
+
+    def part(self, name):
+        return dict(self.parts).get(name, Part(UNKNOWN, "not read"))
+
+
+def judge_monitoring(evidence, names, policy):
+    """{kind: Part} for drift, fairness and performance from the named metrics datasets
+    (``evidence``: {name: rules.EvidenceFacts}). A dataset not read is UNKNOWN for the kind it would
+    be (or for every kind when its kind cannot be told); a kind the policy requires with no dataset is
+    UNKNOWN; one it does not require is NOT MONITORED; several datasets of a kind: the worst."""
+    found = {}
+    unread = []
+    for name in names:
+        facts = evidence.get(name)
+        frame = getattr(facts, "frame", None)
+        kind = kind_of(frame) if hasattr(frame, "columns") else None
+        if kind is None:
+            why = getattr(facts, "read_error", "") or "not one of the plugin's metrics datasets"
+            unread.append("{}: {}".format(name, why))
+            continue
+        row = judge_evidence(name, facts, policy)
+        outcome = {PASS: OK, WARN: WARNING, FAIL: ERROR}.get(row.status, UNKNOWN)
+        found.setdefault(KIND_NAMES[kind], []).append(Part(outcome, "{}: {}".format(name, row.value)))
+    parts = {}
+    for kind in KINDS:
+        if kind in found:
+            worst = max(found[kind], key=lambda part: RANK[part.outcome])
+            parts[kind] = Part(worst.outcome, "; ".join(p.detail for p in found[kind]))
+        elif unread:
+            parts[kind] = Part(UNKNOWN, "not read: " + "; ".join(unread))
+        elif kind in policy.required_evidence:
+            parts[kind] = Part(UNKNOWN, "no {} metrics dataset among evidence_datasets (the qualification policy "
+                                        "requires {} evidence)".format(kind, kind))
+        else:
+            parts[kind] = Part(NOT_MONITORED, "no {} metrics dataset named; not required by the policy".format(kind))
+    return parts
+
+
+def judge_approval(bundle_id, govern_approval, record, govern_error=""):
+    """The Part of a deployed bundle's approval: APPROVED when its Govern bundle's sign-off is approved or
+    the gate's approval record says the gate approved its creation; NOT APPROVED only on a readable "no"
+    from Govern with no gate approval; UNKNOWN otherwise (Govern not reachable, lookups that failed)."""
+    gate_ok = ledger.gate_approved(record)
+    state = getattr(govern_approval, "state", bundles.UNKNOWN)
+    signoff = "Govern sign-off {}".format(getattr(govern_approval, "status", "") or "not read")
+    if govern_error:
+        signoff = "Govern not read: " + govern_error
+    elif getattr(govern_approval, "note", ""):
+        signoff += " ({})".format(govern_approval.note)
+    text = "{}; gate approval record: {}".format(signoff, "approved" if gate_ok else "none")
+    if state == bundles.APPROVED or gate_ok:
+        return Part(APPROVED, text)
+    if state == bundles.NOT_APPROVED and not govern_error:
+        return Part(NOT_APPROVED, text)
+    return Part(UNKNOWN, text)
+
+
+def overall(parts, read_error=""):
+    """The deployment's overall outcome: UNKNOWN when anything is unknown (or ``read_error``), ERROR when
+    its bundle is not approved or a part is ERROR, else the worst part (NOT MONITORED counts as OK)."""
+    if read_error:
+        return UNKNOWN
+    outcomes = [part.outcome for part in parts.values()]
+    if UNKNOWN in outcomes:
+        return UNKNOWN
+    if NOT_APPROVED in outcomes or ERROR in outcomes:
+        return ERROR
+    return WARNING if WARNING in outcomes else OK
+
+
+def status_of(deployment_id, infra_id, stage, bundle_id, monitoring, approval, read_error=""):
+    parts = dict(monitoring, approval=approval)
+    if read_error:
+        parts = {name: Part(UNKNOWN, read_error) for name in KINDS + ("approval",)}
+    return DeploymentStatus(deployment_id, infra_id, stage, bundle_id, tuple(parts.items()),
+                            overall(parts, read_error), read_error)
+
+
+def now_text(now=None):
+    return (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def audit_params(status, project_key, actor, checked_at):
+    """The Govern custom audit entry of one deployment's status (no secret: ids, outcomes, texts)."""
+    out = {"projectKey": project_key, "deploymentId": status.deployment_id, "infraId": status.infra_id,
+           "stage": status.stage, "bundleId": status.bundle_id, "overall": status.overall, "checkedBy": actor,
+           "checkedAt": checked_at}
+    for name, part in status.parts:
+        out[name] = part.outcome
+        out[name + "Detail"] = part.detail[:500]
+    return out
+
+
+def field_text(status, checked_at):
+    """The one-line status written to the governed item's field."""
+    parts = ", ".join("{} {}".format(name, part.outcome) for name, part in status.parts)
+    return "{} on {} ({}) at {}: {} [{}]".format(status.overall, status.deployment_id, status.bundle_id or "?",
+                                                 checked_at, parts, "model-guardrails publish-model-status")
