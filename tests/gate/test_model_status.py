@@ -142,3 +142,12 @@ def test_status_field_of_the_govern_bundle_item(emu, metrics):
 def test_no_deployment_publishes_nothing(emu):
     html = publish(emu)
     assert "NO PRODUCTION DEPLOYMENT" in html and status_entries(emu) == []
+
+
+def test_an_infrastructure_whose_stage_cannot_be_read_keeps_its_deployment_as_unknown(emu, metrics):
+    deployed(emu)
+    emu.state.update(lambda doc: doc["dss"]["deployer"]["infras"]["dev"].pop("stage"))
+    publish(emu, metrics["retrained"])
+    entries = {e["customMsgParams"]["deploymentId"]: e["customMsgParams"] for e in status_entries(emu)}
+    assert entries["fraud-dev"]["overall"] == ms.UNKNOWN and "name no stage" in entries["fraud-dev"]["driftDetail"]
+    assert entries["fraud-prod"]["overall"] != ms.UNKNOWN

@@ -78,7 +78,8 @@ def production_deployments(gw, stages):
                 continue
             settings = _call(gw, "DSS", "reading the settings of deployment " + dep_id,
                              deployer.get_deployment(dep_id).get_settings)
-            bundle = ids.check(ids.BUNDLE_ID, settings.bundle_id, "bundle of deployment " + dep_id)
+            bundle = ids.check(ids.BUNDLE_ID, _call(gw, "DSS", "reading the bundle of deployment " + dep_id,
+                                                    lambda: settings.bundle_id), "bundle of deployment " + dep_id)
             kept.append((dep_id, infra, stage, bundle, ""))
         except (gate.GateError, ConfigError) as err:
             kept.append((str(dep_id), str(infra or ""), infra_stage.get(infra, "?"), "", str(err)))
