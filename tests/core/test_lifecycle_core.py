@@ -57,7 +57,12 @@ def test_approval_from_govern_or_the_gate_record():
     refused = bundles.BundleApproval(bundles.NOT_APPROVED, "REJECTED")
     record = {"decision": "APPROVE", "state": ledger.EXPORTED}
     assert ms.judge_approval("b", approved, None).outcome == ms.APPROVED
-    assert ms.judge_approval("b", refused, record).outcome == ms.APPROVED  # the gate approved its creation
+    waiting = bundles.BundleApproval(bundles.NOT_APPROVED, "WAITING_FOR_APPROVAL")
+    assert ms.judge_approval("b", waiting, record).outcome == ms.APPROVED  # the gate approved its creation
+    for status in ("REJECTED", "ABANDONED"):  # Govern's readable refusal wins over the gate's record
+        part = ms.judge_approval("b", bundles.BundleApproval(bundles.NOT_APPROVED, status), record)
+        assert part.outcome == ms.NOT_APPROVED and "gate approval record: approved" in part.detail
+    assert ms.judge_approval("b", None, record, govern_error="unreachable").outcome == ms.APPROVED
     assert ms.judge_approval("b", refused, None).outcome == ms.NOT_APPROVED
     assert ms.judge_approval("b", None, None, govern_error="unreachable").outcome == ms.UNKNOWN
     assert ms.judge_approval("b", bundles.BundleApproval(), None).outcome == ms.UNKNOWN
@@ -71,3 +76,63 @@ def test_monitoring_kinds_missing_or_unread():
     assert parts["performance"].outcome == ms.UNKNOWN and parts["drift"].outcome == ms.NOT_MONITORED
     parts = ms.judge_monitoring({"x": EvidenceFacts(read_error="timeout")}, ("x",), policy)
     assert {p.outcome for p in parts.values()} == {ms.UNKNOWN} and "timeout" in parts["drift"].detail
+
+
+def test_is_approved_is_one_rule_for_status_prune_and_model_status():
+    rejected = bundles.BundleApproval(bundles.NOT_APPROVED, "REJECTED")
+    assert bundles.is_approved(bundles.BundleApproval(bundles.APPROVED, "APPROVED"), False)
+    assert bundles.is_approved(bundles.BundleApproval(), True)
+    assert not bundles.is_approved(rejected, True) and not bundles.is_approved(bundles.BundleApproval(), False)
+    old = bundles.BundleInfo("b1", "design", 1.0)
+    rows = bundles.status_rows([old], [], {"b1": ["d1"]}, {"b1": rejected}, {"b1"})
+    assert rows[0].flag == "DEPLOYED WITHOUT APPROVAL" and not rows[0].approved
+    newer = [bundles.BundleInfo("b{}".format(i), "design", float(i)) for i in range(2, 5)]
+    plan = {item.bundle_id: item for item in bundles.plan_prune([old] + newer, [], {}, {"b1": rejected}, {"b1"}, 1)}
+    assert plan["b1"].action == "delete"  # a rejected bundle is not "the newest approved" kept for rollback
+
+
+def _facts(frame, **kw):
+    from model_guardrails.gate import EvidenceFacts
+    return EvidenceFacts(frame, stored=[], **kw)
+
+
+NOW = pd.Timestamp("2026-01-01T12:00:00Z").to_pydatetime()
+
+
+def test_an_unread_fourth_dataset_makes_every_kind_unknown():
+    from model_guardrails.gate import EvidenceFacts, parse_plugin_policy
+
+    policy = parse_plugin_policy({"policy_required_evidence": ["performance"]})
+    evidence = {"perf": _facts(_performance(0.95)), "gone": EvidenceFacts(read_error="dataset not found")}
+    fine = ms.judge_monitoring({"perf": evidence["perf"]}, ("perf",), policy, now=NOW)
+    assert fine["performance"].outcome != ms.UNKNOWN and "2026-01-01T00:00:00Z" in fine["performance"].detail
+    parts = ms.judge_monitoring(evidence, ("perf", "gone"), policy, now=NOW)
+    assert {p.outcome for p in parts.values()} == {ms.UNKNOWN}
+    assert "dataset not found" in parts["performance"].detail
+
+
+def test_stored_rules_not_read_is_unknown_not_error():
+    from model_guardrails.gate import parse_plugin_policy
+
+    policy = parse_plugin_policy({"policy_required_evidence": ["performance"]})
+    parts = ms.judge_monitoring({"perf": _facts(_performance(0.95), stored_error="403")}, ("perf",), policy, now=NOW)
+    assert parts["performance"].outcome == ms.UNKNOWN and "403" in parts["performance"].detail
+
+
+@pytest.mark.parametrize("hours, limit, stale", [(47, 48, False), (49, 48, True), (5000, 0, False)])
+def test_evidence_older_than_the_limit_is_unknown(hours, limit, stale):
+    from model_guardrails.gate import parse_plugin_policy
+
+    policy = parse_plugin_policy({"policy_required_evidence": ["performance"]})
+    now = pd.Timestamp("2026-01-01T00:00:00Z").to_pydatetime() + pd.Timedelta(hours=hours).to_pytimedelta()
+    parts = ms.judge_monitoring({"perf": _facts(_performance(0.95))}, ("perf",), policy, now=now,
+                                max_age_hours=limit)
+    assert (parts["performance"].outcome == ms.UNKNOWN) == stale  # fresh: judged (this frame judges ERROR)
+    assert ("max_evidence_age_hours" in parts["performance"].detail) == stale
+
+
+def test_max_evidence_age_parameter():
+    assert ms.parse_max_age({}) == 48 and ms.parse_max_age({"max_evidence_age_hours": 0}) == 0
+    for bad in (-1, "soon", float("nan")):
+        with pytest.raises(ConfigError):
+            ms.parse_max_age({"max_evidence_age_hours": bad})

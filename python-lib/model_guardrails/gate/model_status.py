@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from typing import Tuple
 
 from ..checks.core import kind_of
+from ..errors import ConfigError
+from ..reports.common import latest_run, run_of
 from . import bundles, ledger
 from .results import FAIL, PASS, WARN
 from .rules import KIND_NAMES, judge_evidence
@@ -21,6 +23,7 @@ KINDS = ("drift", "fairness", "performance")
 APPROVED, NOT_APPROVED = "APPROVED", "NOT APPROVED"
 AUDIT_TYPE = "model-guardrails-model-status"
 DEFAULT_STAGES = ("Production",)
+DEFAULT_MAX_AGE_HOURS = 48.0
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,18 @@ class DeploymentStatus:
         return dict(self.parts).get(name, Part(UNKNOWN, "not read"))
 
 
-def judge_monitoring(evidence, names, policy):
+def judge_monitoring(evidence, names, policy, now=None, max_age_hours=DEFAULT_MAX_AGE_HOURS):
     """{kind: Part} for drift, fairness and performance from the named metrics datasets
-    (``evidence``: {name: rules.EvidenceFacts}). A dataset not read is UNKNOWN for the kind it would
-    be (or for every kind when its kind cannot be told); a kind the policy requires with no dataset is
-    UNKNOWN; one it does not require is NOT MONITORED; several datasets of a kind: the worst."""
+    (``evidence``: {name: rules.EvidenceFacts}). Fail closed:
+
+    - a named dataset not read (or not one of the plugin's metrics datasets) makes every kind UNKNOWN,
+      the kinds read too (the unread one could be any of them), with the reasons in the detail;
+    - stored rule outcomes not read make that dataset's kind UNKNOWN (not ERROR);
+    - a latest run older than ``max_age_hours`` (0: no limit), or whose run_time cannot be read, makes
+      that dataset's kind UNKNOWN; the run time is in every detail;
+    - a kind the policy requires with no dataset is UNKNOWN; one it does not require is NOT MONITORED;
+      several datasets of a kind: the worst."""
+    now = now or datetime.now(timezone.utc)
     found = {}
     unread = []
     for name in names:
@@ -60,14 +70,28 @@ def judge_monitoring(evidence, names, policy):
             why = getattr(facts, "read_error", "") or "not one of the plugin's metrics datasets"
             unread.append("{}: {}".format(name, why))
             continue
-        row = judge_evidence(name, facts, policy)
-        outcome = {PASS: OK, WARN: WARNING, FAIL: ERROR}.get(row.status, UNKNOWN)
-        found.setdefault(KIND_NAMES[kind], []).append(Part(outcome, "{}: {}".format(name, row.value)))
+        run_time = latest_run_time(frame)
+        stale = staleness(run_time, now, max_age_hours)
+        if getattr(facts, "stored_error", ""):
+            part = Part(UNKNOWN, "{} (run of {}): stored rule outcomes not read: {}".format(
+                name, run_time or "?", facts.stored_error))
+        elif stale:
+            part = Part(UNKNOWN, "{}: {}".format(name, stale))
+        else:
+            row = judge_evidence(name, facts, policy)
+            outcome = {PASS: OK, WARN: WARNING, FAIL: ERROR}.get(row.status, UNKNOWN)
+            part = Part(outcome, "{} (run of {}): {}".format(name, run_time, row.value))
+        found.setdefault(KIND_NAMES[kind], []).append(part)
     parts = {}
     for kind in KINDS:
         if kind in found:
             worst = max(found[kind], key=lambda part: RANK[part.outcome])
-            parts[kind] = Part(worst.outcome, "; ".join(p.detail for p in found[kind]))
+            detail = "; ".join(p.detail for p in found[kind])
+            if unread:
+                parts[kind] = Part(UNKNOWN, "not every named dataset read ({}); read: {}".format(
+                    "; ".join(unread), detail))
+            else:
+                parts[kind] = Part(worst.outcome, detail)
         elif unread:
             parts[kind] = Part(UNKNOWN, "not read: " + "; ".join(unread))
         elif kind in policy.required_evidence:
@@ -78,10 +102,53 @@ def judge_monitoring(evidence, names, policy):
     return parts
 
 
+def latest_run_time(frame):
+    """The run_time text of the frame's latest run ("" when not readable)."""
+    if frame is None or len(frame) == 0 or "run_time" not in frame.columns or "run_id" not in frame.columns:
+        return ""
+    _, run_time = run_of(latest_run(frame))
+    return run_time if run_time not in ("", "nan", "None", "NaT") else ""
+
+
+def staleness(run_time, now, max_age_hours):
+    """Why a latest run is too old to count ("" when fresh, or when ``max_age_hours`` is 0)."""
+    if not max_age_hours:
+        return ""
+    if not run_time:
+        return "run time not readable: its age cannot be judged"
+    try:
+        when = datetime.fromisoformat(run_time.replace("Z", "+00:00"))
+    except ValueError:
+        return "run time {!r} not readable: its age cannot be judged".format(run_time)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    age = (now - when).total_seconds() / 3600.0
+    if age > max_age_hours:
+        return "latest run of {} is {:.0f} h old, older than max_evidence_age_hours = {:g}".format(
+            run_time, age, max_age_hours)
+    return ""
+
+
+def parse_max_age(config):
+    """max_evidence_age_hours: a number >= 0 (0: no limit), default 48."""
+    raw = config.get("max_evidence_age_hours") if isinstance(config, dict) else None
+    if raw in (None, ""):
+        return DEFAULT_MAX_AGE_HOURS
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value >= 0 or value != value:
+        raise ConfigError("max_evidence_age_hours", raw, "a number of hours >= 0 (0: no age limit)")
+    return value
+
+
 def judge_approval(bundle_id, govern_approval, record, govern_error=""):
-    """The Part of a deployed bundle's approval: APPROVED when its Govern bundle's sign-off is approved or
-    the gate's approval record says the gate approved its creation; NOT APPROVED only on a readable "no"
-    from Govern with no gate approval; UNKNOWN otherwise (Govern not reachable, lookups that failed)."""
+    """The Part of a deployed bundle's approval (:func:`bundles.is_approved`): APPROVED when its Govern
+    bundle's sign-off is approved, or the gate's approval record says the gate approved its creation and
+    Govern has not since REJECTED or ABANDONED it; NOT APPROVED on a readable "no" from Govern (a
+    REJECTED/ABANDONED sign-off wins over the gate's record, which is noted); UNKNOWN otherwise (Govern
+    not reachable, lookups that failed)."""
     gate_ok = ledger.gate_approved(record)
     state = getattr(govern_approval, "state", bundles.UNKNOWN)
     signoff = "Govern sign-off {}".format(getattr(govern_approval, "status", "") or "not read")
@@ -90,9 +157,11 @@ def judge_approval(bundle_id, govern_approval, record, govern_error=""):
     elif getattr(govern_approval, "note", ""):
         signoff += " ({})".format(govern_approval.note)
     text = "{}; gate approval record: {}".format(signoff, "approved" if gate_ok else "none")
-    if state == bundles.APPROVED or gate_ok:
+    if bundles.is_approved(None if govern_error else govern_approval, gate_ok):
         return Part(APPROVED, text)
     if state == bundles.NOT_APPROVED and not govern_error:
+        if gate_ok:
+            text += " (Govern's {} wins over the gate's record)".format(govern_approval.status)
         return Part(NOT_APPROVED, text)
     return Part(UNKNOWN, text)
 
