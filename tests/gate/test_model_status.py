@@ -60,21 +60,25 @@ def test_each_production_deployment_is_published_with_the_gates_judgement(emu, m
     assert GOVERN_KEY not in html and GOVERN_KEY not in all_logs.text and GOVERN_KEY not in str(entries)
 
 
-def test_one_truth_with_the_gate(emu, metrics):
+@pytest.mark.parametrize("model", ["retrained", "drifted"])
+def test_one_truth_with_the_gate(emu, metrics, model):
     """What the status publishes for each metrics dataset is what create-approved-bundle's evidence
-    rule decides on the same dataset: ERROR exactly where the gate FAILs it."""
+    rule decides on the same dataset: ERROR exactly where the gate FAILs it (the drifted model fails
+    at least one kind, so the comparison is not between two empty sets)."""
     from gate_fixtures import EVIDENCE_POLICY, run
 
     deployed(emu)
-    publish(emu, metrics["retrained"])
+    publish(emu, metrics[model])
     entry = status_entries(emu)[0]["customMsgParams"]
     emu.state.set_signoff("ar.6", "review", "APPROVED", approver="risk.officer")
     try:
-        run(emu, evidence_datasets=list(EVIDENCE), datasets=metrics["retrained"], policy=EVIDENCE_POLICY, dry_run=True)
+        run(emu, evidence_datasets=list(EVIDENCE), datasets=metrics[model], policy=EVIDENCE_POLICY, dry_run=True)
         failing = set()
     except gate.GateRefused as refusal:
         failing = {kind for kind in ms.KINDS if "evidence ({}_metrics) FAIL".format(kind) in str(refusal)}
     assert failing == {kind for kind in ms.KINDS if entry[kind] == ms.ERROR}
+    if model == "drifted":
+        assert failing
 
 
 def test_the_drifted_model_is_published_as_error_with_the_same_rows_the_gate_fails(emu, metrics):
@@ -98,6 +102,66 @@ def test_unreadable_evidence_is_unknown(emu, metrics):
     entry = status_entries(emu)[0]["customMsgParams"]
     assert entry["overall"] == ms.UNKNOWN
     assert ms.UNKNOWN in (entry["fairness"], entry["performance"])
+
+
+def test_a_fourth_named_dataset_not_readable_makes_every_kind_unknown(emu, metrics):
+    deployed(emu)
+    publish(emu, metrics["retrained"], evidence_datasets=list(EVIDENCE) + ["old_metrics"])  # not readable
+    entry = status_entries(emu)[0]["customMsgParams"]
+    assert entry["overall"] == ms.UNKNOWN and all(entry[k] == ms.UNKNOWN for k in ms.KINDS)
+    assert "old_metrics" in entry["driftDetail"]
+
+
+def test_evidence_older_than_the_limit_is_unknown(emu, metrics):
+    deployed(emu)
+    publish(emu, metrics["retrained"], max_evidence_age_hours=0.0001)  # the runs are seconds to minutes old
+    entry = status_entries(emu)[0]["customMsgParams"]
+    assert all(entry[k] == ms.UNKNOWN for k in ms.KINDS) and "max_evidence_age_hours" in entry["performanceDetail"]
+
+
+def test_stage_from_the_listing_when_infra_settings_are_forbidden(emu, metrics):
+    deployed(emu)
+    emu.state.add_fault(node="dss", method="GET", path=r"/project-deployer/infras/[^/]+/settings", status=403,
+                        body={"errorType": "com.dataiku.dip.exceptions.UnauthorizedException",
+                              "message": "You may not administer this infrastructure"})
+    publish(emu, metrics["retrained"])
+    entries = [e["customMsgParams"] for e in status_entries(emu)]
+    assert [e["deploymentId"] for e in entries] == ["fraud-prod"] and entries[0]["stage"] == "Production"
+    assert entries[0]["overall"] != ms.UNKNOWN
+
+
+def test_deployer_errors_refuse_never_publish_no_deployment(emu, metrics):
+    deployed(emu)
+    emu.state.add_fault(node="dss", method="GET", path=r"/project-deployer/projects/[^/]+$", status=500,
+                        body={"errorType": "java.lang.IllegalStateException", "message": "boom"})
+    with pytest.raises(gate.GateError):
+        publish(emu, metrics["retrained"])
+    assert status_entries(emu) == []
+
+
+def test_a_deployer_404_while_bundles_say_published_refuses(emu, metrics):
+    deployed(emu)
+    emu.state.update(lambda doc: doc["dss"]["projects"][PROJECT]["bundles"][-1].__setitem__(
+        "publishedBundleState", {"publishedOn": 1767225600000, "publishedBy": "admin"}))
+    emu.state.update(lambda doc: doc["dss"]["deployer"]["projects"].pop(PROJECT))
+    with pytest.raises(gate.GateError, match="say they were published"):
+        publish(emu, metrics["retrained"])
+    assert status_entries(emu) == []
+
+
+def test_approval_record_or_govern_project_not_read(emu, metrics):
+    deployed(emu, approved=False)  # Govern: NOT_STARTED, so only the gate's record could approve it
+    emu.state.add_fault(node="dss", method="GET", path=r"/projects/[^/]+/variables", status=500,
+                        body={"errorType": "java.lang.IllegalStateException", "message": "variables down"})
+    publish(emu, metrics["retrained"])
+    entry = status_entries(emu)[0]["customMsgParams"]
+    assert entry["approval"] == ms.UNKNOWN and "gate approval record not read" in entry["approvalDetail"]
+    emu.state.clear_faults()
+    deployed(emu)  # Govern: APPROVED, but the project and bundle lookups fail below
+    emu.state.add_fault(node="govern", method="POST", path=r"/artifacts/search", status=500, body="search down")
+    publish(emu, metrics["retrained"])
+    entry = status_entries(emu)[-1]["customMsgParams"]
+    assert entry["approval"] == ms.UNKNOWN and entry["overall"] == ms.UNKNOWN
 
 
 def test_unknown_deployment_is_unknown(emu, metrics):
@@ -126,17 +190,22 @@ def test_govern_down_fails_the_macro_and_says_what_was_not_published(emu, metric
     assert GOVERN_KEY not in text and GOVERN_KEY not in all_logs.text
 
 
+def _bundle_items(emu):
+    return [a for a in emu.state.snapshot()["govern"]["artifacts"].values()
+            if a["blueprintVersionId"]["blueprintId"] == "bp.system.govern_bundle"]
+
+
 def test_status_field_of_the_govern_bundle_item(emu, metrics):
     deployed(emu)
-    publish(emu, metrics["retrained"], govern_status_field="model_status")
-    items = [a for a in emu.state.snapshot()["govern"]["artifacts"].values()
-             if a["blueprintVersionId"]["blueprintId"] == "bp.system.govern_bundle"]
-    assert items[0]["fields"]["model_status"].startswith(status_entries(emu)[0]["customMsgParams"]["overall"])
-    # a blueprint that does not declare the field: the write is refused and reported, not hidden
-    emu.state.update(lambda doc: doc["govern"].__setitem__("blueprint_fields", {
-        "bp.system.govern_bundle": ["dataiku_item", "govern_project"]}))
+    html = publish(emu, metrics["retrained"], govern_status_field="model_status")  # dry run by default
+    assert "model_status" not in _bundle_items(emu)[0]["fields"] and "NOT written (dry run" in html
+    assert len(status_entries(emu)) == 1  # the audit entry is published in a dry run too
     with pytest.raises(gate.GateError, match="field model_status of the Govern bundle item not written"):
-        publish(emu, metrics["retrained"], govern_status_field="model_status")
+        publish(emu, metrics["retrained"], govern_status_field="model_status", dry_run=False)  # not in the blueprint
+    emu.state.update(lambda doc: doc["govern"]["blueprint_fields"]["bp.system.govern_bundle"].append("model_status"))
+    publish(emu, metrics["retrained"], govern_status_field="model_status", dry_run=False)  # a custom field added
+    items = _bundle_items(emu)
+    assert items[0]["fields"]["model_status"].startswith(status_entries(emu)[-1]["customMsgParams"]["overall"])
 
 
 def test_no_deployment_publishes_nothing(emu):

@@ -29,10 +29,13 @@ def publish_model_status(project_key, config, dss=None, progress=None, plugin_co
         if field:
             ids.check(ids.GOVERN_NAME, field, "govern_status_field")
         step = gate.parse_step(config)
+        max_age = ms.parse_max_age(config)
+        dry_run = p.get_bool(config, "dry_run", True)
         advance = step_counter(progress)
         gw = open_gateways(api_client(dss), project_key, source, redactor)
         advance(1)
-        return _publish(gw, stages, names, policy, step, field, advance, source.deadline_seconds)
+        return _publish(gw, stages, names, policy, step, field, dry_run, advance, source.deadline_seconds,
+                        max_age)
     return guarded("publish-model-status", config, work)
 
 
@@ -42,47 +45,26 @@ def _call(gw, service, what, fn, *args):
 
 def production_deployments(gw, stages):
     """[(deployment id, infra id, stage, bundle id, why not read)] of the project's deployments whose
-    infrastructure's stage is one of ``stages`` (or cannot be read: then kept, UNKNOWN) and the stages of
-    the others, for the report. UNCONFIRMED: the stage is read from the infrastructure settings' ``stage``
-    key (the key of the create-infra body)."""
-    deployer = gw.dss.client.get_projectdeployer()
-    key = gw.dss.project_key
-    try:
-        status = _call(gw, "DSS", "reading published project {} on the Project Deployer".format(key),
-                       deployer.get_project(key).get_status)
-    except gate.GateError as err:
-        if err.code == gate.REFUSE_NOT_FOUND:
-            return [], []  # never published: no deployment
-        raise
-    raw = status.get_raw()
-    listed = raw.get("deployments") if isinstance(raw, dict) else None
-    if not isinstance(listed, list):
-        raise gate.GateError(gate.REFUSE_MALFORMED, "The Project Deployer's project status has no deployment list.")
-    kept, others, infra_stage = [], [], {}
-    for dep in listed:
-        dep_id = dep.get("id") if isinstance(dep, dict) else None
-        infra = dep.get("infraId") if isinstance(dep, dict) else None
-        try:
-            ids.check(ids.DEPLOYMENT_ID, dep_id, "deployment id")
-            ids.check(ids.DEPLOYMENT_ID, infra, "infrastructure id of deployment {}".format(dep_id))
-            if infra not in infra_stage:
-                settings = _call(gw, "DSS", "reading the settings of infrastructure " + infra,
-                                 lambda: deployer.get_infra(infra).get_settings().get_raw())
-                stage = settings.get("stage") if isinstance(settings, dict) else None
-                if not isinstance(stage, str) or not stage:
-                    raise gate.GateError(gate.REFUSE_MALFORMED, "infrastructure {} settings name no stage".format(infra))
-                infra_stage[infra] = stage
-            stage = infra_stage[infra]
-            if stage.lower() not in {s.lower() for s in stages}:  # stage ids compared case-insensitively
-                others.append((dep_id, infra, stage))
-                continue
-            settings = _call(gw, "DSS", "reading the settings of deployment " + dep_id,
-                             deployer.get_deployment(dep_id).get_settings)
-            bundle = ids.check(ids.BUNDLE_ID, _call(gw, "DSS", "reading the bundle of deployment " + dep_id,
-                                                    lambda: settings.bundle_id), "bundle of deployment " + dep_id)
-            kept.append((dep_id, infra, stage, bundle, ""))
-        except (gate.GateError, ConfigError) as err:
-            kept.append((str(dep_id), str(infra or ""), infra_stage.get(infra, "?"), "", str(err)))
+    infrastructure's stage is one of ``stages`` (or cannot be read: then kept, UNKNOWN), and the
+    (deployment, infra, stage) of the others, for the report. The deployments through
+    :meth:`DSSGateway.deployments` (a Deployer 404 while exported bundles say they were published is
+    refused, never "no deployment"); the stages through :meth:`DSSGateway.infra_stages`."""
+    exported = gw.dss.list_exported()
+    _packages, rows = gw.dss.deployments(expect_published=any(b.published_on for b in exported))
+    stage_of = gw.dss.infra_stages(sorted({infra for _d, infra, _b, error in rows if infra and error is None}))
+    wanted = {s.lower() for s in stages}  # stage ids compared case-insensitively
+    kept, others = [], []
+    for dep_id, infra, bundle_id, error in rows:
+        if error is not None:
+            kept.append((dep_id, infra, "?", "", str(error)))
+            continue
+        stage, why = stage_of.get(infra, ("", "infrastructure {} not read".format(infra)))
+        if why:
+            kept.append((dep_id, infra, "?", bundle_id, why))
+        elif stage.lower() in wanted:
+            kept.append((dep_id, infra, stage, bundle_id, ""))
+        else:
+            others.append((dep_id, infra, stage))
     return kept, others
 
 
@@ -107,10 +89,11 @@ def _approval(gw, bundle_id, step, records, governed):
         return ms.judge_approval(bundle_id, None, (records or {}).get(bundle_id), govern_error=str(err))
 
 
-def _publish(gw, stages, names, policy, step, field, advance, deadline_seconds):
+def _publish(gw, stages, names, policy, step, field, dry_run, advance, deadline_seconds, max_age):
     deployments, others = production_deployments(gw, stages)
     advance(2)
-    monitoring = ms.judge_monitoring(_evidence(gw, names, deadline_seconds), names, policy) if deployments else {}
+    monitoring = (ms.judge_monitoring(_evidence(gw, names, deadline_seconds), names, policy,
+                                      max_age_hours=max_age) if deployments else {})
     advance(3)
     try:
         records, records_error = gw.dss.read_records(), ""
@@ -129,10 +112,10 @@ def _publish(gw, stages, names, policy, step, field, advance, deadline_seconds):
         statuses.append(ms.status_of(dep_id, infra, stage, bundle, monitoring, approval, why))
     advance(4)
     checked_at = ms.now_text()
-    published = [_publish_one(gw, s, checked_at, field) for s in statuses]
+    published = [_publish_one(gw, s, checked_at, field, dry_run) for s in statuses]
     advance(STEPS)
     failures = ["{}: {}".format(s.deployment_id, "; ".join(f)) for s, f in zip(statuses, published) if f]
-    html = _page(gw, statuses, published, others, stages, field, checked_at)
+    html = _page(gw, statuses, published, others, stages, field, dry_run, checked_at)
     if failures:
         raise gate.GateError(gate.REFUSE_SERVER, "The status of {} deployment(s) was not fully published to Govern: {}. "
                              "Statuses: {}.".format(len(failures), " | ".join(failures), ", ".join(
@@ -140,15 +123,17 @@ def _publish(gw, stages, names, policy, step, field, advance, deadline_seconds):
     return html
 
 
-def _publish_one(gw, status, checked_at, field):
-    """The failures (texts) of publishing one deployment's status: the Govern audit entry, then the field."""
+def _publish_one(gw, status, checked_at, field, dry_run):
+    """The failures (texts) of publishing one deployment's status: the Govern audit entry (written in a
+    dry run too: it only adds to Govern's audit log), then the field (only when not a dry run: a
+    read-modify-write of the whole Govern item, see docs/lifecycle.md)."""
     failures = []
     params = gw.dss.redactor.scrub_value(ms.audit_params(status, gw.dss.project_key, gw.actor, checked_at))
     try:
         _call(gw, "Govern", "writing the status audit entry", gw.govern.client.log_custom_audit, ms.AUDIT_TYPE, params)
     except gate.GateError as err:
         failures.append("Govern audit entry not written: {}".format(err))
-    if field and status.bundle_id:
+    if field and status.bundle_id and not dry_run:
         try:
             item = gw.govern.resolve_bundle(status.bundle_id)
             artifact = _call(gw, "Govern", "reading Govern item " + item.govern_artifact_id,
@@ -160,22 +145,19 @@ def _publish_one(gw, status, checked_at, field):
     return failures
 
 
-def _page(gw, statuses, published, others, stages, field, checked_at):
-    worst = max([s.overall for s in statuses], key=lambda o: ms.RANK.get(o, 3)) if statuses else None
+def _page(gw, statuses, published, others, stages, field, dry_run, checked_at):
+    worst = ms.worst_overall(statuses)
     badge = report.badge("{} production deployment(s): {}".format(len(statuses), worst) if statuses
                          else "NO PRODUCTION DEPLOYMENT", BADGE.get(worst, "info"))
-    rows = [(s.deployment_id, s.infra_id, s.stage, s.bundle_id, s.overall) + tuple(
-        "{} — {}".format(s.part(k).outcome, s.part(k).detail) for k in ms.KINDS + ("approval",))
-        + ("; ".join(f) if f else "audit entry" + (" and field " + field if field and s.bundle_id else ""),)
-        for s, f in zip(statuses, published)]
+    field_line = ""
+    if field:
+        field_line = (", and field '{}' of the Govern bundle item governing its bundle".format(field) if not dry_run
+                      else "; field '{}' NOT written (dry run: set dry_run to false to write it)".format(field))
     return report.page("Model status of {}".format(gw.dss.project_key), badge, [
-        ("Production deployments", report.table(
-            ["Deployment", "Infrastructure", "Stage", "Bundle", "Overall", "Drift", "Fairness", "Performance",
-             "Approval", "Published to Govern"], rows)),
+        ("Production deployments", report.table(list(ms.PAGE_COLUMNS), ms.page_rows(statuses, published, field,
+                                                                                    dry_run))),
         ("Other deployments (not published)", report.table(["Deployment", "Infrastructure", "Stage"], others)),
         ("What this macro wrote", report.ordered([
-            "Govern: one custom audit entry '{}' per production deployment{}.".format(
-                ms.AUDIT_TYPE, ", and field '{}' of the Govern bundle item governing its bundle".format(field)
-                if field else ""),
+            "Govern: one custom audit entry '{}' per production deployment{}.".format(ms.AUDIT_TYPE, field_line),
             "DSS: nothing. Production stages: {}. Checked by {} at {}.".format(", ".join(stages), gw.actor, checked_at),
             "UNKNOWN means a part could not be read; it is never shown as OK."]))])

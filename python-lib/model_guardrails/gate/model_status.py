@@ -207,3 +207,30 @@ def field_text(status, checked_at):
     parts = ", ".join("{} {}".format(name, part.outcome) for name, part in status.parts)
     return "{} on {} ({}) at {}: {} [{}]".format(status.overall, status.deployment_id, status.bundle_id or "?",
                                                  checked_at, parts, "model-guardrails publish-model-status")
+
+
+PAGE_COLUMNS = ("Deployment", "Infrastructure", "Stage", "Bundle", "Overall", "Drift", "Fairness", "Performance",
+                "Approval", "Published to Govern")
+
+
+def worst_overall(statuses):
+    """The worst overall outcome of the statuses (None when there is none)."""
+    return max([s.overall for s in statuses], key=lambda o: RANK.get(o, RANK[UNKNOWN])) if statuses else None
+
+
+def page_rows(statuses, published, field, dry_run):
+    """The report's rows (:data:`PAGE_COLUMNS`): one per status, with what was published of it
+    (``published``: the failure texts of each, in order)."""
+    rows = []
+    for status, failures in zip(statuses, published):
+        if failures:
+            wrote = "; ".join(failures)
+        elif field and status.bundle_id:
+            wrote = "audit entry" + (" (field {} not written: dry run)".format(field) if dry_run
+                                     else " and field " + field)
+        else:
+            wrote = "audit entry"
+        rows.append((status.deployment_id, status.infra_id, status.stage, status.bundle_id, status.overall) + tuple(
+            "{} — {}".format(status.part(k).outcome, status.part(k).detail) for k in KINDS + ("approval",))
+            + (wrote,))
+    return rows
