@@ -2,9 +2,11 @@
 client), used by publish-model-status to write a status field of the Govern bundle item (issue 18).
 
 A body that is not the artifact object, that renames it or changes its blueprint version, or whose
-``fields`` is not an object is a 400; an unknown artifact a 404. When the state lists the fields of a
-blueprint (``govern.blueprint_fields.<blueprint id> = [field ids]``) a field outside that list is a 400,
-as Govern checks fields against the blueprint version (the exact error Govern gives is UNCONFIRMED)."""
+``fields`` is not an object is a 400; an unknown artifact a 404. A field outside the blueprint's
+declared fields (``govern.blueprint_fields.<blueprint id> = [field ids]``; demo_state declares the
+standard blueprints') is a 400, and so is any field of a blueprint whose fields the state does not
+declare: as Govern checks fields against the blueprint version (the exact error Govern gives, and
+whether it also checks each value's type, are UNCONFIRMED; the emulator checks no type)."""
 from .server import CODED, NOT_FOUND, ApiError, route
 
 
@@ -23,7 +25,7 @@ def save_artifact(req, artifact_id):
     if not isinstance(fields, dict):
         raise ApiError(400, CODED, "fields must be an object")
     declared = req.doc["govern"].get("blueprint_fields", {}).get(current["blueprintVersionId"]["blueprintId"])
-    unknown = sorted(set(fields) - set(declared)) if declared is not None else []
+    unknown = sorted(set(fields) - set(declared or ()))
     if unknown:
         raise ApiError(400, CODED, "Field {} is not defined in blueprint version {}".format(
             unknown[0], current["blueprintVersionId"]))
