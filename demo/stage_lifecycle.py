@@ -78,12 +78,12 @@ def run(output_dir, data=None):
         stored = emu.state.snapshot()["dss"]["projects"][PROJECT]["evaluation_stores"][STORE]["evaluations"]
         for evaluation in stored:
             labels = {lb["key"]: lb["value"] for lb in evaluation["userMeta"]["labels"]}
-            recipe = labels["guardrails:recipe"]
+            recipe = labels["custom:guardrails_recipe"]
             lines.append("MES {}: {} added {} ({}; rule {}; model {}; verdict {})".format(
                 STORE, recipe, evaluation["ref"]["evaluationId"], ", ".join(
                     "{}={:.4f}".format(code, evaluation["metrics"][code]) for code in SHOWN[recipe]
-                    if code in evaluation["metrics"]), labels["guardrails:decision_rule"],
-                evaluation["modelRef"]["fullId"], labels["guardrails:worst_status"]))
+                    if code in evaluation["metrics"]), labels["custom:guardrails_decision_rule"],
+                evaluation["modelRef"]["fullId"], labels["custom:guardrails_worst_status"]))
         config = {"govern_connection": {"govern_url": emu.url, "api_key": GOVERN_KEY, "timeout_seconds": 10},
                   "evidence_datasets": list(EVIDENCE)}
         try:

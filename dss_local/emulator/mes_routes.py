@@ -4,10 +4,17 @@ them back, at the paths of every supported client: ``/projects/{K}/modelevaluati
 (dataiku-api-client 12.6.4 … 14.0.2) and ``/projects/{K}/evaluationstores/{S}/...`` (14.3.3, 15.2.0).
 
 State: ``dss.projects.<K>.evaluation_stores.<S> = {"name": ..., "evaluations": [...]}`` (optional).
+
+Path family: when the state names the DSS line (``dss.dss_version``, as ``/instance-info`` reports it),
+only that line's family is served (before 14.3 ``modelevaluationstores``, from 14.3 ``evaluationstores``;
+the other is a 404; whether DSS 14.3+ still serves the old family is UNCONFIRMED, the emulator does
+not). Without a version (the test default, one emulator for every client) both families are served:
+a leniency the version-pinned test removes.
 An unknown store is a 404, a body that is not what the client sends a 400 naming the field.
 UNCONFIRMED (no public source): the response body of the POST (``{"evaluationId": ...}`` here), how
-DSS answers a reused evaluation id (400 here), an unknown saved model version (404 here), and how
-custom metrics appear in the evaluation's ``metrics`` (``{code: value}`` here).
+DSS answers a reused evaluation id (400 here), an unknown saved model version (404 here), an empty
+metric list or a non-numeric metric value (400 here), and how custom metrics appear in the evaluation's
+``metrics`` (``{code: value}`` here).
 """
 import numbers
 import re
@@ -19,7 +26,25 @@ STORE = r"/projects/([^/]+)/(?:model)?evaluationstores/([^/]+)"
 FULL_MODEL_ID = re.compile(r"^S-([A-Za-z0-9_]+)-([A-Za-z0-9_]+)-([A-Za-z0-9._-]+)$")
 
 
+NEW_FAMILY_SINCE = (14, 3)
+
+
+def _family_served(req):
+    """404 when the path's family is not the one of the DSS line the state names (if it names one)."""
+    version = req.doc["dss"].get("dss_version")
+    if not version:
+        return
+    try:
+        line = tuple(int(x) for x in str(version).split(".")[:2])
+    except ValueError:
+        return
+    new = "/evaluationstores/" in req.path
+    if new != (line >= NEW_FAMILY_SINCE):
+        raise ApiError(404, NOT_FOUND, "No such endpoint on DSS {}: {}".format(version, req.path))
+
+
 def _store(req, key, store_id):
+    _family_served(req)
     store = project_or_403(req, key).get("evaluation_stores", {}).get(store_id)
     if store is None:
         raise ApiError(404, NOT_FOUND, "Model evaluation store {} not found in project {}".format(store_id, key))

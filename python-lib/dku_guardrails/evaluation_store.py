@@ -27,16 +27,24 @@ def post(store_target, recipe, table, client=None, project_key=None):
     """Add the run of ``table`` to the store; returns the Evaluation posted, or None when off."""
     if not store_target.enabled:
         return None
-    evaluation = evaluation_of(table, recipe, __version__)
-    import dataiku  # inside DSS or the local runtime only
     from dataikuapi.dss.modelevaluationstore import DSSModelEvaluationStore
 
     from .gate.http import Deadline, harden
 
-    project_key = project_key or dataiku.default_project_key()
+    if project_key is None:
+        import dataiku  # inside DSS or the local runtime only
+        project_key = dataiku.default_project_key()
     where = "Model Evaluation Store '{}' of project {}".format(store_target.store_id, project_key)
     try:
-        client = harden(client or dataiku.api_client(), TIMEOUT_SECONDS, Deadline(TIMEOUT_SECONDS))
+        evaluation = evaluation_of(table, recipe, __version__)
+    except ValueError as err:
+        raise InputError("The metrics dataset was written, but nothing could be added to the {}: {} (the dataset "
+                         "written has no run's rows).".format(where, err)) from None
+    try:
+        if client is None:
+            import dataiku  # inside DSS or the local runtime only
+            client = dataiku.api_client()
+        client = harden(client, TIMEOUT_SECONDS, Deadline(TIMEOUT_SECONDS))
         store = client.get_project(project_key).get_model_evaluation_store(store_target.store_id)
         store.add_custom_model_evaluation(
             [DSSModelEvaluationStore.MetricDefinition(code, value, name) for code, value, name in evaluation.metrics],

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import Tuple
 
 from . import ids, params as p
+from .checks.headline import BIGINT, DOUBLE, headline_metrics
 from .contract import DECISION_RULE
 from .errors import ConfigError
+from .store_params import NAMES  # noqa: F401  (the parameters, for callers)
 
-NAMES = ("evaluation_store_id", "evaluation_saved_model", "evaluation_model_version")
-LABEL_PREFIX = "guardrails:"  # label keys; DSS's own examples use a "custom:" style prefix
+# Label keys: "custom:guardrails_<name>", following the "custom:" prefix of DSS's own examples of
+# custom evaluation labels (whether DSS gives the prefix any meaning is UNCONFIRMED).
+LABEL_PREFIX = "custom:guardrails_"
 PLUGIN_RULES = "model-guardrails"
 
 # The headline numbers each family posts, with the human-readable name DSS shows (everything
@@ -82,8 +85,6 @@ def evaluation_of(table, recipe, plugin_version=""):
     run id, the recipe, the run's verdict (``worst_status``) and the decision rule's version: the
     drift mass rule's version when any feature was decided on it (the ``decision_rule`` column), else
     ``model-guardrails <plugin_version>`` (the checks' rules ship with the plugin)."""
-    from .checks.headline import BIGINT, DOUBLE, headline_metrics  # here: the params classes import NAMES
-
     values = headline_metrics(table)
     run_id = values.get("run_id", ("", None))[0]
     if not run_id:

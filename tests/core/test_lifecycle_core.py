@@ -20,13 +20,13 @@ def test_evaluation_is_the_headline_of_the_run():
     evaluation = evaluation_of(_performance(0.8668), "evaluate-model", "0.1.0")
     assert evaluation.metric("roc_auc") == 0.8668 and evaluation.metric("accuracy") == 0.9
     labels = dict(evaluation.labels)
-    assert labels == {"guardrails:run_id": "r1", "guardrails:recipe": "evaluate-model",
-                      "guardrails:worst_status": "ERROR", "guardrails:decision_rule": "model-guardrails 0.1.0"}
+    assert labels == {"custom:guardrails_run_id": "r1", "custom:guardrails_recipe": "evaluate-model",
+                      "custom:guardrails_worst_status": "ERROR", "custom:guardrails_decision_rule": "model-guardrails 0.1.0"}
     assert evaluation.evaluation_id == "evaluate_model-r1"
     from model_guardrails.checks import verdict
 
     frame = _performance(0.95)
-    assert dict(evaluation_of(frame, "evaluate-model").labels)["guardrails:worst_status"] == verdict(frame).outcome
+    assert dict(evaluation_of(frame, "evaluate-model").labels)["custom:guardrails_worst_status"] == verdict(frame).outcome
 
 
 def test_store_target_checks_ids_and_pairs():

@@ -64,9 +64,9 @@ def test_evaluate_model_adds_one_evaluation_per_run_with_the_dataset_values(emu,
     info, headline = found[0], headline_metrics(table)
     assert info.metrics["roc_auc"] == pytest.approx(headline["roc_auc"][0], abs=1e-12)
     labels = _labels(info)
-    assert labels["guardrails:run_id"] == table["run_id"].iloc[0] == headline["run_id"][0]
-    assert labels["guardrails:worst_status"] == headline["worst_status"][0]
-    assert labels["guardrails:decision_rule"].startswith("model-guardrails ")
+    assert labels["custom:guardrails_run_id"] == table["run_id"].iloc[0] == headline["run_id"][0]
+    assert labels["custom:guardrails_worst_status"] == headline["worst_status"][0]
+    assert labels["custom:guardrails_decision_rule"].startswith("model-guardrails ")
     assert info.model_full_id == "S-{}-fraud_model-v2".format(PROJECT)
     _run(emu, "evaluate-model", [("scored", periods[0])], str(tmp_path / "perf2.csv"), evaluation_store_id=STORE,
          **PERFORMANCE)
@@ -78,13 +78,13 @@ def test_drift_and_fairness_post_their_headline_numbers(emu, periods, tmp_path):
                  str(tmp_path / "drift.csv"), evaluation_store_id=STORE, **DRIFT)
     fairness = _run(emu, "compute-fairness", [("scored", periods[1])], str(tmp_path / "fair.csv"),
                     evaluation_store_id=STORE, **FAIRNESS)
-    by_recipe = {_labels(i)["guardrails:recipe"]: i for i in _evaluations(emu)}
+    by_recipe = {_labels(i)["custom:guardrails_recipe"]: i for i in _evaluations(emu)}
     features = drift[(drift.metric == "ks_statistic")]
     assert by_recipe["compute-drift"].metrics["max_ks_statistic"] == pytest.approx(features.value.max(), abs=1e-12)
     assert by_recipe["compute-drift"].metrics["max_drift_score"] == pytest.approx(
         drift[(drift.metric == "drift_score") & (drift.feature != "__dataset__")].value.max(), abs=1e-12)
     assert "drift_share" in by_recipe["compute-drift"].metrics
-    assert _labels(by_recipe["compute-drift"])["guardrails:decision_rule"] == "mass-1"  # the default decision
+    assert _labels(by_recipe["compute-drift"])["custom:guardrails_decision_rule"] == "mass-1"  # the default decision
     summary = fairness[(fairness.group == "__summary__") & (fairness.metric == "disparate_impact")]
     assert by_recipe["compute-fairness"].metrics["min_disparate_impact"] == pytest.approx(summary.value.min(), abs=1e-12)
 
@@ -113,7 +113,9 @@ def test_unknown_model_version_and_bad_ids(emu, periods, tmp_path):
     assert "evaluation_model_version" in str(err.value)
 
 
-def test_emulator_rejects_what_dss_would_reject(emu):
+def test_emulator_refusals_unconfirmed_for_dss(emu):
+    """What the emulator refuses: a non-numeric value and an empty metric list (400: UNCONFIRMED how DSS
+    answers these), a reused evaluation id (400: UNCONFIRMED too)."""
     import dataikuapi
     from dataikuapi.utils import DataikuException
 
@@ -131,3 +133,56 @@ def test_emulator_rejects_what_dss_would_reject(emu):
 def test_off_by_default_posts_nothing(emu, periods, tmp_path):
     _run(emu, "evaluate-model", [("scored", periods[1])], str(tmp_path / "p.csv"), **PERFORMANCE)
     assert _evaluations(emu) == []
+
+
+def _client_line():
+    path = os.environ.get("MG_DATAIKU_CLIENT", "")
+    return os.path.basename(path.rstrip("/")) if path else ""
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+def test_a_pinned_dss_line_serves_only_its_path_family(emu, pinned):
+    """With the DSS line named in the state the emulator serves only that line's path family (the
+    client of that line posts; the other family is a 404); unnamed, both (the documented leniency)."""
+    import dataikuapi
+    import requests
+
+    line = _client_line() or "15.2.0"
+    if pinned:
+        emu.state.update(lambda doc: doc["dss"].__setitem__("dss_version", line))
+    store = dataikuapi.DSSClient(emu.url, KEY).get_project(PROJECT).get_model_evaluation_store(STORE)
+    store.add_custom_model_evaluation([store.MetricDefinition("auc", 0.9, "AUC")], evaluation_id="e1")
+    new = tuple(int(x) for x in line.split(".")[:2]) >= (14, 3)
+    other = "modelevaluationstores" if new else "evaluationstores"
+    answer = requests.get("{}/dip/publicapi/projects/{}/{}/{}".format(emu.url, PROJECT, other, STORE),
+                          auth=(KEY, ""), timeout=10)
+    assert answer.status_code == (404 if pinned else 200)
+
+
+def test_a_run_with_no_rows_names_the_store_and_the_written_dataset(emu):
+    from dku_guardrails import evaluation_store
+    from model_guardrails.errors import InputError
+
+    import dataikuapi
+
+    empty = pd.DataFrame({c: [] for c in ("run_id", "run_time", "metric", "value", "status")})
+    with pytest.raises(InputError) as err:
+        evaluation_store.post(evaluation_store.target({"evaluation_store_id": STORE}), "evaluate-model", empty,
+                              client=dataikuapi.DSSClient(emu.url, KEY), project_key=PROJECT)
+    assert STORE in str(err.value) and "dataset was written" in str(err.value)
+
+
+@pytest.mark.spark
+def test_the_spark_drift_variant_posts_its_run(emu, periods, tmp_path):
+    from helpers import java_available
+
+    pytest.importorskip("pyspark", reason="PySpark is not installed (make install installs it)")
+    if not java_available():
+        pytest.skip("no Java runtime: install one (apt-get install -y default-jre-headless) to run the Spark engine")
+    drift = _run(emu, "compute-drift-spark", [("reference", periods[0]), ("current", periods[1])],
+                 str(tmp_path / "drift.csv"), evaluation_store_id=STORE, **DRIFT)
+    found = _evaluations(emu)
+    assert len(found) == 1 and _labels(found[0])["custom:guardrails_recipe"] == "compute-drift-spark"
+    assert _labels(found[0])["custom:guardrails_run_id"] == drift["run_id"].iloc[0]
+    assert found[0].metrics["max_drift_score"] == pytest.approx(
+        drift[(drift.metric == "drift_score") & (drift.feature != "__dataset__")].value.max(), abs=1e-12)
