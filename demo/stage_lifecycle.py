@@ -2,6 +2,10 @@
 
     python demo/stage_lifecycle.py [OUTPUT_DIR]
 
+``run(output_dir, data, emu=None, bundle_id=BUNDLE)``: without ``emu`` it starts its own emulator;
+with one (e.g. the gate stage's, called last) it adds the store, the infrastructures and the
+deployments of ``bundle_id`` (the gate's bundle, already in Govern) to that emulator's state.
+
 Starts the emulator with the project's approved bundle deployed on the Project Deployer's production
 infrastructure and a Model Evaluation Store ``fraud_monitoring``. The monitoring recipes run on the
 drifted current period as a scheduled scenario would (compute-drift, compute-fairness, evaluate-model
@@ -35,17 +39,27 @@ def production_state():
     """The demo project with its approved bundle published and deployed to production (Govern bundle
     review APPROVED), a staging deployment of the same bundle, and an empty Model Evaluation Store."""
     state = demo_state(PROJECT, DSS_KEY, GOVERN_KEY)
-    project, deployer = state["dss"]["projects"][PROJECT], state["dss"]["deployer"]
-    project["bundles"].append({"bundleId": BUNDLE, "state": "BUILT"})
-    project["evaluation_stores"] = {STORE: {"name": "Fraud monitoring", "evaluations": []}}
-    deployer["projects"][PROJECT] = {"packages": [{"id": BUNDLE}]}
-    deployer["infras"].update({"production": {"stage": "Production", "governCheckPolicy": "PREVENT"},
-                               "staging": {"stage": "Test"}})
-    deployer["deployments"].update({
-        DEPLOYMENT: {"publishedProjectKey": PROJECT, "infraId": "production", "bundleId": BUNDLE},
-        "fraud-detection-staging": {"publishedProjectKey": PROJECT, "infraId": "staging", "bundleId": BUNDLE}})
+    state["dss"]["projects"][PROJECT]["bundles"].append({"bundleId": BUNDLE, "state": "BUILT"})
+    deploy(state, BUNDLE)
     sync_bundle(state, PROJECT, BUNDLE, status="APPROVED")
     return state
+
+
+def deploy(doc, bundle_id):
+    """Add to an emulator state ``doc``: the Model Evaluation Store, ``bundle_id`` published on the
+    Project Deployer, the production and staging infrastructures and one deployment of the bundle on
+    each (what exists already is kept; the bundle's Govern item is the caller's)."""
+    project, deployer = doc["dss"]["projects"][PROJECT], doc["dss"]["deployer"]
+    project.setdefault("evaluation_stores", {}).setdefault(STORE, {"name": "Fraud monitoring", "evaluations": []})
+    packages = deployer["projects"].setdefault(PROJECT, {"packages": []})["packages"]
+    if not any(p.get("id") == bundle_id for p in packages):
+        packages.append({"id": bundle_id})
+    deployer["infras"].setdefault("production", {"stage": "Production", "governCheckPolicy": "PREVENT"})
+    deployer["infras"].setdefault("staging", {"stage": "Test"})
+    deployer["deployments"].update({
+        DEPLOYMENT: {"publishedProjectKey": PROJECT, "infraId": "production", "bundleId": bundle_id},
+        "fraud-detection-staging": {"publishedProjectKey": PROJECT, "infraId": "staging", "bundleId": bundle_id}})
+    return doc
 
 
 def _monitor(emu, data, folder):
@@ -67,46 +81,55 @@ SHOWN = {"compute-drift": ("max_ks_statistic", "max_drift_score", "drift_share")
          "compute-fairness": ("min_disparate_impact",), "evaluate-model": ("roc_auc",)}
 
 
-def run(output_dir, data=None):
+def run(output_dir, data=None, emu=None, bundle_id=BUNDLE):
+    """The stage's lines; on its own emulator, or on ``emu`` (an emulator already running, e.g. the
+    gate's) with ``bundle_id`` deployed to production."""
     from demo import make_data
 
     os.makedirs(output_dir, exist_ok=True)
     data = data or make_data.write(os.path.join(output_dir, "data"))
+    if emu is None:
+        with Emulator(production_state()) as own:
+            return _run(own, data, output_dir)
+    emu.state.update(lambda doc: deploy(doc, bundle_id))
+    return _run(emu, data, output_dir)
+
+
+def _run(emu, data, output_dir):
     lines = []
-    with Emulator(production_state()) as emu:
-        paths = _monitor(emu, data, output_dir)
-        stored = emu.state.snapshot()["dss"]["projects"][PROJECT]["evaluation_stores"][STORE]["evaluations"]
-        for evaluation in stored:
-            labels = {lb["key"]: lb["value"] for lb in evaluation["userMeta"]["labels"]}
-            recipe = labels["custom:guardrails_recipe"]
-            lines.append("MES {}: {} added {} ({}; rule {}; model {}; verdict {})".format(
-                STORE, recipe, evaluation["ref"]["evaluationId"], ", ".join(
-                    "{}={:.4f}".format(code, evaluation["metrics"][code]) for code in SHOWN[recipe]
-                    if code in evaluation["metrics"]), labels["custom:guardrails_decision_rule"],
-                evaluation["modelRef"]["fullId"], labels["custom:guardrails_worst_status"]))
-        config = {"govern_connection": {"govern_url": emu.url, "api_key": GOVERN_KEY, "timeout_seconds": 10},
-                  "evidence_datasets": list(EVIDENCE)}
-        try:
-            html = run_macro("publish-model-status", PROJECT, config=config, dss_url=emu.url, dss_api_key=DSS_KEY,
-                             plugin_dir=ROOT, datasets=paths)
-            path = os.path.join(output_dir, "model_status.html")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(html)
-            outcome = "-> " + path
-        except GuardrailsError as err:  # a publication that failed: said, never hidden
-            outcome = "FAILED: {}".format(err)
-        state = emu.state.snapshot()
-        entries = [e["customMsgParams"] for e in state["govern"]["audit"]
-                   if e["customMsgType"] == model_status.AUDIT_TYPE]
-        for entry in entries:
-            lines.append("publish-model-status: {} ({} stage, bundle {}) {}: drift {}, fairness {}, performance {}, "
-                         "approval {}".format(entry["deploymentId"], entry["stage"], entry["bundleId"],
-                                              entry["overall"], entry["drift"], entry["fairness"],
-                                              entry["performance"], entry["approval"]))
-        lines.append("publish-model-status {}".format(outcome))
-        lines.append("emulator state: {} evaluations in Model Evaluation Store {}; {} Govern audit entries "
-                     "(customMsgType {}); {} DSS audit entries".format(
-                         len(stored), STORE, len(entries), model_status.AUDIT_TYPE, len(state["dss"]["audit"])))
+    paths = _monitor(emu, data, output_dir)
+    stored = emu.state.snapshot()["dss"]["projects"][PROJECT]["evaluation_stores"][STORE]["evaluations"]
+    for evaluation in stored:
+        labels = {lb["key"]: lb["value"] for lb in evaluation["userMeta"]["labels"]}
+        recipe = labels["custom:guardrails_recipe"]
+        lines.append("MES {}: {} added {} ({}; rule {}; model {}; verdict {})".format(
+            STORE, recipe, evaluation["ref"]["evaluationId"], ", ".join(
+                "{}={:.4f}".format(code, evaluation["metrics"][code]) for code in SHOWN[recipe]
+                if code in evaluation["metrics"]), labels["custom:guardrails_decision_rule"],
+            evaluation["modelRef"]["fullId"], labels["custom:guardrails_worst_status"]))
+    config = {"govern_connection": {"govern_url": emu.url, "api_key": GOVERN_KEY, "timeout_seconds": 10},
+              "evidence_datasets": list(EVIDENCE)}
+    try:
+        html = run_macro("publish-model-status", PROJECT, config=config, dss_url=emu.url, dss_api_key=DSS_KEY,
+                         plugin_dir=ROOT, datasets=paths)
+        path = os.path.join(output_dir, "model_status.html")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(html)
+        outcome = "-> " + path
+    except GuardrailsError as err:  # a publication that failed: said, never hidden
+        outcome = "FAILED: {}".format(err)
+    state = emu.state.snapshot()
+    entries = [e["customMsgParams"] for e in state["govern"]["audit"]
+               if e["customMsgType"] == model_status.AUDIT_TYPE]
+    for entry in entries:
+        lines.append("publish-model-status: {} ({} stage, bundle {}) {}: drift {}, fairness {}, performance {}, "
+                     "approval {}".format(entry["deploymentId"], entry["stage"], entry["bundleId"],
+                                          entry["overall"], entry["drift"], entry["fairness"],
+                                          entry["performance"], entry["approval"]))
+    lines.append("publish-model-status {}".format(outcome))
+    lines.append("emulator state: {} evaluations in Model Evaluation Store {}; {} Govern audit entries "
+                 "(customMsgType {}); {} DSS audit entries".format(
+                     len(stored), STORE, len(entries), model_status.AUDIT_TYPE, len(state["dss"]["audit"])))
     return lines
 
 
