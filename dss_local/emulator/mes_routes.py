@@ -19,7 +19,7 @@ metric list or a non-numeric metric value (400 here), and how custom metrics app
 import numbers
 import re
 
-from .server import CODED, NOT_FOUND, ApiError, project_or_403, route
+from .server import CODED, NOT_FOUND, ApiError, allowed, project_or_403, route
 from .state import now_ms
 
 STORE = r"/projects/([^/]+)/(?:model)?evaluationstores/([^/]+)"
@@ -56,6 +56,25 @@ def _evaluation(req, key, store_id, evaluation_id):
     if not found:
         raise ApiError(404, NOT_FOUND, "Model evaluation {} not found in store {}".format(evaluation_id, store_id))
     return found[0]
+
+
+@route("dss", "POST", r"/projects/([^/]+)/(?:model)?evaluationstores/?")
+def create_store(req, key):
+    """``DSSProject.create_model_evaluation_store(name)``: body ``{name}`` (12.6 … 14.0, path
+    ``modelevaluationstores``) or ``{projectKey, name}`` with ``?flavor=TABULAR`` (14.3+, path
+    ``evaluationstores``). The new store's id is generated (its exact form on DSS is UNCONFIRMED)."""
+    _family_served(req)
+    allowed(req, {"flavor": "text"})
+    project = project_or_403(req, key)
+    body = req.body
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"]:
+        raise ApiError(400, CODED, "The model evaluation store needs a name")
+    stores = project.setdefault("evaluation_stores", {})
+    store_id = "mes{}".format(len(stores) + 1)
+    while store_id in stores:
+        store_id += "x"
+    stores[store_id] = {"name": body["name"], "evaluations": []}
+    return {"id": store_id, "projectKey": key, "name": body["name"]}
 
 
 @route("dss", "GET", STORE)
