@@ -15,6 +15,7 @@ from model_guardrails import reports  # noqa: E402
 import stage_checks  # noqa: E402
 import stage_fairness  # noqa: E402
 import stage_gate  # noqa: E402
+import stage_lifecycle  # noqa: E402
 import stage_reports  # noqa: E402
 from dss_local.runtime import run_recipe  # noqa: E402
 
@@ -90,6 +91,14 @@ def stage_governance():
         print(line)
 
 
+def stage_status_publication(data):
+    """After the gate (and the rollback step): the production model's monitoring runs added to a Model
+    Evaluation Store, and its status published to Govern by publish-model-status."""
+    banner("4c. In production: Model Evaluation Store and status publication (publish-model-status)")
+    for line in stage_lifecycle.run(os.path.join(OUTPUT, "lifecycle"), data):
+        print(line)
+
+
 def stage_model_health():
     """Two model-health pages: the monitored (drifted) model, from the very files the scenario's checks
     judged (no approval: the gate refused it), and the approved (retrained) model, from the evidence
@@ -129,6 +138,7 @@ def main():
     stage_recipe_reports()  # rewrites the three metrics datasets (new run ids): before the checks read them
     stage_scenario_checks(dict(metrics_paths(), drift_clean=clean))
     stage_governance()
+    stage_status_publication(data)
     stage_model_health()
     print("\nAll outputs are in {}".format(OUTPUT))
 

@@ -96,6 +96,13 @@ CALLS = collections.OrderedDict([
                           "GET /projects/{K}/runnables/{type}/state/{runId}")),
     ("macro_get_result", ("dataikuapi.dss.macro", "DSSMacro", "get_result", ("run_id", "as_type"),
                           "GET /projects/{K}/runnables/{type}/result/{runId}")),
+    ("create_model_evaluation_store", ("dataikuapi.dss.project", "DSSProject", "create_model_evaluation_store",
+                                       ("name",), "POST /projects/{K}/modelevaluationstores/ (14.3+: "
+                                       "/evaluationstores/?flavor=TABULAR)")),
+    ("list_model_evaluations", ("dataikuapi.dss.modelevaluationstore", "DSSModelEvaluationStore",
+                                "list_model_evaluations", (), "GET /projects/{K}/(model)evaluationstores/{S}/evaluations/")),
+    ("list_infras", ("dataikuapi.dss.projectdeployer", "DSSProjectDeployer", "list_infras", ("as_objects",),
+                     "GET /project-deployer/infras")),
     ("project_delete", ("dataikuapi.dss.project", "DSSProject", "delete", ("clear_managed_datasets",),
                         "DELETE /projects/{K}?clearManagedDatasets=…")),
 ])
@@ -137,7 +144,11 @@ MACROS = (
      {"dry_run": True, "version": "0.0.0", "governed_item": "project"}),
     ("macro publish-approved-bundle (no such bundle)", "publish-approved-bundle",
      {"bundle_id": "mg-acceptance-no-such-bundle"}),
+    # a throwaway project has no deployment: nothing to publish; dry run (no Govern field written)
+    ("macro publish-model-status (dry run)", "publish-model-status", {"dry_run": True}),
 )
+MES_STEP = "recipe evaluate-model -> Model Evaluation Store"
+STAGE_STEP = "deployer infrastructure stages (read only)"
 
 
 # Why the gate macros refuse on a throwaway project (their own messages): a refusal for any other reason
@@ -298,6 +309,8 @@ class Kit:
                         built.add(output)
                 else:
                     self.rows.append((name, FAIL, "not run: an input was not built or uploaded"))
+            self._after(MES_STEP, "performance_baseline" in built, self._mes)
+            self.step(STAGE_STEP, self._infra_stages)
             for recipe_id in SPARK_RECIPES:
                 self.rows.append(("recipe " + recipe_id, SKIP,
                                   "optional: the Spark recipes need a Spark-enabled DSS; not run by the kit"))
@@ -490,6 +503,39 @@ class Kit:
             raise StepFailed("{} read back with {} rows and columns {} (expected rows with metric, value)".format(
                 output, len(rows), columns))
         return "{} -> {}: {} rows read back".format(", ".join(sorted(set(inputs.values()))), output, len(rows))
+
+    def _mes(self, deadline):
+        """A Model Evaluation Store created in the throwaway project, evaluate-model run with
+        evaluation_store_id: one evaluation read back with the run's roc_auc label and metric."""
+        for call in ("create_model_evaluation_store", "list_model_evaluations"):
+            need(call)
+        store = self.project.create_model_evaluation_store("mg acceptance")
+        inputs, config = {"scored": "current", "baseline": "performance_baseline"}, dict(PERFORMANCE)
+        config["evaluation_store_id"] = store.mes_id
+        self._recipe(deadline, "evaluate-model", inputs, "performance_metrics_mes", config)
+        found = store.list_model_evaluations()
+        if len(found) != 1:
+            raise StepFailed("store {}: {} evaluations after one run (expected 1)".format(store.mes_id, len(found)))
+        info = found[0].get_full_info()
+        labels = {lb.get("key"): lb.get("value") for lb in (info.user_meta or {}).get("labels", [])}
+        if "custom:guardrails_run_id" not in labels:
+            raise StepFailed("store {}: the evaluation has no custom:guardrails_run_id label ({})".format(
+                store.mes_id, sorted(labels)))
+        return "store {}: evaluation of run {} with labels {}".format(
+            store.mes_id, labels["custom:guardrails_run_id"], ", ".join(sorted(labels)))
+
+    def _infra_stages(self, deadline):
+        """Read only: which stage key the Project Deployer's infrastructure listing gives (what
+        publish-model-status reads, infraBasicInfo.stage: UNCONFIRMED until this step says so)."""
+        need("list_infras")
+        listing = self.client.get_projectdeployer().list_infras(as_objects=False)
+        if not isinstance(listing, list):
+            raise StepFailed("the infrastructure listing is not a list: {!r}".format(type(listing).__name__))
+        staged = [e["infraBasicInfo"]["id"] for e in listing if isinstance(e, dict) and isinstance(
+            e.get("infraBasicInfo"), dict) and e["infraBasicInfo"].get("stage")]
+        return "{} infrastructure(s) listed, {} with infraBasicInfo.stage{}".format(
+            len(listing), len(staged), "" if len(staged) == len(listing) else
+            " (publish-model-status reads the others' settings, which needs infrastructure admin)")
 
     def _check(self, deadline, check_id, dataset_name):
         for call in ("get_dataset", "get_data_quality_rules", "create_rule", "compute_rules", "get_last_rules_results"):

@@ -13,19 +13,6 @@ from . import runtime
 log = logging.getLogger("dss-local")
 
 
-def _client_factory(dss_url, dss_api_key):
-    if not dss_url:
-        return None
-    if not dss_api_key:
-        raise ValueError("--dss-url needs --dss-api-key (the API key of the DSS user running the macro).")
-
-    def factory():
-        import dataikuapi
-
-        return dataikuapi.DSSClient(dss_url.rstrip("/"), dss_api_key)
-    return factory
-
-
 def _subclass(module, base, path):
     found = [v for v in module.values() if inspect.isclass(v) and issubclass(v, base) and v is not base]
     if len(found) != 1:
@@ -107,7 +94,7 @@ def run_macro(macro_id, project_key, config=None, dss_url=None, dss_api_key=None
     folder, descriptor = runtime.load_descriptor(plugin_dir, "python-runnables", macro_id)
     with runtime.component_context(plugin_dir) as flow:
         merged = runtime.with_defaults(descriptor, config or {}, "macro " + macro_id)
-        flow.state["api_client"] = _client_factory(dss_url, dss_api_key)
+        flow.state["api_client"] = runtime.client_factory(dss_url, dss_api_key)
         for name, path in (datasets or {}).items():
             flow.state["paths"][flow.full_name(name)] = os.path.abspath(path)
         from dataiku.runnables import ResultTable, Runnable
@@ -134,7 +121,7 @@ def run_project_standards_check(check_id, project_key, config=None, dss_url=None
         descriptor = json.load(f)
     with runtime.component_context(plugin_dir) as flow:
         merged = runtime.with_defaults(descriptor, config or {}, "Project Standards check " + check_id)
-        factory = _client_factory(dss_url, dss_api_key)
+        factory = runtime.client_factory(dss_url, dss_api_key)
         flow.state["api_client"] = factory
         from dataiku.project_standards import ProjectStandardsCheckSpec
 

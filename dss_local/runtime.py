@@ -111,21 +111,50 @@ def _register(flow, items, direction):
         flow.state[direction].append({"role": role, "fullName": full, "smartName": smart})
 
 
-def run_recipe(recipe_id, inputs, outputs, config=None, plugin_config=None, append=False, plugin_dir=None):
-    """Run custom-recipes/<recipe_id>/recipe.py. ``inputs``/``outputs`` are (role, path) pairs."""
+def client_factory(dss_url, dss_api_key):
+    """A factory of the ``dataikuapi.DSSClient`` that ``dataiku.api_client()`` returns (None without a URL)."""
+    if not dss_url:
+        return None
+    if not dss_api_key:
+        raise ValueError("--dss-url needs --dss-api-key (the API key of the DSS user running the component).")
+
+    def factory():
+        import dataikuapi
+
+        return dataikuapi.DSSClient(dss_url.rstrip("/"), dss_api_key)
+    return factory
+
+
+def run_recipe(recipe_id, inputs, outputs, config=None, plugin_config=None, append=False, plugin_dir=None,
+               dss_url=None, dss_api_key=None, project_key=None):
+    """Run custom-recipes/<recipe_id>/recipe.py. ``inputs``/``outputs`` are (role, path) pairs.
+    ``dss_url`` / ``dss_api_key``: what ``dataiku.api_client()`` reaches (e.g. the emulator, for a
+    Model Evaluation Store output); ``project_key``: ``dataiku.default_project_key()`` meanwhile."""
     plugin_dir = plugin_dir or find_plugin_dir()
     folder, descriptor = load_descriptor(plugin_dir, "custom-recipes", recipe_id)
     _check_roles(recipe_id, descriptor, inputs, outputs)
     with component_context(plugin_dir) as flow:
-        _register(flow, inputs, "inputs")
-        _register(flow, outputs, "outputs")
-        if append:
-            flow.state["append"] = {o["fullName"] for o in flow.state["outputs"]}
-        flow.state["recipe_config"] = with_defaults(descriptor, config or {}, "recipe " + recipe_id)
-        flow.state["plugin_config"] = plugin_config or {}
-        flow.state["in_flow"] = True  # a recipe runs inside DSS's Flow: roles and partitions are fixed
-        log.info("Running recipe %s", recipe_id)
-        runpy.run_path(os.path.join(folder, "recipe.py"), run_name="__main__")
+        saved_key = flow.PROJECT_KEY
+        flow.PROJECT_KEY = project_key or saved_key
+        try:
+            _run_recipe_file(flow, folder, descriptor, recipe_id, inputs, outputs, config, plugin_config, append,
+                             client_factory(dss_url, dss_api_key))
+        finally:
+            flow.PROJECT_KEY = saved_key
+
+
+def _run_recipe_file(flow, folder, descriptor, recipe_id, inputs, outputs, config, plugin_config, append, factory):
+    """Register the roles and config, point dataiku.api_client() at ``factory``, run recipe.py."""
+    _register(flow, inputs, "inputs")
+    _register(flow, outputs, "outputs")
+    if append:
+        flow.state["append"] = {o["fullName"] for o in flow.state["outputs"]}
+    flow.state["recipe_config"] = with_defaults(descriptor, config or {}, "recipe " + recipe_id)
+    flow.state["plugin_config"] = plugin_config or {}
+    flow.state["in_flow"] = True  # a recipe runs inside DSS's Flow: roles and partitions are fixed
+    flow.state["api_client"] = factory
+    log.info("Running recipe %s", recipe_id)
+    runpy.run_path(os.path.join(folder, "recipe.py"), run_name="__main__")
 
 
 def _check_roles(recipe_id, descriptor, inputs, outputs):

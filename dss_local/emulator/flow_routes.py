@@ -351,6 +351,7 @@ def start_job(req, key):
     job_id = _new_id(req.doc, "job_")
     _flow(req.doc)["jobs"][job_id] = {"projectKey": key, "state": "RUNNING", "log": ""}
     config = recipe.get("params", {}).get("customConfig", {})
+    base_url, api_key = req.base_url, req.api_key  # dataiku.api_client() of the job: the user who started it
 
     def work():
         from ..runtime import run_recipe
@@ -359,7 +360,8 @@ def start_job(req, key):
             for _, path in outs:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
             with _RUN_LOCK:
-                run_recipe(recipe_id, inputs, outs, config=config, plugin_dir=plugin_dir)
+                run_recipe(recipe_id, inputs, outs, config=config, plugin_dir=plugin_dir, dss_url=base_url,
+                           dss_api_key=api_key, project_key=key)
             state, log = "DONE", "recipe {} done".format(recipe_id)
         except Exception as exc:  # noqa: BLE001 — a failed recipe fails the job, as in DSS
             state, log = "FAILED", "".join(traceback.format_exception_only(type(exc), exc))

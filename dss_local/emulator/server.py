@@ -274,6 +274,15 @@ def deployment_settings(req, dep_id):
     return dict(dep, id=dep_id)
 
 
+@route("dss", "GET", r"/project-deployer/infras")
+def deployer_infras(req):
+    # The listing's entries hold infraBasicInfo.id (what every client reads); the emulator puts the stage
+    # in infraBasicInfo.stage too. UNCONFIRMED: no public client reads a stage from the listing; the
+    # macro falls back to the infrastructure's settings when the listing gives none.
+    return [{"infraBasicInfo": dict({"id": i}, **({"stage": v["stage"]} if v.get("stage") else {})),
+             "canDeploy": True} for i, v in sorted(req.doc["dss"]["deployer"]["infras"].items())]
+
+
 @route("dss", "GET", r"/project-deployer/infras/([^/]+)/settings")
 def infra_settings(req, infra_id):
     infra = req.doc["dss"]["deployer"]["infras"].get(infra_id)
@@ -608,3 +617,5 @@ class Server(ThreadingHTTPServer):
 from . import flow_routes  # noqa: E402,F401  (Flow endpoints of the acceptance kit; registers its routes)
 from . import qualification_routes  # noqa: E402,F401  (what the gate's qualification rules read)
 from . import deployment_routes  # noqa: E402,F401  (Project Deployer deployments: settings PUT, updates, status)
+from . import mes_routes  # noqa: E402,F401  (Model Evaluation Stores: the recipes' custom evaluations)
+from . import status_routes  # noqa: E402,F401  (Govern artifact save: publish-model-status field)

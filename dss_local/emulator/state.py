@@ -82,6 +82,7 @@ def demo_state(project_key="FRAUD_DETECTION", dss_key="dss-demo-key", govern_key
     }
     gov["signoffs"] = {"ar.6": {"review": signoff(signoff_status)}}
     gov["blueprints"] = list(STANDARD_BLUEPRINTS)
+    gov["blueprint_fields"] = {bp: list(fields) for bp, fields in STANDARD_FIELDS.items()}
     return state
 
 
@@ -95,6 +96,21 @@ BP_DATAIKU_MODEL_VERSION = "bp.system.dataiku_saved_model_version"
 STANDARD_BLUEPRINTS = (BP_DATAIKU_PROJECT, BP_DATAIKU_MODEL, BP_DATAIKU_MODEL_VERSION, "bp.system.dataiku_bundle",
                        "bp.system.govern_project", "bp.system.govern_model", "bp.system.govern_model_version",
                        "bp.system.govern_bundle")
+
+# The fields the emulator's standard blueprints declare (those its artifacts use). An artifact save
+# naming another field is a 400; a test that writes a custom field adds it to
+# govern.blueprint_fields.<blueprint> as a customer adds it to their blueprint version. Which fields
+# the real standard templates declare, and whether Govern also type-checks field values, is UNCONFIRMED.
+STANDARD_FIELDS = {
+    BP_DATAIKU_PROJECT: ("node_id", "project_key", "governed_by"),
+    BP_DATAIKU_MODEL: ("node_id", "project_key", "saved_model_id", "governed_by"),
+    BP_DATAIKU_MODEL_VERSION: ("node_id", "project_key", "saved_model_id", "version_id", "governed_by"),
+    "bp.system.dataiku_bundle": ("node_id", "project_key", "bundle_id", "createdBy", "dataiku_project", "governed_by"),
+    "bp.system.govern_project": ("dataiku_item", "govern_bundles", "govern_models"),
+    "bp.system.govern_model": ("dataiku_item", "govern_project", "govern_model_versions"),
+    "bp.system.govern_model_version": ("dataiku_item", "govern_model"),
+    "bp.system.govern_bundle": ("dataiku_item", "govern_project"),
+}
 
 
 def _artifact(artifact_id, name, blueprint, fields, steps=None):

@@ -40,6 +40,9 @@ DATASET_NAME = IdKind(r"^[A-Za-z0-9_]{1,200}$", "a dataset name of this project 
 DEPLOYMENT_ID = IdKind(_DOTTED_LONG, "a Project Deployer deployment id (letters, digits, '.', '_', '-')")
 FOLDER_ID = IdKind(r"^[A-Za-z0-9_]{1,100}$", "a managed folder id of this project (letters, digits and underscores)")
 CODE_ENV_NAME = IdKind(_DOTTED, "a code environment name (letters, digits, '.', '_', '-')")
+# A Model Evaluation Store id ("7vFZWNck" in Dataiku's examples; DSS generates letters and digits).
+EVALUATION_STORE_ID = IdKind(r"^[A-Za-z0-9_]{1,100}$", "a Model Evaluation Store id of this project, as shown in "
+                                                      "its URL (letters, digits and underscores)")
 AUDIT_TYPE = IdKind(_DOTTED, "an audit message type (letters, digits, '.', '_', '-')")
 # A Govern blueprint or field id (bp.system.dataiku_bundle, bundle_id): a search filter value.
 GOVERN_NAME = IdKind(_DOTTED_LONG, "a Govern blueprint or field id such as 'bp.system.dataiku_bundle' or "

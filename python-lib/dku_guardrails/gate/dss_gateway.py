@@ -8,6 +8,7 @@ client DSS ships with each release; docs/compatibility.md lists which release ha
 import inspect
 
 from model_guardrails import gate, ids
+from model_guardrails.errors import ConfigError
 from model_guardrails.gate import bundles, ledger, sensitivity
 
 from .http import harden, long_call
@@ -252,36 +253,97 @@ class DssGateway:
         self._call("deleting published bundle " + bundle_id,
                    self.client.get_projectdeployer().get_project(self.project_key).delete_bundle, bundle_id)
 
-    def deployer_state(self, expect_published=False):
-        """(published bundles, {bundle_id: [deployment ids]}) of the deployer project; empty when the
-        project was never published (NotFound, and no exported bundle says it was published). Any other
-        error is raised: "nothing is deployed" is never a guess."""
+    def deployments(self, expect_published=False):
+        """(the deployer project's ``packages``, [(deployment id, infra id, bundle id, error)]) of the
+        project's deployments on the Project Deployer; ``error`` (a GateError or ConfigError, else None)
+        when that deployment's id, infrastructure or bundle could not be read. Empty when the project was
+        never published (NotFound, and ``expect_published`` false: no exported bundle says it was
+        published); any other error of the project status is raised: "nothing is deployed" is never a guess."""
         deployer = self.client.get_projectdeployer()
         try:
             status = self._call("reading published project {} on the Project Deployer".format(self.project_key),
                                 deployer.get_project(self.project_key).get_status)
         except gate.GateError as err:
             if err.code == gate.REFUSE_NOT_FOUND and not expect_published:
-                return [], {}
+                return [], []
             if err.code == gate.REFUSE_NOT_FOUND:
                 raise gate.GateError(err.code, "The Project Deployer does not know published project {}, yet bundles "
                                      "of the project say they were published: {}".format(self.project_key, err)) from None
             raise
         raw = status.get_raw()
-        published = self._call("reading the published bundles", bundles.published_bundles,
-                               raw.get("packages") if isinstance(raw, dict) else None)
-        deployments = raw.get("deployments") if isinstance(raw, dict) else None
-        if not isinstance(deployments, list):
+        listed = raw.get("deployments") if isinstance(raw, dict) else None
+        if not isinstance(listed, list):
             raise gate.GateError(gate.REFUSE_MALFORMED, "The Project Deployer's project status has no deployment list.")
-        used = {}
-        for dep in deployments:
+        rows = []
+        for dep in listed:
             dep_id = dep.get("id") if isinstance(dep, dict) else None
-            ids.check(ids.DEPLOYMENT_ID, dep_id, "deployment id")
-            settings = self._call("reading the settings of deployment " + dep_id,
-                                  deployer.get_deployment(dep_id).get_settings)
-            bundle_id = self._call("reading the bundle of deployment " + dep_id, lambda: settings.bundle_id)
+            infra = dep.get("infraId") if isinstance(dep, dict) else None
+            bundle_id = ""
+            try:
+                ids.check(ids.DEPLOYMENT_ID, dep_id, "deployment id")
+                settings = self._call("reading the settings of deployment " + dep_id,
+                                      deployer.get_deployment(dep_id).get_settings)
+                bundle_id = self._call("reading the bundle of deployment " + dep_id, lambda: settings.bundle_id)
+                ids.check(ids.BUNDLE_ID, bundle_id, "bundle of deployment " + dep_id)
+                ids.check(ids.DEPLOYMENT_ID, infra, "infrastructure id of deployment {}".format(dep_id))
+                rows.append((dep_id, infra, bundle_id, None))
+            except (gate.GateError, ConfigError) as err:
+                rows.append((str(dep_id), str(infra or ""), bundle_id if isinstance(bundle_id, str) else "", err))
+        return (raw.get("packages") if isinstance(raw, dict) else None), rows
+
+    def deployer_state(self, expect_published=False):
+        """(published bundles, {bundle_id: [deployment ids]}) of the deployer project (:meth:`deployments`);
+        a deployment whose bundle cannot be read raises its error (one whose infrastructure id is odd
+        still counts: the bundle it uses is what matters here)."""
+        packages, rows = self.deployments(expect_published)
+        published = self._call("reading the published bundles", bundles.published_bundles, packages)
+        used = {}
+        for dep_id, _infra, bundle_id, error in rows:
+            if error is not None and not bundle_id:
+                raise error
             used.setdefault(bundle_id, []).append(dep_id)
         return published, used
+
+    def infra_stages(self, infra_ids):
+        """{infra id: (stage, why not read)}. The stage is read from the infrastructure listing
+        (``GET /project-deployer/infras``, ``infraBasicInfo.stage``: UNCONFIRMED key, no public client
+        reads it), which any user who may see the infrastructure can read; for an infrastructure the
+        listing gives no stage, from its settings' ``stage`` (the key of the create-infra body), which
+        needs the infrastructure's admin permission (UNCONFIRMED). Neither readable: the why."""
+        deployer = self.client.get_projectdeployer()
+        try:
+            listing = self._call("listing the Project Deployer's infrastructures",
+                                 lambda: deployer.list_infras(as_objects=False))
+            listing_error = ""
+        except gate.GateError as err:
+            listing, listing_error = [], str(err)
+        listed = {}
+        for entry in listing if isinstance(listing, list) else []:
+            info = entry.get("infraBasicInfo") if isinstance(entry, dict) else None
+            if isinstance(info, dict) and isinstance(info.get("stage"), str) and info.get("stage"):
+                listed[info.get("id")] = info["stage"]
+        out = {}
+        for infra in infra_ids:
+            if infra in listed:
+                out[infra] = (listed[infra], "")
+                continue
+            try:
+                ids.check(ids.DEPLOYMENT_ID, infra, "infrastructure id")
+                settings = self._call("reading the settings of infrastructure " + infra,
+                                      lambda: deployer.get_infra(infra).get_settings().get_raw())
+                stage = settings.get("stage") if isinstance(settings, dict) else None
+                if isinstance(stage, str) and stage:
+                    out[infra] = (stage, "")
+                    continue
+                why = "infrastructure {} settings name no stage".format(infra)
+            except (gate.GateError, ConfigError) as err:
+                why = str(err)
+            if listing_error:
+                why += "; the infrastructure listing not read either: " + listing_error
+            else:
+                why += "; the infrastructure listing gives no stage for it"
+            out[infra] = ("", why)
+        return out
 
     # -- the gate's approval record -------------------------------------------------------------
     def read_records(self):

@@ -60,7 +60,7 @@ def headline_metrics(frame):
     _put(out, "empty_rows", int((statuses == EMPTY).sum()), BIGINT)
     if kind is core.DRIFT:
         features = rows[rows["feature"] != DATASET]
-        for metric in ("psi", "drift_score", "js_distance", "wasserstein_norm"):
+        for metric in ("psi", "drift_score", "js_distance", "wasserstein_norm", "ks_statistic"):
             value, feature = _extreme(features, metric, True, "feature")
             _put(out, "max_" + metric, value)
             if metric == "drift_score":

@@ -3,7 +3,7 @@ engine settings and the profile mode included)."""
 from dataclasses import dataclass, field
 from typing import Dict, Tuple
 
-from .. import params as p
+from .. import store_params, params as p
 from ..bounds import parse_bounds
 from ..engines import EngineSettings
 from ..errors import ConfigError
@@ -41,7 +41,7 @@ class DriftParams:
     # The recipe's parameter names (recipe.json), the engine's included.
     NAMES = ("columns", "excluded_columns", "numeric_columns", "categorical_columns", "convention", "methods",
              "psi_bins", "max_categories", "numeric_decision_metric", "categorical_decision_metric",
-             "multiple_testing", "bounds", "max_rows_in_memory", "chunk_size", "profile_mode")
+             "multiple_testing", "bounds", "max_rows_in_memory", "chunk_size", "profile_mode") + store_params.NAMES
 
     @classmethod
     def from_config(cls, config, spark=False):

@@ -3,7 +3,7 @@ configuration, the engine settings included."""
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
-from .. import engines
+from .. import engines, store_params
 from ..bounds import naming
 from ..errors import ConfigError
 from ..params import get_bool, get_choice, get_float, get_int, get_list, get_str, warn_unknown
@@ -40,7 +40,7 @@ class FairnessParams:
     NAMES = ("target_column", "positive_class", "prediction_column", "score_column", "threshold", "sensitive_columns",
              "intersectional", "reference_group", "min_group_size", "metrics", "confidence_level", "convention",
              "disparate_impact_warning", "disparate_impact_error", "difference_warning", "difference_error",
-             "shift_warning", "shift_error") + engines.NAMES
+             "shift_warning", "shift_error") + engines.NAMES + store_params.NAMES
 
     @classmethod
     def from_config(cls, config, spark=False):

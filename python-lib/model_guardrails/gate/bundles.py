@@ -5,7 +5,7 @@ from typing import Optional, Tuple
 
 from .. import ids
 from ..errors import ConfigError
-from .codes import APPROVED, REFUSE_FINAL, REFUSE_STATUS, SIGNOFF_STATUSES
+from .codes import ABANDONED, APPROVED, REFUSE_FINAL, REFUSE_STATUS, REJECTED, SIGNOFF_STATUSES
 from .signoffs import format_time
 
 # -- bundle listings ---------------------------------------------------------------------------
@@ -109,11 +109,11 @@ def plan_prune(exported, published, deployed, approvals, gate_records, keep):
     def approval(bundle_id):
         return approvals.get(bundle_id, BundleApproval(UNKNOWN, note="not looked up"))
 
-    def is_approved(bundle_id):
-        return bundle_id in gate_records or approval(bundle_id).state == APPROVED
+    def counts_approved(bundle_id):
+        return is_approved(approval(bundle_id), bundle_id in gate_records)
 
     everything = list(exported) + list(published)
-    approved = [b for b in _newest_first(everything) if is_approved(b.bundle_id) and b.created_ms is not None]
+    approved = [b for b in _newest_first(everything) if counts_approved(b.bundle_id) and b.created_ms is not None]
     newest_approved = approved[0].bundle_id if approved else None
     plan = []
     for location, bundles in (("design", exported), ("deployer", published)):
@@ -128,7 +128,7 @@ def plan_prune(exported, published, deployed, approvals, gate_records, keep):
                 action, reason = "keep", "used by deployment {}".format(", ".join(sorted(deployed[bundle.bundle_id])))
             elif bundle.bundle_id == newest_approved:
                 action, reason = "keep", "newest approved bundle"
-            elif not is_approved(bundle.bundle_id) and found.state != NOT_APPROVED:
+            elif not counts_approved(bundle.bundle_id) and found.state != NOT_APPROVED:
                 action, reason = "keep", "approval could not be established ({}): kept to be safe".format(
                     found.note or "Govern gave no readable answer")
             elif not ids.is_valid(ids.BUNDLE_ID, bundle.bundle_id):
@@ -136,7 +136,7 @@ def plan_prune(exported, published, deployed, approvals, gate_records, keep):
             else:
                 action = "delete"
                 reason = "older than the newest {} {} bundles, not deployed, not the newest approved one ({})".format(
-                    keep, _where(location), "approved" if is_approved(bundle.bundle_id) else
+                    keep, _where(location), "approved" if counts_approved(bundle.bundle_id) else
                     "Govern: " + (found.note or found.status or "not approved"))
             plan.append(PruneItem(bundle.bundle_id, location, bundle.created, action, reason))
     return plan
@@ -160,6 +160,21 @@ class BundleApproval:
     status: str = ""          # Govern sign-off status of the bundle's Govern item, or "" if not read
     approver: str = ""
     note: str = ""            # e.g. "not in Govern yet (sync pending)" or an error
+
+
+# Govern sign-off statuses that override the gate's approval record: Govern said no after the gate said yes.
+OVERRIDING_REFUSALS = (REJECTED, ABANDONED)
+
+
+def is_approved(approval, gate_record):
+    """The one rule of a bundle's approval: its Govern sign-off is APPROVED, or the gate's approval record
+    says the gate approved its creation (``gate_record``: True) and Govern has not since REJECTED or
+    ABANDONED its sign-off (a readable refusal wins over the record)."""
+    state = getattr(approval, "state", UNKNOWN)
+    if state == APPROVED:
+        return True
+    refused = state == NOT_APPROVED and getattr(approval, "status", "") in OVERRIDING_REFUSALS
+    return bool(gate_record) and not refused
 
 
 @dataclass(frozen=True)
@@ -192,7 +207,7 @@ def status_rows(exported, published, deployed, approvals, gate_records):
         deployer = next((b for b in copies if b.location == "deployer"), None)
         approval = approvals.get(bundle_id, BundleApproval(note="not looked up"))
         gate = bundle_id in gate_records
-        approved = approval.state == APPROVED or gate
+        approved = is_approved(approval, gate)
         deps = tuple(sorted(deployed.get(bundle_id, ())))
         published_on = (deployer.published_on if deployer else "") or (design.published_on if design else "")
         is_published = deployer is not None or bool(design and design.published_on)

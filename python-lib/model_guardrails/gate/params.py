@@ -98,6 +98,8 @@ COMPONENT_PARAMS = {
                                           "bundle_timeout_seconds"),
     "prune-bundles": _SOURCE + ("signoff_step", "keep", "dry_run"),
     "governance-status": _SOURCE + ("signoff_step",),
+    "publish-model-status": _SOURCE + ("evidence_datasets", "production_stages", "signoff_step", "govern_status_field",
+                                              "max_evidence_age_hours", "dry_run"),
     "govern-diagnostics": _SOURCE,
     "govern-approval": _SOURCE + _ITEM,
     # after the gate (model_guardrails.deployments): Govern optional, for the live-in-production record

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Tuple
 
-from .. import engines
+from .. import engines, store_params
 from ..bounds import naming, parse_bounds
 from ..errors import ConfigError
 from ..params import get_choice, get_float, get_list, get_str, warn_unknown
@@ -32,7 +32,7 @@ class PerformanceParams:
     # The recipe's parameter names (recipe.json), the engine's included.
     NAMES = ("task", "target_column", "positive_class", "score_column", "prediction_column", "threshold",
              "time_column", "time_granularity", "time_unit", "baseline_value", "metrics",
-             "confidence_level") + BOUND_PARAMETERS + ("bounds",) + engines.NAMES
+             "confidence_level") + BOUND_PARAMETERS + ("bounds",) + engines.NAMES + store_params.NAMES
 
     @classmethod
     def from_config(cls, config):
