@@ -85,17 +85,14 @@ def stage_scenario_checks(outputs):
         print(line)
 
 
-def stage_governance():
-    banner("4. Govern-gated bundle: qualification rules and sign-off (create-approved-bundle), prune, status")
-    for line in stage_gate.run(os.path.join(OUTPUT, "gate")):
-        print(line)
-
-
-def stage_status_publication(data):
-    """After the gate (and the rollback step): the production model's monitoring runs added to a Model
-    Evaluation Store, and its status published to Govern by publish-model-status."""
-    banner("4c. In production: Model Evaluation Store and status publication (publish-model-status)")
-    for line in stage_lifecycle.run(os.path.join(OUTPUT, "lifecycle"), data):
+def stage_governance(data):
+    """The gate (qualification rules and sign-off), prune and status, the rollback to the previous
+    approved bundle, then, on the same emulator, the production model's monitoring runs added to a
+    Model Evaluation Store and its status published to Govern by publish-model-status."""
+    banner("4. Govern-gated bundle: qualification rules and sign-off (create-approved-bundle), prune, status, "
+           "rollback, Model Evaluation Store and status publication")
+    then = lambda emu: stage_lifecycle.run(os.path.join(OUTPUT, "lifecycle"), data, emu=emu)  # noqa: E731
+    for line in stage_gate.run(os.path.join(OUTPUT, "gate"), then=then):
         print(line)
 
 
@@ -137,8 +134,7 @@ def main():
     stage_fairness_and_performance(data)
     stage_recipe_reports()  # rewrites the three metrics datasets (new run ids): before the checks read them
     stage_scenario_checks(dict(metrics_paths(), drift_clean=clean))
-    stage_governance()
-    stage_status_publication(data)
+    stage_governance(data)
     stage_model_health()
     print("\nAll outputs are in {}".format(OUTPUT))
 

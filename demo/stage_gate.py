@@ -93,7 +93,7 @@ def _failing_rules(refusal):
     return re.findall(r"((?:{})(?: \([^)]*\))?) FAIL:".format("|".join(policy.RULES)), str(refusal))
 
 
-def run(output_dir, metrics=None):
+def run(output_dir, metrics=None, then=None):
     os.makedirs(output_dir, exist_ok=True)
     lines = []
     metrics = metrics or evidence(output_dir)
@@ -175,6 +175,8 @@ def run(output_dir, metrics=None):
         lines += stage_deploy.run(emu, macro, write, lambda version: macro(
             "create-approved-bundle", datasets=metrics["retrained"], **dict(gate_config, version=version)), created,
             DSS_KEY)
+        if then is not None:  # the next stage, on this emulator (make demo: the status publication)
+            lines += then(emu)
         audit = emu.state.snapshot()["dss"]["audit"]
         lines.append("audit: {} entries in the DSS audit trail (customMsgType model-guardrails-gate)".format(
             len(audit)))

@@ -2,9 +2,9 @@
 
     python demo/stage_lifecycle.py [OUTPUT_DIR]
 
-``run(output_dir, data, emu=None, bundle_id=BUNDLE)``: without ``emu`` it starts its own emulator;
-with one (e.g. the gate stage's, called last) it adds the store, the infrastructures and the
-deployments of ``bundle_id`` (the gate's bundle, already in Govern) to that emulator's state.
+``run(output_dir, data, emu=None)``: without ``emu`` it starts its own emulator; with one (the gate
+stage's, called last by ``make demo``, after the rollback) it adds the store to that emulator's state
+and publishes the status of the deployments already there.
 
 Starts the emulator with the project's approved bundle deployed on the Project Deployer's production
 infrastructure and a Model Evaluation Store ``fraud_monitoring``. The monitoring recipes run on the
@@ -45,12 +45,19 @@ def production_state():
     return state
 
 
+def add_store(doc):
+    """Add the (empty) Model Evaluation Store to an emulator state ``doc``."""
+    project = doc["dss"]["projects"][PROJECT]
+    project.setdefault("evaluation_stores", {}).setdefault(STORE, {"name": "Fraud monitoring", "evaluations": []})
+    return doc
+
+
 def deploy(doc, bundle_id):
     """Add to an emulator state ``doc``: the Model Evaluation Store, ``bundle_id`` published on the
     Project Deployer, the production and staging infrastructures and one deployment of the bundle on
     each (what exists already is kept; the bundle's Govern item is the caller's)."""
-    project, deployer = doc["dss"]["projects"][PROJECT], doc["dss"]["deployer"]
-    project.setdefault("evaluation_stores", {}).setdefault(STORE, {"name": "Fraud monitoring", "evaluations": []})
+    add_store(doc)
+    deployer = doc["dss"]["deployer"]
     packages = deployer["projects"].setdefault(PROJECT, {"packages": []})["packages"]
     if not any(p.get("id") == bundle_id for p in packages):
         packages.append({"id": bundle_id})
@@ -81,9 +88,10 @@ SHOWN = {"compute-drift": ("max_ks_statistic", "max_drift_score", "drift_share")
          "compute-fairness": ("min_disparate_impact",), "evaluate-model": ("roc_auc",)}
 
 
-def run(output_dir, data=None, emu=None, bundle_id=BUNDLE):
-    """The stage's lines; on its own emulator, or on ``emu`` (an emulator already running, e.g. the
-    gate's) with ``bundle_id`` deployed to production."""
+def run(output_dir, data=None, emu=None):
+    """The stage's lines; on its own emulator (the approved bundle deployed to production and
+    staging), or on ``emu``, an emulator already running with its deployments (the gate stage's,
+    after its rollback), to which only the store is added."""
     from demo import make_data
 
     os.makedirs(output_dir, exist_ok=True)
@@ -91,7 +99,7 @@ def run(output_dir, data=None, emu=None, bundle_id=BUNDLE):
     if emu is None:
         with Emulator(production_state()) as own:
             return _run(own, data, output_dir)
-    emu.state.update(lambda doc: deploy(doc, bundle_id))
+    emu.state.update(add_store)
     return _run(emu, data, output_dir)
 
 

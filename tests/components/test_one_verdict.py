@@ -147,6 +147,10 @@ def test_the_demo_quotes_the_runs_its_files_hold(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(run_demo, "OUTPUT", str(tmp_path))
     run_demo.main()
     printed = capsys.readouterr().out
+    # issue 18: the gate's emulator ends with the rollback, then the status publication on that emulator
+    rollback = printed.index("rollback-deployment: deployment fraud-detection-gated now runs")
+    status = printed.index("publish-model-status: fraud-detection-gated (production stage")
+    assert rollback < status and "3 evaluations in Model Evaluation Store fraud_monitoring" in printed[status:]
     results = json.loads((tmp_path / "checks.json").read_text())
     health = (tmp_path / "reports" / "model-health.html").read_text(encoding="utf-8")
     for result in results:

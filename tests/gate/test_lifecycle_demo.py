@@ -24,18 +24,22 @@ def test_demo_lifecycle_stage(tmp_path):
 
 
 def test_demo_lifecycle_stage_on_an_existing_emulator(tmp_path):
-    """The integrator calls the stage last on the gate's emulator with the gate's bundle: the stage
-    adds its store and deployments to that state and publishes that bundle's status."""
+    """`make demo` calls the stage last on the gate's emulator: the stage adds only its store and
+    publishes the status of the deployments already there."""
     from demo.stage_gate import DSS_KEY, GOVERN_KEY, PROJECT
+    from demo.stage_lifecycle import STORE, deploy
     from dss_local.emulator import Emulator, demo_state
     from dss_local.emulator.state import sync_bundle
 
     state = demo_state(PROJECT, DSS_KEY, GOVERN_KEY)
     state["dss"]["projects"][PROJECT]["bundles"].append({"bundleId": "gate-bundle-7", "state": "BUILT"})
+    deploy(state, "gate-bundle-7")
+    del state["dss"]["projects"][PROJECT]["evaluation_stores"]
     sync_bundle(state, PROJECT, "gate-bundle-7", status="APPROVED")
     with Emulator(state) as emu:
-        lines = run(str(tmp_path), emu=emu, bundle_id="gate-bundle-7")
-        deployments = emu.state.snapshot()["dss"]["deployer"]["deployments"]
-    assert deployments["fraud-detection-prod"]["bundleId"] == "gate-bundle-7"
+        lines = run(str(tmp_path), emu=emu)
+        after = emu.state.snapshot()
+    assert len(after["dss"]["projects"][PROJECT]["evaluation_stores"][STORE]["evaluations"]) == 3
+    assert after["dss"]["deployer"]["deployments"]["fraud-detection-prod"]["bundleId"] == "gate-bundle-7"
     assert any(line.startswith("publish-model-status: fraud-detection-prod (Production stage, bundle gate-bundle-7)")
                and "approval APPROVED" in line for line in lines)
