@@ -2,6 +2,7 @@
 category counts). Also builds a reference profile from an in-memory reference (profile.py)."""
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -17,6 +18,18 @@ from ..table import drift_result
 log = logging.getLogger(__name__)
 
 MAX_WORKERS = 4
+
+
+def warm_imports():
+    """Import scipy.stats on a background thread while the data are read (it takes ~1 s)."""
+    def load():
+        try:
+            import scipy.stats  # noqa: F401
+        except ImportError:  # pragma: no cover
+            pass
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread
 
 
 def compute_drift(reference, current, params, run):
