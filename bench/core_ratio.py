@@ -109,8 +109,9 @@ def _ours(workload, inputs, output):
 # ------------------------------------------------------------------------------------------------
 def _run(args):
     """Wall s, CPU s (user + sys) and peak RSS MiB of one fresh child process."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "python-lib"), ROOT,
-                                                       os.environ.get("PYTHONPATH", "")]))
+    # an inherited PYTHONPATH comes first: another copy of python-lib can be measured (before / after)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"),
+                                                                    os.path.join(ROOT, "python-lib"), ROOT])))
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, os.path.abspath(__file__)] + args, env=env, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)

@@ -243,10 +243,23 @@ def confusion_counts(codes, n_groups, y, prediction):
     return cells[:, 0], cells[:, 1], cells[:, 2], cells[:, 3]
 
 
-def _tie_blocks(codes, score, descending=False):
+def score_order(score, descending=False):
+    """Row indices by score (descending: by -score), ties in row order: the one sort that every
+    grouping's tie blocks (:func:`_tie_blocks`) can share."""
+    return np.argsort(-score if descending else score, kind="stable")
+
+
+def _tie_blocks(codes, score, descending=False, by_score=None):
     """Sort rows by (group, score) and cut them into blocks of equal (group, score).
-    Returns (order, block id per sorted row, group of each block)."""
-    order = np.lexsort((-score if descending else score, codes))
+    Returns (order, block id per sorted row, group of each block). ``by_score``: score_order(score,
+    descending) when already computed. The order is np.lexsort((±score, codes)): rows by score
+    (stable), then by group (a stable sort of small integers)."""
+    order = score_order(score, descending) if by_score is None else by_score
+    if len(order) > 1 and codes.min() != codes.max():
+        key = codes[order]
+        if key.min() >= np.iinfo(np.int16).min and key.max() <= np.iinfo(np.int16).max:
+            key = key.astype(np.int16)  # a stable sort of 16-bit integers is a radix sort
+        order = order[np.argsort(key, kind="stable")]
     sorted_codes, sorted_scores = codes[order], score[order]
     new_block = np.ones(len(order), dtype=bool)
     if len(order) > 1:
@@ -264,10 +277,11 @@ def within_group_cumsum(per_block, block_group, n_groups, inclusive):
     return result if inclusive else result - per_block
 
 
-def roc_auc_by_group(codes, n_groups, y, score):
+def roc_auc_by_group(codes, n_groups, y, score, by_score=None):
     """(auc, variance) per group: the Mann–Whitney AUC (ties count ½, equal to scikit-learn's
-    roc_auc_score) and its DeLong variance, from one sort. NaN where a group lacks a class."""
-    order, block, block_group = _tie_blocks(codes, score)
+    roc_auc_score) and its DeLong variance, from one sort (``by_score``: score_order(score), shared
+    by several groupings). NaN where a group lacks a class."""
+    order, block, block_group = _tie_blocks(codes, score, by_score=by_score)
     y_sorted = y[order]
     n_blocks = len(block_group)
     pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
@@ -300,10 +314,11 @@ def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
     return auc, variance
 
 
-def average_precision_by_group(codes, n_groups, y, score):
+def average_precision_by_group(codes, n_groups, y, score, by_score=None):
     """Average precision per group, Σ (R_k − R_{k−1}) P_k over distinct score thresholds
-    (scikit-learn's average_precision_score), from one sort. NaN where a group has no positive."""
-    order, block, block_group = _tie_blocks(codes, score, descending=True)
+    (scikit-learn's average_precision_score), from one sort (``by_score``: score_order(score,
+    descending=True), when shared). NaN where a group has no positive."""
+    order, block, block_group = _tie_blocks(codes, score, descending=True, by_score=by_score)
     y_sorted = y[order]
     n_blocks = len(block_group)
     pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
