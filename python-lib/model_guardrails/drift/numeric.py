@@ -7,6 +7,7 @@ Missing values (NaN, and +/-inf under ``default``) form their own bin in the bin
 import numpy as np
 import pandas as pd
 
+from ..stats.pvalues import kstwo_sf
 from . import distances, distribution
 from .mass import mass_values
 
@@ -88,10 +89,8 @@ def quantile_edges(sorted_values, n_bins):
 
 def ks_pvalue_asymptotic(d, n_ref, n_cur):
     """scipy's ks_2samp(method="auto") p-value above KS_EXACT_MAX_N: kstwo.sf(d, round(m n / (m + n)))."""
-    from scipy import stats
-
     m, n = sorted([float(n_ref), float(n_cur)], reverse=True)
-    return float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
+    return float(np.clip(kstwo_sf(d, np.round(m * n / (m + n))), 0, 1))
 
 
 def ks_and_wasserstein(ref, cur):
