@@ -49,51 +49,84 @@ def _bucket(values, low, scale):
     return index.astype(np.int64), offset
 
 
+class Grid:
+    """Both samples (arrays of finite values, unsorted, n >= 1 each) counted on one bucket grid.
+    ``ok``: False when the values have no spread to build it (then sort)."""
+
+    def __init__(self, ref, cur):
+        self.ref, self.cur = ref, cur
+        grid = _grid(ref, cur)
+        self.ok = grid is not None
+        if not self.ok:
+            return
+        self.low, self.scale = grid
+        size = N_BUCKETS + 2
+        (self.ref_bucket, self.ref_offset), (self.cur_bucket, self.cur_offset) = (
+            _bucket(ref, self.low, self.scale), _bucket(cur, self.low, self.scale))
+        self.count_r = np.bincount(self.ref_bucket, minlength=size)
+        self.count_c = np.bincount(self.cur_bucket, minlength=size)
+        self.upto_r, self.upto_c = np.cumsum(self.count_r), np.cumsum(self.count_c)  # this bucket or before
+        self.before_r, self.before_c = self.upto_r - self.count_r, self.upto_c - self.count_c
+
+    def order_statistics(self, ranks):
+        """{rank: value} of the reference's order statistics (0-based ranks): only the buckets
+        that hold them are sorted."""
+        ranks = np.array(sorted(ranks), dtype=np.int64)
+        if len(ranks) == 0:
+            return {}
+        bucket = np.searchsorted(self.upto_r, ranks, side="right")  # before_r <= rank < upto_r
+        need = np.zeros(len(self.count_r), dtype=bool)
+        need[bucket] = True
+        values = self.ref[need[self.ref_bucket]]
+        values.sort()
+        gathered = self.count_r * need
+        position = ranks - self.before_r[bucket] + (np.cumsum(gathered) - gathered)[bucket]
+        return dict(zip(ranks.tolist(), values[position].tolist()))
+
+    def ks_and_wasserstein(self):
+        """(KS statistic, Wasserstein-1 distance), or None when too much would need sorting."""
+        ref, cur, n, m = self.ref, self.cur, len(self.ref), len(self.cur)
+        count_r, count_c, upto_r, upto_c = self.count_r, self.count_c, self.upto_r, self.upto_c
+        before_r, before_c = self.before_r, self.before_c
+        end_gap = np.abs(upto_r / n - upto_c / m)                 # F − G after each bucket's last value
+        high_diff = upto_r / n - before_c / m                      # F − G within the bucket lies in
+        low_diff = before_r / n - upto_c / m                       # [low_diff, high_diff]
+        bound = np.maximum(high_diff, -low_diff)
+        lower = float(end_gap.max())
+        filled = (count_r + count_c) > 0
+        refine = filled & ((bound >= lower - MARGIN) | ((low_diff < MARGIN) & (high_diff > -MARGIN)))
+        n_refined = int(count_r[refine].sum() + count_c[refine].sum())
+        if n_refined > MAX_REFINED * (n + m):
+            return None
+
+        # bucket spans (as offsets from low): the grid's edges, the outer buckets out to the extremes
+        edges = np.arange(N_BUCKETS + 1) / self.scale
+        start = np.concatenate(([min(float(self.ref_offset.min()), float(self.cur_offset.min()), 0.0)], edges))
+        end = np.concatenate((edges, [max(float(self.ref_offset.max()), float(self.cur_offset.max()),
+                                          float(edges[-1]))]))
+        width = end - start
+        size = len(count_r)
+        sum_r = np.bincount(self.ref_bucket, weights=self.ref_offset, minlength=size)
+        sum_c = np.bincount(self.cur_bucket, weights=self.cur_offset, minlength=size)
+        definite = filled & ~refine
+        integral = (before_r * width + count_r * end - sum_r) / n - (before_c * width + count_c * end - sum_c) / m
+        gap_before = np.abs(before_r / n - before_c / m)  # empty buckets: F − G is constant over them
+        wasserstein = float(np.sum(np.abs(integral[definite])) + np.sum((gap_before * width)[~filled]))
+        d = lower
+        if n_refined:
+            d_refined, w_refined = _refined(ref[refine[self.ref_bucket]], cur[refine[self.cur_bucket]], self.low,
+                                            self.scale, before_r, before_c, count_r * refine, count_c * refine,
+                                            start, end, n, m)
+            d = max(d, d_refined)
+            wasserstein += w_refined
+        return d, wasserstein
+
+
 def ks_and_wasserstein(ref, cur):
     """(KS statistic, Wasserstein-1 distance) of two arrays of finite values (unsorted, n >= 1
-    each), or None when the grid would leave too much to sort."""
-    n, m = len(ref), len(cur)
-    grid = _grid(ref, cur)
-    if grid is None:
-        return None
-    low, scale = grid
-    size = N_BUCKETS + 2
-    (ref_bucket, ref_offset), (cur_bucket, cur_offset) = _bucket(ref, low, scale), _bucket(cur, low, scale)
-    count_r = np.bincount(ref_bucket, minlength=size)
-    count_c = np.bincount(cur_bucket, minlength=size)
-    upto_r, upto_c = np.cumsum(count_r), np.cumsum(count_c)   # values in this bucket or before
-    before_r, before_c = upto_r - count_r, upto_c - count_c
-    end_gap = np.abs(upto_r / n - upto_c / m)                 # F − G after each bucket's last value
-    bound = np.maximum(upto_r / n - before_c / m, upto_c / m - before_r / n)
-    low_diff = before_r / n - upto_c / m                       # F − G within the bucket lies in
-    high_diff = upto_r / n - before_c / m                      # [low_diff, high_diff]
-    lower = float(end_gap.max())
-    filled = (count_r + count_c) > 0
-    refine = filled & ((bound >= lower - MARGIN) | ((low_diff < MARGIN) & (high_diff > -MARGIN)))
-    n_refined = int(count_r[refine].sum() + count_c[refine].sum())
-    if n_refined > MAX_REFINED * (n + m):
-        return None
-
-    # bucket spans (as offsets from low): the grid's edges, the outer buckets out to the extremes
-    edges = np.arange(N_BUCKETS + 1) / scale
-    start = np.concatenate(([min(float(ref_offset.min()), float(cur_offset.min()), 0.0)], edges))
-    end = np.concatenate((edges, [max(float(ref_offset.max()), float(cur_offset.max()), float(edges[-1]))]))
-    width = end - start
-    sum_r = np.bincount(ref_bucket, weights=ref_offset, minlength=size)
-    sum_c = np.bincount(cur_bucket, weights=cur_offset, minlength=size)
-    definite = filled & ~refine
-    integral = ((before_r * width + count_r * end - sum_r) / n - (before_c * width + count_c * end - sum_c) / m)
-    # empty buckets: F − G is constant over them
-    gap_before = np.abs(before_r / n - before_c / m)
-    wasserstein = float(np.sum(np.abs(integral[definite])) + np.sum((gap_before * width)[~filled]))
-
-    d = lower
-    if n_refined:
-        d_refined, w_refined = _refined(ref[refine[ref_bucket]], cur[refine[cur_bucket]], low, scale,
-                                        before_r, before_c, count_r * refine, count_c * refine, start, end, n, m)
-        d = max(d, d_refined)
-        wasserstein += w_refined
-    return d, wasserstein
+    each), or None when the grid cannot be built or would leave too much to sort."""
+    grid = Grid(ref, cur)
+    return grid.ks_and_wasserstein() if grid.ok else None
 
 
 def _refined(ref, cur, low, scale, before_r, before_c, gathered_r, gathered_c, start, end, n, m):

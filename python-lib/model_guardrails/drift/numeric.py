@@ -1,8 +1,8 @@
 """Drift metrics of a numeric feature, ``default`` convention.
 
 Small samples: each side is sorted once; KS, Wasserstein and the PSI bins all read the sorted
-arrays. Large samples (buckets.MIN_ROWS values) are not sorted: the edges' order statistics come
-from a partition, the bins from counts, KS and Wasserstein from buckets (buckets.py), exact.
+arrays. Large samples (buckets.MIN_ROWS values) are not sorted: the edges' order statistics, KS
+and Wasserstein come from one bucket grid (buckets.py), the bins from counts; exact.
 Missing values (NaN, and +/-inf under ``default``) form their own bin in the binned metrics
 (PSI, JS, Hellinger, KL) and are left out of KS and Wasserstein, which compare values.
 """
@@ -136,15 +136,20 @@ def ks_pvalue(d, n_ref, n_cur, ref=None, cur=None):
 
 def numeric_metrics(reference, current, psi_bins):
     """The :class:`~.distribution.Measured` metrics of one numeric feature. Large samples are not
-    sorted (buckets.py): the edges' order statistics by partition, KS and Wasserstein from buckets."""
+    sorted (buckets.py): the edges' order statistics, KS and Wasserstein from one bucket grid."""
     ref, cur = Sample(reference, sort=False), Sample(current, sort=False)
-    large = ref.n + cur.n >= buckets.MIN_ROWS and ref.n and cur.n
-    edges = _partition_edges(ref, psi_bins) if large else quantile_edges(ref.sorted, psi_bins)
+    grid = None
+    if ref.n + cur.n >= buckets.MIN_ROWS and ref.n and cur.n:
+        grid = buckets.Grid(ref.values, cur.values)
+    if grid is not None and grid.ok:
+        edges = edges_from_order_statistics(ref.n, psi_bins, grid.order_statistics(edge_ranks(ref.n, psi_bins)))
+    else:
+        edges = quantile_edges(ref.sorted, psi_bins)
     out = binned_metrics(bin_counts(ref, edges), ref.total, bin_counts(cur, edges), cur.total, edges=edges)
     if ref.n == 0 or cur.n == 0:
         out.values.update(no_values(ref.n, cur.n))
         return out
-    found = buckets.ks_and_wasserstein(ref.values, cur.values) if large else None
+    found = grid.ks_and_wasserstein() if grid is not None and grid.ok else None
     if found is None:
         d, pvalue, wasserstein = ks_and_wasserstein(ref, cur)
     else:
@@ -154,14 +159,6 @@ def numeric_metrics(reference, current, psi_bins):
     out.values["wasserstein"] = (wasserstein, "")
     out.values["wasserstein_norm"] = normalised(wasserstein, float(np.std(ref.values)))
     return out
-
-
-def _partition_edges(sample, n_bins):
-    """quantile_edges without sorting: the order statistics it reads, put in place by a partition."""
-    ranks = sorted(edge_ranks(sample.n, n_bins))
-    if not sample.is_sorted and ranks:
-        sample.values.partition(ranks)
-    return edges_from_order_statistics(sample.n, n_bins, sample.values)
 
 
 def bin_counts(sample, edges):

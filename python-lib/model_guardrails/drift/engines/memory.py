@@ -72,9 +72,10 @@ def _feature_values(feature, params):
         return evidently.feature_metrics(feature)
     if feature.type == NUMERIC:
         return numeric_metrics(feature.reference, feature.current, params.psi_bins)
-    if feature.counts is not None:  # typing counted the values already
-        aligned = aligned_counts(feature.counts[0], feature.counts[1], int(feature.reference.isna().sum()),
-                                 int(feature.current.isna().sum()), params.max_categories)
+    if feature.counts is not None:  # typing counted the values already (missing: the rows not counted)
+        ref_counts, cur_counts = feature.counts
+        aligned = aligned_counts(ref_counts, cur_counts, len(feature.reference) - int(ref_counts.sum()),
+                                 len(feature.current) - int(cur_counts.sum()), params.max_categories)
         return metrics_from_counts(aligned, len(feature.reference), len(feature.current))
     return categorical_metrics(feature.reference, feature.current, params.max_categories)
 
