@@ -3,7 +3,8 @@
 ``ours``: a fresh process that imports what the recipe's glue imports from the core, reads the bench
 Parquet file(s) with pandas (the columns the recipe reads), makes the core calls the glue makes
 (parameters from the recipe config, compute, the output frame) and writes the output Parquet.
-``floor``: a fresh process that imports pandas and reads the same columns of the same file(s).
+``floor``: a fresh process that imports pandas and reads the same columns of the same file(s),
+keeping each frame to the end as ours does (drift holds both datasets in memory).
 The local runtime (dss_local) reads datasets through CSV text as DSS streams them, so a whole
 ``dss-local recipe`` run measures that stand-in read; this measures what the plugin controls.
 
@@ -59,10 +60,11 @@ def _inputs(workload, paths):
 # the two child processes
 # ------------------------------------------------------------------------------------------------
 def _floor(workload, inputs):
+    """Read the input as ours does: every file's frame kept until the end (drift holds both)."""
     import pandas as pd
 
-    for path in inputs:
-        pd.read_parquet(path, columns=_columns(workload))
+    frames = [pd.read_parquet(path, columns=_columns(workload)) for path in inputs]
+    return len(frames)
 
 
 class _Frame:

@@ -20,7 +20,7 @@ buckets would need sorting: :func:`ks_and_wasserstein` returns None and the call
 import numpy as np
 
 MIN_ROWS = 100_000      # below this, sorting both samples is as fast
-N_BUCKETS = 1 << 18     # grid buckets between the robust low and high (plus one below, one above)
+N_BUCKETS = 1 << 16     # grid buckets between the robust low and high (plus one below, one above)
 SAMPLE = 8192           # values per side to choose the grid's range
 TRIM = 0.001            # the grid spans the [TRIM, 1 - TRIM] quantiles of that sample
 MAX_REFINED = 0.125     # share of the values that may be sorted before sorting everything is cheaper

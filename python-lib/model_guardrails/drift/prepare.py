@@ -117,12 +117,12 @@ def value_kind(series):
     return "text"
 
 
-def scan_series(series, counts=None):
+def scan_series(series, counts=None, kind=None):
     """ValueScan of a pandas column (or chunk). Text is parsed on its distinct values only
-    (``counts``: its value_counts when already computed)."""
+    (``counts``: its value_counts when already computed; ``kind``: its value_kind, likewise)."""
     if len(series) == 0:
         return ValueScan()
-    kind = value_kind(series)
+    kind = value_kind(series) if kind is None else kind
     if kind != "text":
         return ValueScan(frozenset([kind]), numbers=int(series.notna().sum()))
     counts = series.value_counts(dropna=True) if counts is None else counts
@@ -185,13 +185,14 @@ def forced_type(name, numeric_columns, categorical_columns):
 def type_feature(name, reference, current, forced=None):
     """Decide the feature type of one column (decide_type, check_current) and convert both sides."""
     sides = (reference, current)
-    counts = [s.value_counts(dropna=True) if value_kind(s) == "text" else None for s in sides]
-    feature_type, notes, error = decide_type(name, forced, scan_series(reference, counts[0]))
-    error = error or check_current(name, forced, feature_type, scan_series(current, counts[1]))
+    kinds = [value_kind(s) for s in sides]  # each a scan of an object column: once
+    counts = [s.value_counts(dropna=True) if k == "text" else None for s, k in zip(sides, kinds)]
+    feature_type, notes, error = decide_type(name, forced, scan_series(reference, counts[0], kinds[0]))
+    error = error or check_current(name, forced, feature_type, scan_series(current, counts[1], kinds[1]))
     if error:
         return Feature(name, feature_type, error=error)
     if feature_type == NUMERIC:
-        if all(value_kind(s) == "number" for s in sides):
+        if all(k == "number" for k in kinds):
             return Feature(name, NUMERIC, reference, current, notes)  # original dtype: Evidently's bins depend on it
         parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in sides]
         return Feature(name, NUMERIC, parsed[0], parsed[1], notes)
