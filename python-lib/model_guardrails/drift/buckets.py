@@ -61,10 +61,14 @@ class Grid:
             return
         self.low, self.scale = grid
         size = N_BUCKETS + 2
-        (self.ref_bucket, self.ref_offset), (self.cur_bucket, self.cur_offset) = (
-            _bucket(ref, self.low, self.scale), _bucket(cur, self.low, self.scale))
+        self.ref_bucket, ref_offset = _bucket(ref, self.low, self.scale)
         self.count_r = np.bincount(self.ref_bucket, minlength=size)
+        self.sum_r = np.bincount(self.ref_bucket, weights=ref_offset, minlength=size)
+        self.cur_bucket, cur_offset = _bucket(cur, self.low, self.scale)
         self.count_c = np.bincount(self.cur_bucket, minlength=size)
+        self.sum_c = np.bincount(self.cur_bucket, weights=cur_offset, minlength=size)
+        self.offset_range = (min(float(ref_offset.min()), float(cur_offset.min())),
+                             max(float(ref_offset.max()), float(cur_offset.max())))
         self.upto_r, self.upto_c = np.cumsum(self.count_r), np.cumsum(self.count_c)  # this bucket or before
         self.before_r, self.before_c = self.upto_r - self.count_r, self.upto_c - self.count_c
 
@@ -101,13 +105,10 @@ class Grid:
 
         # bucket spans (as offsets from low): the grid's edges, the outer buckets out to the extremes
         edges = np.arange(N_BUCKETS + 1) / self.scale
-        start = np.concatenate(([min(float(self.ref_offset.min()), float(self.cur_offset.min()), 0.0)], edges))
-        end = np.concatenate((edges, [max(float(self.ref_offset.max()), float(self.cur_offset.max()),
-                                          float(edges[-1]))]))
+        start = np.concatenate(([min(self.offset_range[0], 0.0)], edges))
+        end = np.concatenate((edges, [max(self.offset_range[1], float(edges[-1]))]))
         width = end - start
-        size = len(count_r)
-        sum_r = np.bincount(self.ref_bucket, weights=self.ref_offset, minlength=size)
-        sum_c = np.bincount(self.cur_bucket, weights=self.cur_offset, minlength=size)
+        sum_r, sum_c = self.sum_r, self.sum_c
         definite = filled & ~refine
         integral = (before_r * width + count_r * end - sum_r) / n - (before_c * width + count_c * end - sum_c) / m
         gap_before = np.abs(before_r / n - before_c / m)  # empty buckets: F − G is constant over them
