@@ -289,24 +289,54 @@ def roc_auc_by_group(codes, n_groups, y, score, by_score=None):
     return auc_from_blocks(pos_in, neg_in, block_group, n_groups)
 
 
+def _weighing(counts):
+    """The blocks whose ``counts`` are not zero: their indices when they are less than half of the
+    blocks (the others add exact zeros to a sequential sum), else every block (a slice, no copy)."""
+    if np.count_nonzero(counts) < len(counts) // 2:
+        return np.flatnonzero(counts)
+    return slice(None)
+
+
 def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
     """(auc, variance) per group from tie blocks: the positives and negatives of each block of
     equal (group, score), blocks sorted by group then ascending score. The streaming engine
-    passes score-grid bins as blocks (docs/scale.md)."""
+    passes score-grid bins as blocks (docs/scale.md).
+
+    A DeLong placement is computed only for the blocks that hold the rows it weighs when they are
+    few (v10 for blocks with positives, v01 for blocks with negatives): the blocks left out add
+    exact zeros to the same sequential sums, so the floats are those of the whole-array
+    computation, operation for operation."""
     n_pos = np.bincount(block_group, weights=pos_in, minlength=n_groups)
     n_neg = np.bincount(block_group, weights=neg_in, minlength=n_groups)
-    neg_below = within_group_cumsum(neg_in, block_group, n_groups, inclusive=False)
-    pos_upto = within_group_cumsum(pos_in, block_group, n_groups, inclusive=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # DeLong placements: v10 for each positive, v01 for each negative of the block.
-        v10 = (neg_below + 0.5 * neg_in) / n_neg[block_group]
-        v01 = (n_pos[block_group] - pos_upto + 0.5 * pos_in) / n_pos[block_group]
-        auc = np.bincount(block_group, weights=pos_in * v10, minlength=n_groups) / n_pos
-        s10 = (np.bincount(block_group, weights=pos_in * v10 * v10, minlength=n_groups)
-               - n_pos * auc * auc) / (n_pos - 1.0)
-        mean01 = np.bincount(block_group, weights=neg_in * v01, minlength=n_groups) / n_neg
-        s01 = (np.bincount(block_group, weights=neg_in * v01 * v01, minlength=n_groups)
-               - n_neg * mean01 * mean01) / (n_neg - 1.0)
+        # v10 of each positive: (negatives below it in its group + half its block's) / n_neg
+        blocks = _weighing(pos_in)
+        group, weight = block_group[blocks], pos_in[blocks]
+        below = np.cumsum(neg_in)[blocks]
+        below -= (np.cumsum(n_neg) - n_neg)[group]  # the negatives of the groups before
+        own = neg_in[blocks]
+        below -= own
+        below += 0.5 * own
+        below /= n_neg[group]
+        weighted = weight * below
+        auc = np.bincount(group, weights=weighted, minlength=n_groups) / n_pos
+        weighted *= below
+        s10 = (np.bincount(group, weights=weighted, minlength=n_groups) - n_pos * auc * auc) / (n_pos - 1.0)
+        del below, weighted, own
+        # v01 of each negative: (positives above it in its group + half its block's) / n_pos
+        blocks = _weighing(neg_in)
+        group, weight = block_group[blocks], neg_in[blocks]
+        upto = np.cumsum(pos_in)[blocks]
+        upto -= (np.cumsum(n_pos) - n_pos)[group]
+        total = n_pos[group]
+        above = total - upto
+        del upto
+        above += 0.5 * pos_in[blocks]
+        above /= total
+        weighted = weight * above
+        mean01 = np.bincount(group, weights=weighted, minlength=n_groups) / n_neg
+        weighted *= above
+        s01 = (np.bincount(group, weights=weighted, minlength=n_groups) - n_neg * mean01 * mean01) / (n_neg - 1.0)
         variance = np.maximum(s10, 0.0) / n_pos + np.maximum(s01, 0.0) / n_neg
     undefined = ~((n_pos > 0) & (n_neg > 0))
     auc[undefined] = np.nan
