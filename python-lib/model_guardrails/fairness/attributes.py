@@ -32,7 +32,7 @@ def group_codes(series):
     if (codes == -1).any():
         codes = np.where(codes == -1, len(labels), codes)
         labels.append(MISSING_GROUP)
-    return codes.astype("int64"), labels
+    return codes.astype("int64", copy=False), labels
 
 
 def combine_codes(first, first_labels, second, second_labels):
@@ -44,7 +44,7 @@ def combine_codes(first, first_labels, second, second_labels):
     codes = (np.cumsum(seen) - 1)[combined]
     labels = ["{} & {}".format(first_labels[c // len(second_labels)], second_labels[c % len(second_labels)])
               for c in observed]
-    return codes.astype("int64"), labels
+    return codes.astype("int64", copy=False), labels
 
 
 # -- across chunks ---------------------------------------------------------------------------

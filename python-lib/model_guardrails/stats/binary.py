@@ -238,7 +238,7 @@ def require_columns(available, columns, dataset="scored"):
 
 def confusion_counts(codes, n_groups, y, prediction):
     """(tn, fp, fn, tp) arrays of length n_groups from integer 0/1 arrays, in one bincount."""
-    cells = np.bincount(codes * 4 + y.astype("int64") * 2 + prediction.astype("int64"),
+    cells = np.bincount(codes * 4 + y.astype("int64", copy=False) * 2 + prediction.astype("int64", copy=False),
                         minlength=4 * n_groups).reshape(n_groups, 4).astype("float64")
     return cells[:, 0], cells[:, 1], cells[:, 2], cells[:, 3]
 
