@@ -245,27 +245,59 @@ def confusion_counts(codes, n_groups, y, prediction):
 
 def score_order(score, descending=False):
     """Row indices by score (descending: by -score), ties in row order: the one sort that every
-    grouping's tie blocks (:func:`_tie_blocks`) can share."""
-    return np.argsort(-score if descending else score, kind="stable")
+    grouping's tie blocks (:func:`_tie_blocks`) can share.
+
+    The same permutation as ``np.argsort(±score, kind="stable")``, in two stable passes: a radix sort
+    of a 16-bit key that never decreases with the score (its rank on a grid of the range), then a
+    stable sort of the scores in that order, which is nearly sorted (timsort takes it in ~1/3 of the
+    time of the whole sort)."""
+    values = -score if descending else score
+    if len(values) < 2:
+        return np.arange(len(values))
+    low, high = values.min(), values.max()
+    if not (np.isfinite(low) and np.isfinite(high)) or low == high:
+        return np.argsort(values, kind="stable")
+    # (v - low) and the product by a positive constant never decrease with v (rounding is monotone)
+    key = ((values - low) * (60000.0 / (high - low))).astype(np.uint16)
+    coarse = np.argsort(key, kind="stable")
+    del key
+    return coarse[np.argsort(values[coarse], kind="stable")]
 
 
-def _tie_blocks(codes, score, descending=False, by_score=None):
+def _tie_blocks(codes, score, y, descending=False, by_score=None):
     """Sort rows by (group, score) and cut them into blocks of equal (group, score).
-    Returns (order, block id per sorted row, group of each block). ``by_score``: score_order(score,
-    descending) when already computed. The order is np.lexsort((±score, codes)): rows by score
-    (stable), then by group (a stable sort of small integers)."""
+    Returns (positives, rows, group) of each block, in that order; ``y`` is 0/1 per row.
+    ``by_score``: score_order(score, descending) when already computed. The order is
+    np.lexsort((±score, codes)): rows by score (stable), then by group (a stable sort of small
+    integers)."""
     order = score_order(score, descending) if by_score is None else by_score
-    if len(order) > 1 and codes.min() != codes.max():
+    n = len(order)
+    if n > 1 and codes.min() != codes.max():
         key = codes[order]
         if key.min() >= np.iinfo(np.int16).min and key.max() <= np.iinfo(np.int16).max:
             key = key.astype(np.int16)  # a stable sort of 16-bit integers is a radix sort
-        order = order[np.argsort(key, kind="stable")]
-    sorted_codes, sorted_scores = codes[order], score[order]
-    new_block = np.ones(len(order), dtype=bool)
-    if len(order) > 1:
-        new_block[1:] = (sorted_codes[1:] != sorted_codes[:-1]) | (sorted_scores[1:] != sorted_scores[:-1])
-    block = np.cumsum(new_block) - 1
-    return order, block, sorted_codes[new_block]
+        by_group = np.argsort(key, kind="stable")
+        order, sorted_codes = order[by_group], key[by_group]
+        del key, by_group
+    else:
+        sorted_codes = codes[order]
+    new_block = np.ones(n, dtype=bool)
+    if n > 1:
+        sorted_scores = score[order]
+        np.not_equal(sorted_scores[1:], sorted_scores[:-1], out=new_block[1:])
+        del sorted_scores
+        new_block[1:] |= sorted_codes[1:] != sorted_codes[:-1]
+    y_sorted = y[order]
+    del order
+    if new_block.all():  # no ties: a block per row
+        rows = np.ones(n, dtype="float64")
+        positives = y_sorted.astype("float64")
+        return positives, rows, sorted_codes
+    starts = np.flatnonzero(new_block)
+    # 0/1 counts: the sums are exact whatever their order
+    positives = np.add.reduceat(y_sorted, starts).astype("float64") if n else np.zeros(0)
+    rows = np.diff(starts, append=n).astype("float64")
+    return positives, rows, sorted_codes[starts]
 
 
 def within_group_cumsum(per_block, block_group, n_groups, inclusive):
@@ -281,12 +313,9 @@ def roc_auc_by_group(codes, n_groups, y, score, by_score=None):
     """(auc, variance) per group: the Mann–Whitney AUC (ties count ½, equal to scikit-learn's
     roc_auc_score) and its DeLong variance, from one sort (``by_score``: score_order(score), shared
     by several groupings). NaN where a group lacks a class."""
-    order, block, block_group = _tie_blocks(codes, score, by_score=by_score)
-    y_sorted = y[order]
-    n_blocks = len(block_group)
-    pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
-    neg_in = np.bincount(block, weights=1.0 - y_sorted, minlength=n_blocks)
-    return auc_from_blocks(pos_in, neg_in, block_group, n_groups)
+    pos_in, rows, block_group = _tie_blocks(codes, score, y, by_score=by_score)
+    rows -= pos_in
+    return auc_from_blocks(pos_in, rows, block_group, n_groups)
 
 
 def _weighing(counts):
@@ -348,11 +377,7 @@ def average_precision_by_group(codes, n_groups, y, score, by_score=None):
     """Average precision per group, Σ (R_k − R_{k−1}) P_k over distinct score thresholds
     (scikit-learn's average_precision_score), from one sort (``by_score``: score_order(score,
     descending=True), when shared). NaN where a group has no positive."""
-    order, block, block_group = _tie_blocks(codes, score, descending=True, by_score=by_score)
-    y_sorted = y[order]
-    n_blocks = len(block_group)
-    pos_in = np.bincount(block, weights=y_sorted, minlength=n_blocks)
-    all_in = np.bincount(block, minlength=n_blocks).astype("float64")
+    pos_in, all_in, block_group = _tie_blocks(codes, score, y, descending=True, by_score=by_score)
     return ap_from_blocks(pos_in, all_in, block_group, n_groups)
 
 
