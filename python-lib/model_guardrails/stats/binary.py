@@ -245,7 +245,7 @@ def confusion_counts(codes, n_groups, y, prediction):
 
 def score_order(score, descending=False):
     """Row indices by score (descending: by -score), ties in row order: the one sort that every
-    grouping's tie blocks (:func:`_tie_blocks`) can share.
+    grouping's tie blocks (:func:`_tie_blocks`, through :class:`Ranked`) can share.
 
     The same permutation as ``np.argsort(±score, kind="stable")``, in two stable passes: a radix sort
     of a 16-bit key that never decreases with the score (its rank on a grid of the range), then a
@@ -264,38 +264,50 @@ def score_order(score, descending=False):
     return coarse[np.argsort(values[coarse], kind="stable")]
 
 
-def _tie_blocks(codes, score, y, descending=False, by_score=None):
+class Ranked:
+    """The rows in one score order (:func:`score_order`) with their scores and 0/1 outcomes in
+    that order: every grouping's tie blocks (:func:`_tie_blocks`) read them in sequence instead of
+    gathering them at random again."""
+
+    def __init__(self, order, score, y):
+        self.order, self.score, self.y = order, score, y
+
+    @classmethod
+    def of(cls, score, y, descending=False):
+        order = score_order(score, descending)
+        return cls(order, score[order], y[order])
+
+    def reversed(self):
+        """The opposite order (views): ties then come in reverse row order, which no tie block's
+        counts depend on."""
+        return Ranked(self.order[::-1], self.score[::-1], self.y[::-1])
+
+
+def _tie_blocks(codes, ranked):
     """Sort rows by (group, score) and cut them into blocks of equal (group, score).
-    Returns (positives, rows, group) of each block, in that order; ``y`` is 0/1 per row.
-    ``by_score``: score_order(score, descending) when already computed. The order is
-    np.lexsort((±score, codes)): rows by score (stable), then by group (a stable sort of small
-    integers)."""
-    order = score_order(score, descending) if by_score is None else by_score
-    n = len(order)
+    Returns (positives, rows, group) of each block, in that order. ``ranked``: a :class:`Ranked`
+    (rows by ±score, ties in row order); a stable sort by group of that order is
+    np.lexsort((±score, codes))."""
+    n = len(ranked.order)
     if n > 1 and codes.min() != codes.max():
-        key = codes[order]
+        key = codes[ranked.order]
         if key.min() >= np.iinfo(np.int16).min and key.max() <= np.iinfo(np.int16).max:
             key = key.astype(np.int16)  # a stable sort of 16-bit integers is a radix sort
         by_group = np.argsort(key, kind="stable")
-        order, sorted_codes = order[by_group], key[by_group]
+        sorted_codes, sorted_scores, y_sorted = key[by_group], ranked.score[by_group], ranked.y[by_group]
         del key, by_group
     else:
-        sorted_codes = codes[order]
+        sorted_codes, sorted_scores, y_sorted = codes, ranked.score, ranked.y  # one group: codes all equal
     new_block = np.ones(n, dtype=bool)
     if n > 1:
-        sorted_scores = score[order]
         np.not_equal(sorted_scores[1:], sorted_scores[:-1], out=new_block[1:])
-        del sorted_scores
         new_block[1:] |= sorted_codes[1:] != sorted_codes[:-1]
-    y_sorted = y[order]
-    del order
+    del sorted_scores
     if new_block.all():  # no ties: a block per row
-        rows = np.ones(n, dtype="float64")
-        positives = y_sorted.astype("float64")
-        return positives, rows, sorted_codes
+        return y_sorted.astype("float64"), np.ones(n, dtype="float64"), np.asarray(sorted_codes)
     starts = np.flatnonzero(new_block)
     # 0/1 counts: the sums are exact whatever their order
-    positives = np.add.reduceat(y_sorted, starts).astype("float64") if n else np.zeros(0)
+    positives = np.add.reduceat(y_sorted, starts).astype("float64")
     rows = np.diff(starts, append=n).astype("float64")
     return positives, rows, sorted_codes[starts]
 
@@ -309,11 +321,11 @@ def within_group_cumsum(per_block, block_group, n_groups, inclusive):
     return result if inclusive else result - per_block
 
 
-def roc_auc_by_group(codes, n_groups, y, score, by_score=None):
+def roc_auc_by_group(codes, n_groups, y, score, ranked=None):
     """(auc, variance) per group: the Mann–Whitney AUC (ties count ½, equal to scikit-learn's
-    roc_auc_score) and its DeLong variance, from one sort (``by_score``: score_order(score), shared
+    roc_auc_score) and its DeLong variance, from one sort (``ranked``: Ranked.of(score, y), shared
     by several groupings). NaN where a group lacks a class."""
-    pos_in, rows, block_group = _tie_blocks(codes, score, y, by_score=by_score)
+    pos_in, rows, block_group = _tie_blocks(codes, Ranked.of(score, y) if ranked is None else ranked)
     rows -= pos_in
     return auc_from_blocks(pos_in, rows, block_group, n_groups)
 
@@ -373,11 +385,11 @@ def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
     return auc, variance
 
 
-def average_precision_by_group(codes, n_groups, y, score, by_score=None):
+def average_precision_by_group(codes, n_groups, y, score, ranked=None):
     """Average precision per group, Σ (R_k − R_{k−1}) P_k over distinct score thresholds
-    (scikit-learn's average_precision_score), from one sort (``by_score``: score_order(score,
+    (scikit-learn's average_precision_score), from one sort (``ranked``: Ranked.of(score, y,
     descending=True), when shared). NaN where a group has no positive."""
-    pos_in, all_in, block_group = _tie_blocks(codes, score, y, descending=True, by_score=by_score)
+    pos_in, all_in, block_group = _tie_blocks(codes, Ranked.of(score, y, descending=True) if ranked is None else ranked)
     return ap_from_blocks(pos_in, all_in, block_group, n_groups)
 
 

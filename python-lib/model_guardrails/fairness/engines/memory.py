@@ -72,10 +72,10 @@ def counts_from_frame(frame, params, dataset="scored"):
     """The exact statistics of an in-memory frame."""
     data = _prepare(frame, params, dataset)
     attributes = []
-    by_score = overall = None
+    ranked = overall = None
     if data.score is not None:  # one sort of the scores for every attribute, and the overall AUC once
-        by_score = binary.score_order(data.score)
-        overall = binary.roc_auc_by_group(np.zeros(len(data.score), dtype="int64"), 1, data.y, data.score, by_score)
+        ranked = binary.Ranked.of(data.score, data.y)
+        overall = binary.roc_auc_by_group(np.zeros(len(data.score), dtype="int64"), 1, data.y, data.score, ranked)
     for attribute in data.attributes:
         if attribute.skipped:
             attributes.append(GroupCounts(attribute.name, list(attribute.labels), skipped=attribute.skipped))
@@ -84,7 +84,7 @@ def counts_from_frame(frame, params, dataset="scored"):
         tn, fp, fn, tp = binary.confusion_counts(attribute.codes, n_groups, data.y, data.prediction)
         auc = None
         if data.score is not None:
-            values, variance = binary.roc_auc_by_group(attribute.codes, n_groups, data.y, data.score, by_score)
+            values, variance = binary.roc_auc_by_group(attribute.codes, n_groups, data.y, data.score, ranked)
             auc = (np.append(values, overall[0]), np.append(variance, overall[1]), None)
         attributes.append(GroupCounts(attribute.name, list(attribute.labels), dict(tn=tn, fp=fp, fn=fn, tp=tp), auc))
     return FairnessCounts(attributes, data.excluded, data.absent)
