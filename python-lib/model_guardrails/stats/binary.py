@@ -306,9 +306,10 @@ def _tie_blocks(codes, ranked):
     if new_block.all():  # no ties: a block per row
         return y_sorted.astype("float64"), np.ones(n, dtype="float64"), np.asarray(sorted_codes)
     starts = np.flatnonzero(new_block)
-    # 0/1 counts: the sums are exact whatever their order
-    positives = np.add.reduceat(y_sorted, starts).astype("float64")
-    rows = np.diff(starts, append=n).astype("float64")
+    ends = np.append(starts[1:], n) - 1
+    # 0/1 counts from the running count at each block's last row (exact in any order)
+    positives = np.diff(np.cumsum(y_sorted)[ends], prepend=0).astype("float64")
+    rows = np.diff(ends, prepend=-1).astype("float64")
     return positives, rows, sorted_codes[starts]
 
 

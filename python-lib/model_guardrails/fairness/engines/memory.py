@@ -38,6 +38,8 @@ def _prepare(frame, params, dataset):
     valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y), (params.prediction_column, prediction),
                                                       (params.score_column, score)], dataset)
     dataset_note(excluded, dataset)
+    if valid.all():
+        valid = slice(None)  # every row: views, not copies
     attributes = []
     for column in params.sensitive_columns:
         codes, labels = attrs.group_codes(frame[column].to_numpy()[valid])
@@ -45,7 +47,7 @@ def _prepare(frame, params, dataset):
     if params.intersectional and len(attributes) > 1:
         attributes.append(_intersection(attributes))
     attrs.require_usable(attributes, dataset)
-    return _Prepared(y=y[valid].astype("int64"), prediction=prediction[valid].astype("int64"),
+    return _Prepared(y=y[valid].astype("int8"), prediction=prediction[valid].astype("int8"),
                      score=None if score is None else score[valid], attributes=attributes,
                      excluded=excluded, absent=dataset_note(absent, dataset))
 
