@@ -305,12 +305,12 @@ def _tie_blocks(codes, ranked):
     del sorted_scores
     if new_block.all():  # no ties: a block per row
         return y_sorted.astype("float64"), np.ones(n, dtype="float64"), np.asarray(sorted_codes)
-    starts = np.flatnonzero(new_block)
-    ends = np.append(starts[1:], n) - 1
-    # 0/1 counts from the running count at each block's last row (exact in any order)
-    positives = np.diff(np.cumsum(y_sorted)[ends], prepend=0).astype("float64")
-    rows = np.diff(ends, prepend=-1).astype("float64")
-    return positives, rows, sorted_codes[starts]
+    last = np.empty(n, dtype=bool)  # a block's last row
+    last[:-1], last[-1] = new_block[1:], True
+    # 0/1 counts from the running counts at each block's last row (exact in any order)
+    positives = np.diff(np.cumsum(y_sorted)[last], prepend=0).astype("float64")
+    rows = np.diff(np.flatnonzero(last), prepend=-1).astype("float64")
+    return positives, rows, sorted_codes[new_block]
 
 
 def within_group_cumsum(per_block, block_group, n_groups, inclusive):
@@ -340,7 +340,7 @@ def _weighing(counts):
 
 
 def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
-    """(auc, variance) per group from tie blocks: the positives and negatives of each block of
+    """(auc, variance) per group from tie blocks: the positives and negatives (counts) of each block of
     equal (group, score), blocks sorted by group then ascending score. The streaming engine
     passes score-grid bins as blocks (docs/scale.md).
 
@@ -368,13 +368,12 @@ def auc_from_blocks(pos_in, neg_in, block_group, n_groups):
         # v01 of each negative: (positives above it in its group + half its block's) / n_pos
         blocks = _weighing(neg_in)
         group, weight = block_group[blocks], neg_in[blocks]
-        upto = np.cumsum(pos_in)[blocks]
-        upto -= (np.cumsum(n_pos) - n_pos)[group]
-        total = n_pos[group]
-        above = total - upto
-        del upto
+        # n_pos - (positives up to it in its group) = (positives of its group and those before) - its running
+        # count: the same integer (counts below 2**53 add exactly in any order)
+        above = np.cumsum(n_pos)[group]
+        above -= np.cumsum(pos_in)[blocks]
         above += 0.5 * pos_in[blocks]
-        above /= total
+        above /= n_pos[group]
         weighted = weight * above
         mean01 = np.bincount(group, weights=weighted, minlength=n_groups) / n_neg
         weighted *= above
