@@ -1,12 +1,12 @@
 """compute-drift I/O: read the schemas, read or stream only the columns compared, load and save the
 reference profile in the optional managed folder; the core plans the engine (drift.plan) and computes."""
 import logging
-import threading
 
 from dku_guardrails.recipe_io import DatasetSource
 from model_guardrails import __version__
 from model_guardrails.drift import compute_drift
 from model_guardrails.drift.engines import chunks, memory
+from model_guardrails.drift.engines.memory import warm_imports
 from model_guardrails.drift.finish import compute_drift_from_profile
 from model_guardrails.drift.plan import FRAME, plan_drift
 from model_guardrails.drift.prepare import select_columns
@@ -15,18 +15,6 @@ from model_guardrails.drift.profile import ReferenceProfile, profile_settings
 log = logging.getLogger("model_guardrails.drift_io")  # one namespace: model_guardrails
 
 PROFILE_FILE = "drift-reference-profile.json"
-
-
-def warm_imports():
-    """Import scipy.stats on a background thread while the data are read (it takes ~1 s)."""
-    def load():
-        try:
-            import scipy.stats  # noqa: F401
-        except ImportError:  # pragma: no cover
-            pass
-    thread = threading.Thread(target=load, daemon=True)
-    thread.start()
-    return thread
 
 
 def _names(dataset):

@@ -1,13 +1,16 @@
 """Drift metrics of a numeric feature, ``default`` convention.
 
-Each side is sorted once; KS, Wasserstein and the PSI bins all read the sorted arrays.
+Small samples: each side is sorted once; KS, Wasserstein and the PSI bins all read the sorted
+arrays. Large samples (buckets.MIN_ROWS values) are not sorted: the edges' order statistics, KS
+and Wasserstein come from one bucket grid (buckets.py), the bins from counts; exact.
 Missing values (NaN, and +/-inf under ``default``) form their own bin in the binned metrics
 (PSI, JS, Hellinger, KL) and are left out of KS and Wasserstein, which compare values.
 """
 import numpy as np
 import pandas as pd
 
-from . import distances, distribution
+from ..stats.pvalues import kstwo_sf
+from . import buckets, distances, distribution
 from .mass import mass_values
 
 PSI_FLOOR = 0.001  # empty-bin proportion, as DSS's drift analysis
@@ -15,19 +18,30 @@ KS_EXACT_MAX_N = 10000  # scipy ks_2samp(method="auto") uses the exact distribut
 
 
 class Sample:
-    """One side of a numeric feature: sorted finite values and the missing count."""
+    """One side of a numeric feature: its finite values (``sorted``: sorted, on first use) and the
+    missing count. ``sort=False`` leaves ``values`` in any order until ``sorted`` is read."""
 
-    def __init__(self, values):
+    def __init__(self, values, sort=True):
         values = np.asarray(pd.Series(values).astype("float64", copy=False).to_numpy())
         finite = np.isfinite(values)
         self.total = len(values)
-        self.sorted = values[finite]  # a copy: sorting it in place leaves the caller's data alone
-        self.sorted.sort()
-        self.missing = self.total - len(self.sorted)
+        self.values = values[finite]  # a copy: sorting it in place leaves the caller's data alone
+        self.missing = self.total - len(self.values)
+        self.is_sorted = False
+        if sort:
+            self.values.sort()
+            self.is_sorted = True
+
+    @property
+    def sorted(self):
+        if not self.is_sorted:
+            self.values.sort()
+            self.is_sorted = True
+        return self.values
 
     @property
     def n(self):
-        return len(self.sorted)
+        return len(self.values)
 
 
 def _interpolation(n, n_bins):
@@ -88,10 +102,8 @@ def quantile_edges(sorted_values, n_bins):
 
 def ks_pvalue_asymptotic(d, n_ref, n_cur):
     """scipy's ks_2samp(method="auto") p-value above KS_EXACT_MAX_N: kstwo.sf(d, round(m n / (m + n)))."""
-    from scipy import stats
-
     m, n = sorted([float(n_ref), float(n_cur)], reverse=True)
-    return float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
+    return float(np.clip(kstwo_sf(d, np.round(m * n / (m + n))), 0, 1))
 
 
 def ks_and_wasserstein(ref, cur):
@@ -109,33 +121,52 @@ def ks_and_wasserstein(ref, cur):
     run_ends = np.append(merged[1:] != merged[:-1], True)
     d = float(gaps[run_ends].max())
     wasserstein = float(np.sum(gaps[:-1] * np.diff(merged)))
-    if max(ref.n, cur.n) <= KS_EXACT_MAX_N:
+    return d, ks_pvalue(d, ref.n, cur.n, ref, cur), wasserstein
+
+
+def ks_pvalue(d, n_ref, n_cur, ref=None, cur=None):
+    """ks_2samp's p-value (method auto): the exact distribution up to KS_EXACT_MAX_N values a side
+    (from the Samples ``ref`` and ``cur``), else the asymptotic one."""
+    if max(n_ref, n_cur) <= KS_EXACT_MAX_N:
         from scipy import stats
 
-        pvalue = float(stats.ks_2samp(ref.sorted, cur.sorted, method="auto").pvalue)
-    else:
-        pvalue = ks_pvalue_asymptotic(d, ref.n, cur.n)
-    return d, pvalue, wasserstein
+        return float(stats.ks_2samp(ref.sorted, cur.sorted, method="auto").pvalue)
+    return ks_pvalue_asymptotic(d, n_ref, n_cur)
 
 
 def numeric_metrics(reference, current, psi_bins):
-    """The :class:`~.distribution.Measured` metrics of one numeric feature."""
-    ref, cur = Sample(reference), Sample(current)
-    edges = quantile_edges(ref.sorted, psi_bins)
+    """The :class:`~.distribution.Measured` metrics of one numeric feature. Large samples are not
+    sorted (buckets.py): the edges' order statistics, KS and Wasserstein from one bucket grid."""
+    ref, cur = Sample(reference, sort=False), Sample(current, sort=False)
+    grid = None
+    if ref.n + cur.n >= buckets.MIN_ROWS and ref.n and cur.n:
+        grid = buckets.Grid(ref.values, cur.values)
+    if grid is not None and grid.ok:
+        edges = edges_from_order_statistics(ref.n, psi_bins, grid.order_statistics(edge_ranks(ref.n, psi_bins)))
+    else:
+        edges = quantile_edges(ref.sorted, psi_bins)
     out = binned_metrics(bin_counts(ref, edges), ref.total, bin_counts(cur, edges), cur.total, edges=edges)
     if ref.n == 0 or cur.n == 0:
         out.values.update(no_values(ref.n, cur.n))
         return out
-    d, pvalue, wasserstein = ks_and_wasserstein(ref, cur)
+    found = grid.ks_and_wasserstein() if grid is not None and grid.ok else None
+    if found is None:
+        d, pvalue, wasserstein = ks_and_wasserstein(ref, cur)
+    else:
+        (d, wasserstein), pvalue = found, ks_pvalue(found[0], ref.n, cur.n)
     out.values["ks_statistic"] = (d, "")
     out.values["ks_pvalue"] = (pvalue, "")
     out.values["wasserstein"] = (wasserstein, "")
-    out.values["wasserstein_norm"] = normalised(wasserstein, float(np.std(ref.sorted)))
+    out.values["wasserstein_norm"] = normalised(wasserstein, float(np.std(ref.values)))
     return out
 
 
 def bin_counts(sample, edges):
     """Counts of the bins (-inf, e1], (e1, e2], ..., (ek, inf), then the missing count."""
+    if not sample.is_sorted:  # values at or below each edge, counted without sorting
+        cuts = np.array([np.count_nonzero(sample.values <= e) for e in edges], dtype="int64")
+        counts = np.diff(np.concatenate(([0], cuts, [sample.n])))
+        return np.append(counts, sample.missing)
     cuts = np.searchsorted(sample.sorted, edges, side="right")
     counts = np.diff(np.concatenate(([0], cuts, [sample.n])))
     return np.append(counts, sample.missing)

@@ -63,17 +63,18 @@ def missing_side_error(name, in_reference, in_current):
     return "column '{}' is missing from the {} dataset".format(name, side)
 
 
-def as_text(series):
+def as_text(series, inferred=None):
     """Values as strings, missing values kept as NaN (None counts as missing too). Whole numbers
     read as floats print without '.0' ("3", not "3.0"), so that a column of codes gives the same
-    labels whether or not a chunk of it holds a missing value (which makes pandas read floats)."""
+    labels whether or not a chunk of it holds a missing value (which makes pandas read floats).
+    ``inferred``: the series' :func:`inferred_type` when already known."""
     if pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2 ** 53)
         text = series.astype(str).astype(object)
         text[whole] = values[whole].astype("int64").astype(str)
         return text.where(series.notna(), np.nan)
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+    if (inferred_type(series) if inferred is None else inferred) in ("string", "empty"):
         return series
     return series.astype(str).astype(object).where(series.notna(), np.nan)
 
@@ -105,24 +106,30 @@ class ValueScan:
                          tuple(sorted(set(self.examples) | set(other.examples))[:EXAMPLES]))
 
 
-def value_kind(series):
+def inferred_type(series):
+    """pandas' infer_dtype of the non-missing values (a scan of an object column)."""
+    return pd.api.types.infer_dtype(series, skipna=True)
+
+
+def value_kind(series, inferred=None):
     """How a column's values are stored: "bool", "number" or "text". Booleans with missing values
-    (a CSV boolean column with empty cells: pandas reads True, False and NaN as objects) are "bool"."""
+    (a CSV boolean column with empty cells: pandas reads True, False and NaN as objects) are "bool".
+    ``inferred``: the series' :func:`inferred_type` when already known."""
     if pd.api.types.is_bool_dtype(series):
         return "bool"
     if pd.api.types.is_numeric_dtype(series):
         return "number"
-    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "boolean":
+    if series.dtype == object and (inferred_type(series) if inferred is None else inferred) == "boolean":
         return "bool"
     return "text"
 
 
-def scan_series(series, counts=None):
+def scan_series(series, counts=None, kind=None):
     """ValueScan of a pandas column (or chunk). Text is parsed on its distinct values only
-    (``counts``: its value_counts when already computed)."""
+    (``counts``: its value_counts when already computed; ``kind``: its value_kind, likewise)."""
     if len(series) == 0:
         return ValueScan()
-    kind = value_kind(series)
+    kind = value_kind(series) if kind is None else kind
     if kind != "text":
         return ValueScan(frozenset([kind]), numbers=int(series.notna().sum()))
     counts = series.value_counts(dropna=True) if counts is None else counts
@@ -185,29 +192,28 @@ def forced_type(name, numeric_columns, categorical_columns):
 def type_feature(name, reference, current, forced=None):
     """Decide the feature type of one column (decide_type, check_current) and convert both sides."""
     sides = (reference, current)
-    counts = [s.value_counts(dropna=True) if value_kind(s) == "text" else None for s in sides]
-    feature_type, notes, error = decide_type(name, forced, scan_series(reference, counts[0]))
-    error = error or check_current(name, forced, feature_type, scan_series(current, counts[1]))
+    # each side's values scanned once (an object column): for its kind and, if categorical, its text
+    inferred = [inferred_type(s) if s.dtype == object else None for s in sides]
+    kinds = [value_kind(s, i) for s, i in zip(sides, inferred)]
+    counts = [s.value_counts(dropna=True) if k == "text" else None for s, k in zip(sides, kinds)]
+    feature_type, notes, error = decide_type(name, forced, scan_series(reference, counts[0], kinds[0]))
+    error = error or check_current(name, forced, feature_type, scan_series(current, counts[1], kinds[1]))
     if error:
         return Feature(name, feature_type, error=error)
     if feature_type == NUMERIC:
-        if all(value_kind(s) == "number" for s in sides):
+        if all(k == "number" for k in kinds):
             return Feature(name, NUMERIC, reference, current, notes)  # original dtype: Evidently's bins depend on it
         parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in sides]
         return Feature(name, NUMERIC, parsed[0], parsed[1], notes)
-    texts = (as_text(reference), as_text(current))
+    texts = tuple(as_text(s, i) for s, i in zip(sides, inferred))
     reuse = tuple(counts) if all(c is not None and t is s for c, t, s in zip(counts, texts, sides)) else None
     return Feature(name, CATEGORICAL, texts[0], texts[1], notes, counts=reuse)
 
 
-def prepare_features(reference, current, params):
-    """Features to compute plus the columns left out (present on one side only)."""
-    selected, one_sided = select_columns(reference.columns, current.columns, params)
-    features = []
-    for name in selected:
-        in_ref, in_cur = name in reference.columns, name in current.columns
-        if not (in_ref and in_cur):
-            features.append(Feature(name, "", error=missing_side_error(name, in_ref, in_cur)))
-            continue
-        features.append(type_feature(name, reference[name], current[name], params.forced_type(name)))
-    return features, one_sided
+def prepare_feature(name, reference, current, params):
+    """The Feature of column ``name`` of two DataFrames: typed and converted (type_feature), or an
+    error when a side lacks it."""
+    in_ref, in_cur = name in reference.columns, name in current.columns
+    if not (in_ref and in_cur):
+        return Feature(name, "", error=missing_side_error(name, in_ref, in_cur))
+    return type_feature(name, reference[name], current[name], params.forced_type(name))

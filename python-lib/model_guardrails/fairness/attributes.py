@@ -32,16 +32,19 @@ def group_codes(series):
     if (codes == -1).any():
         codes = np.where(codes == -1, len(labels), codes)
         labels.append(MISSING_GROUP)
-    return codes.astype("int64"), labels
+    return codes.astype("int64", copy=False), labels
 
 
 def combine_codes(first, first_labels, second, second_labels):
     """The observed combinations of two groupings, labels joined with ' & '."""
     combined = first * len(second_labels) + second
-    observed, codes = np.unique(combined, return_inverse=True)
+    # np.unique(combined, return_inverse=True) without its sort: the codes are small integers
+    seen = np.bincount(combined, minlength=len(first_labels) * len(second_labels)) > 0
+    observed = np.flatnonzero(seen)
+    codes = (np.cumsum(seen) - 1)[combined]
     labels = ["{} & {}".format(first_labels[c // len(second_labels)], second_labels[c % len(second_labels)])
               for c in observed]
-    return codes.astype("int64"), labels
+    return codes.astype("int64", copy=False), labels
 
 
 # -- across chunks ---------------------------------------------------------------------------

@@ -7,16 +7,17 @@ MAX_ROC_POINTS = 200
 CALIBRATION_BINS = 10
 
 
-def roc_curve(y, score, max_points=MAX_ROC_POINTS):
+def roc_curve(y, score, max_points=MAX_ROC_POINTS, by_score=None):
     """ROC points (fpr, tpr) at every distinct score threshold, from (0, 0) to (1, 1), thinned
-    to at most ``max_points`` (the corners always kept). None when a class is absent."""
+    to at most ``max_points`` (the corners always kept). None when a class is absent.
+    ``by_score``: the rows by descending score, ties in row order, when already sorted."""
     y = np.asarray(y, dtype="float64")
     score = np.asarray(score, dtype="float64")
     n_pos = float(y.sum())
     n_neg = float(len(y) - n_pos)
     if n_pos == 0 or n_neg == 0:
         return None
-    order = np.argsort(-score, kind="stable")
+    order = np.argsort(-score, kind="stable") if by_score is None else by_score
     s, t = score[order], y[order]
     last_of_tie = np.append(s[1:] != s[:-1], True)
     return roc_from_counts(np.cumsum(1.0 - t)[last_of_tie], np.cumsum(t)[last_of_tie], max_points)
@@ -80,11 +81,12 @@ def predicted_vs_actual(y, prediction, bins=CALIBRATION_BINS):
             "count": count[filled].astype(int).tolist()}
 
 
-def performance_curves(task, y, score=None, prediction=None):
-    """The curves of the whole scored dataset (window ``__all__``) for the report."""
+def performance_curves(task, y, score=None, prediction=None, by_score=None):
+    """The curves of the whole scored dataset (window ``__all__``) for the report (``by_score``:
+    the rows by descending score, ties in row order, when already sorted)."""
     if task == "regression":
         return {"predicted_vs_actual": predicted_vs_actual(y, prediction)}
     if score is None:
         return {"roc": None, "calibration": None,
                 "note": "ROC and calibration need a score column (probability of the positive class)"}
-    return {"roc": roc_curve(y, score), "calibration": calibration_curve(y, score)}
+    return {"roc": roc_curve(y, score, by_score=by_score), "calibration": calibration_curve(y, score)}

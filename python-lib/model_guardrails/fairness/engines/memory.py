@@ -38,6 +38,8 @@ def _prepare(frame, params, dataset):
     valid, excluded = binary.usable_rows(len(frame), [(params.target_column, y), (params.prediction_column, prediction),
                                                       (params.score_column, score)], dataset)
     dataset_note(excluded, dataset)
+    if valid.all():
+        valid = slice(None)  # every row: views, not copies
     attributes = []
     for column in params.sensitive_columns:
         codes, labels = attrs.group_codes(frame[column].to_numpy()[valid])
@@ -45,7 +47,7 @@ def _prepare(frame, params, dataset):
     if params.intersectional and len(attributes) > 1:
         attributes.append(_intersection(attributes))
     attrs.require_usable(attributes, dataset)
-    return _Prepared(y=y[valid].astype("int64"), prediction=prediction[valid].astype("int64"),
+    return _Prepared(y=y[valid].astype("int8"), prediction=prediction[valid].astype("int8"),
                      score=None if score is None else score[valid], attributes=attributes,
                      excluded=excluded, absent=dataset_note(absent, dataset))
 
@@ -72,6 +74,10 @@ def counts_from_frame(frame, params, dataset="scored"):
     """The exact statistics of an in-memory frame."""
     data = _prepare(frame, params, dataset)
     attributes = []
+    ranked = overall = None
+    if data.score is not None:  # one sort of the scores for every attribute, and the overall AUC once
+        ranked = binary.Ranked.of(data.score, data.y)
+        overall = binary.roc_auc_by_group(np.zeros(len(data.score), dtype="int64"), 1, data.y, data.score, ranked)
     for attribute in data.attributes:
         if attribute.skipped:
             attributes.append(GroupCounts(attribute.name, list(attribute.labels), skipped=attribute.skipped))
@@ -80,9 +86,8 @@ def counts_from_frame(frame, params, dataset="scored"):
         tn, fp, fn, tp = binary.confusion_counts(attribute.codes, n_groups, data.y, data.prediction)
         auc = None
         if data.score is not None:
-            values, variance = binary.roc_auc_by_group(attribute.codes, n_groups, data.y, data.score)
-            overall, overall_var = binary.roc_auc_by_group(np.zeros_like(attribute.codes), 1, data.y, data.score)
-            auc = (np.append(values, overall), np.append(variance, overall_var), None)
+            values, variance = binary.roc_auc_by_group(attribute.codes, n_groups, data.y, data.score, ranked)
+            auc = (np.append(values, overall[0]), np.append(variance, overall[1]), None)
         attributes.append(GroupCounts(attribute.name, list(attribute.labels), dict(tn=tn, fp=fp, fn=fn, tp=tp), auc))
     return FairnessCounts(attributes, data.excluded, data.absent)
 

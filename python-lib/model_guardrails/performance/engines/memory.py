@@ -34,9 +34,12 @@ def stats_from_frame(frame, params) -> EngineOutput:
     """:class:`EngineOutput` of the scored DataFrame: group 0 is __all__, the windows are the
     groups 1.., and the curves of all its usable rows."""
     data = _prepare(frame, params)
-    curves = performance_curves(params.task, data.y, data.score, data.prediction)
+    # one sort of all the scores: the ROC curve and the overall AUC and average precision share it
+    ranked = None if data.score is None else binary.Ranked.of(data.score, data.y, descending=True)
+    curves = performance_curves(params.task, data.y, data.score, data.prediction,
+                                None if ranked is None else ranked.order)
     sums = _binary_sums if params.task == BINARY else _regression_sums
-    parts = [(sums(np.zeros(len(data.y), dtype="int64"), 1, data), np.array([len(data.y)], dtype="float64"))]
+    parts = [(sums(np.zeros(len(data.y), dtype="int64"), 1, data, ranked), np.array([len(data.y)], dtype="float64"))]
     if data.window_labels:
         in_window = data.windows >= 0
         windowed = _Prepared(*(None if a is None else a[in_window] for a in (data.y, data.prediction, data.score)),
@@ -75,13 +78,17 @@ def _prepare(frame, params):
         absent=logged_note(absent))
 
 
-def _binary_sums(codes, n_groups, data):
+def _binary_sums(codes, n_groups, data, ranked=None):
+    """``ranked``: the rows by descending score (binary.Ranked), when already sorted."""
     y, prediction, score = data.y, data.prediction, data.score
     sums = BinarySums(cells=binary.confusion_counts(codes, n_groups, y, prediction))
     if score is None:
         return sums
-    sums.auc = binary.roc_auc_by_group(codes, n_groups, y, score) + (None,)
-    sums.ap = binary.average_precision_by_group(codes, n_groups, y, score) + (None,)
+    ranked = binary.Ranked.of(score, y, descending=True) if ranked is None else ranked
+    # Ascending, the same order reversed: ties come in reverse row order, and a tie block's sums
+    # (counts of 0/1 labels) do not depend on the order of its rows.
+    sums.auc = binary.roc_auc_by_group(codes, n_groups, y, score, ranked.reversed()) + (None,)
+    sums.ap = binary.average_precision_by_group(codes, n_groups, y, score, ranked) + (None,)
     eps = np.finfo("float64").eps
     loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
     sums.log_loss = _sums(codes, n_groups, loss)
@@ -95,7 +102,7 @@ def _sums(codes, n_groups, per_row):
             np.bincount(codes, weights=per_row * per_row, minlength=n_groups))
 
 
-def _regression_sums(codes, n_groups, data):
+def _regression_sums(codes, n_groups, data, ranked=None):
     y, prediction = data.y, data.prediction
     n = np.bincount(codes, minlength=n_groups).astype("float64")
     error = prediction - y
