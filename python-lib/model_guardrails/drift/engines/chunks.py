@@ -13,7 +13,7 @@ from ..prepare import (ValueScan, as_float, as_text, check_current, decide_type,
                        value_kind)
 from ..profile import CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, make_grid, profile_settings
 from . import CurrentSide
-from .rank_search import KeyCounts, key_bits, order_statistics
+from .rank_search import KeyCounts, RankWindows, key_bits, order_statistics
 
 
 class ChunkSide(CurrentSide):
@@ -101,7 +101,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
             continue
         if guessed is None:
             guessed = _Pass1({n: _expected_type(chunk[n], params.forced_type(n)) for n in names if n in chunk.columns},
-                             params.forced_type)
+                             params.forced_type, params.psi_bins)
         for name in names:
             if name in chunk.columns:
                 scans[name] = scans.get(name, ValueScan()) + guessed.add(name, chunk[name])
@@ -114,17 +114,18 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
                                                            scans.get(name, ValueScan())))
     profile = ReferenceProfile(plugin_version, profile_settings(params), rows, features, columns or [])
     usable = {n: f.type for n, f in features.items() if not f.error}
-    stats, keys = guessed.result(usable) if guessed else ({}, {})
+    stats, keys, windows = guessed.result(usable) if guessed else ({}, {}, {})
     missed = [n for n in usable if n not in stats]
     if missed:  # expected otherwise from the first chunk: read again, these columns only
-        again = _Pass1({n: usable[n] for n in missed}, params.forced_type)
+        again = _Pass1({n: usable[n] for n in missed}, params.forced_type, params.psi_bins)
         for chunk in read_ahead(read_columns(missed) if read_columns is not None else read_chunks()):
             for name in missed:
                 if name in chunk.columns and len(chunk):
                     again.add(name, chunk[name])
-        more_stats, more_keys = again.result(usable)
+        more_stats, more_keys, more_windows = again.result(usable)
         stats.update(more_stats)
         keys.update(more_keys)
+        windows.update(more_windows)
     for name, found in stats.items():
         if isinstance(found, CategoricalStats):
             features[name].categorical = found
@@ -133,7 +134,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
         def read_chunks():
             return read_columns(list(numeric))
     # pass 2: exact order statistics for the PSI edges
-    edges = _exact_edges(read_chunks, numeric, keys, params.psi_bins)
+    edges = _exact_edges(read_chunks, numeric, keys, windows, params.psi_bins)
     grids = {}
     for name, found in numeric.items():
         features[name].edges = edges[name]
@@ -155,11 +156,12 @@ class _Pass1:
     grid-less NumericStats (counts, extremes, moments) and KeyCounts of a numeric column, whose
     chunks are checked as ChunkSide checks them."""
 
-    def __init__(self, expected, forced_type):
+    def __init__(self, expected, forced_type, psi_bins):
         self.expected, self.forced_type = expected, forced_type
         self.stats = {n: NumericStats(np.array([])) if t == NUMERIC else CategoricalStats() for n, t in expected.items()}
         numeric = [n for n, t in expected.items() if t == NUMERIC]
         self.keys = {n: KeyCounts(key_bits(len(numeric))) for n in numeric}
+        self.windows = RankWindows(np.arange(1, psi_bins) / psi_bins)
         self.fits = dict.fromkeys(expected, True)
 
     def add(self, name, series):
@@ -179,20 +181,24 @@ class _Pass1:
             values = as_float(series)
             stats.add(values)
             self.keys[name].add(values)
+            self.windows.add(name, values)
         return scan
 
     def result(self, decided):
-        """(stats, key counts) of the columns whose decided type is the expected one."""
+        """(stats, key counts, {column: its RankWindows}) of the columns whose decided type is the
+        expected one."""
         kept = {n for n, t in decided.items() if n in self.expected and self.expected[n] == t
                 and (t != NUMERIC or self.fits[n])}
         return ({n: s for n, s in self.stats.items() if n in kept},
-                {n: k for n, k in self.keys.items() if n in kept})
+                {n: k for n, k in self.keys.items() if n in kept},
+                {n: self.windows for n in self.keys if n in kept})
 
 
-def _exact_edges(read_chunks, numeric, keys, psi_bins):
+def _exact_edges(read_chunks, numeric, keys, windows, psi_bins):
     """The quantile edges of each column (numeric.edges_from_order_statistics) from its order
-    statistics, searched without holding the column (rank_search)."""
+    statistics: picked from the first pass's windows, or searched without holding the column
+    (rank_search)."""
     wanted = {name: (edge_ranks(stats.n, psi_bins), stats.low, stats.high) for name, stats in numeric.items()}
-    found, _ = order_statistics(read_chunks, {name: w for name, w in wanted.items() if w[0]}, keys)
+    found, _ = order_statistics(read_chunks, {name: w for name, w in wanted.items() if w[0]}, keys, windows)
     return {name: edges_from_order_statistics(stats.n, psi_bins, {r: found[(name, r)] for r in wanted[name][0]})
             for name, stats in numeric.items()}
