@@ -96,18 +96,20 @@ class NumericStats:
     def n(self):
         return self.total - self.missing
 
-    def add(self, values):
-        """Add a chunk of float64 values (NaN and +/-inf count as missing)."""
+    def add(self, values, bins=True):
+        """Add a chunk of float64 values (NaN and +/-inf count as missing). ``bins=False``: all but
+        the bins' counts and sums (a pass that only needs the totals, extremes and moments)."""
         values = np.asarray(values, dtype="float64")
         finite = values[np.isfinite(values)]
         self.total += len(values)
         self.missing += len(values) - len(finite)
         if len(finite) == 0:
             return
-        where = grid_index(self.grid, finite)
-        size = len(self.grid) + 1
-        self.counts += np.bincount(where, minlength=size)
-        self.sums += np.bincount(where, weights=finite, minlength=size)
+        if bins:
+            where = grid_index(self.grid, finite)
+            size = len(self.grid) + 1
+            self.counts += np.bincount(where, minlength=size)
+            self.sums += np.bincount(where, weights=finite, minlength=size)
         self.low, self.high = min(self.low, float(finite.min())), max(self.high, float(finite.max()))
         self._merge_moments(len(finite), float(finite.mean()), float(((finite - finite.mean()) ** 2).sum()))
 

@@ -179,7 +179,7 @@ class _Pass1:
             self.fits[name] = False  # a chunk ChunkSide would skip: not this column's type
         else:
             values = as_float(series)
-            stats.add(values)
+            stats.add(values, bins=False)  # the bins are counted on the grid, in the last pass
             self.keys[name].add(values)
             self.windows.add(name, values)
         return scan

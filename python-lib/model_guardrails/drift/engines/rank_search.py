@@ -69,11 +69,22 @@ class KeyCounts:
         self.counts = np.zeros(1 << bits, dtype="int64")
 
     def add(self, values):
-        """Add a chunk of float64 values (non-finite values are skipped)."""
+        """Add a chunk of float64 values (non-finite values are skipped). The bucket of value_keys is
+        counted from the value's own top bits (magnitude and sign): only the magnitudes the chunk
+        spans are counted (a few thousand buckets, not all of them), then laid out in key order
+        (``half + m`` for a positive magnitude bucket m, ``half - 1 - m`` for a negative)."""
         x = _finite(np.asarray(values, dtype="float64"))
-        if len(x):
-            self.counts += np.bincount((value_keys(x) >> np.uint64(self.shift)).astype(np.intp),
-                                       minlength=len(self.counts))
+        if not len(x):
+            return
+        bits = len(self.counts).bit_length() - 1
+        top = x.view(np.uint64) >> np.uint64(self.shift)
+        half = len(self.counts) >> 1
+        slot = ((top & np.uint64(half - 1)) << np.uint64(1)) | (top >> np.uint64(bits - 1))  # 2 m + negative
+        slot = slot.astype(np.intp)
+        low, high = int(slot.min()) >> 1, int(slot.max()) >> 1
+        both = np.bincount(slot - 2 * low, minlength=2 * (high - low + 1))
+        self.counts[half + low:half + high + 1] += both[0::2]
+        self.counts[half - 1 - high:half - low] += both[1::2][::-1]
 
 
 class RankWindows:
