@@ -1,8 +1,9 @@
 """The chunk engine: datasets too large for memory, read as pandas chunks into mergeable statistics.
 
 :class:`ChunkSide` is the current side fed chunk by chunk; :func:`profile_from_chunks` builds the
-reference profile in three passes of bounded memory (typing with counts, extremes and key counts;
-the exact order statistics; grid counts), each pass holding only per-bin arrays.
+reference profile in two passes of bounded memory (typing with counts, extremes, key counts and
+the values around the quantiles, which most often give the exact order statistics; grid counts),
+a third between them only for the order statistics the first pass missed (rank_search).
 """
 import numpy as np
 
@@ -89,10 +90,11 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     passes after the first read only the numeric columns).
 
     Pass 1 types the columns and, for the type each column is expected to get, gathers its counts,
-    extremes and moments, and the key counts of the order-statistic search (rank_search); a column
-    whose type turns out otherwise (a later chunk changed it) is read again on its own. Pass 2
-    finds the exact PSI edges (one read, more only for values crowded into one key bucket); pass 3
-    counts the values on the grid."""
+    extremes and moments, the key counts of the order-statistic search and the values of its
+    RankWindows (rank_search); a column whose type turns out otherwise (a later chunk changed it) is
+    read again on its own. The exact PSI edges come from the windows; the ranks outside them are
+    searched (one read, more only for values crowded into one key bucket). The last pass counts the
+    values on the grid."""
     scans, rows, columns, guessed = {}, 0, None, None
     for chunk in read_ahead(read_chunks()):
         rows += len(chunk)
@@ -133,14 +135,14 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     if read_columns is not None:
         def read_chunks():
             return read_columns(list(numeric))
-    # pass 2: exact order statistics for the PSI edges
+    # exact order statistics for the PSI edges: from the windows, a search read for the others
     edges = _exact_edges(read_chunks, numeric, keys, windows, params.psi_bins)
     grids = {}
     for name, found in numeric.items():
         features[name].edges = edges[name]
         features[name].std = found.std
         grids[name] = make_grid(edges[name], found.low, found.high) if found.n else edges[name]
-    # pass 3: grid counts and sums
+    # last pass: grid counts and sums
     final = ChunkSide({n: NumericStats(g) for n, g in grids.items()}, params.forced_type)
     if grids:
         for chunk in read_ahead(read_chunks()):
