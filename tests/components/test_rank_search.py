@@ -37,20 +37,46 @@ class CountingReader:
         return iter([self.frame.iloc[i:i + self.size] for i in range(0, len(self.frame), self.size)])
 
 
-@pytest.mark.parametrize("collect", [None, 500])
-def test_streamed_edges_equal_in_memory_edges(collect, monkeypatch):
-    frame = columns(20_000, 3)
-    if collect:
-        monkeypatch.setattr(rank_search, "SELECT_COLLECT", collect)  # the narrowing passes too
+def assert_streamed_profile_is_exact(frame, reader):
     params = DriftParams()
-    reader = CountingReader(frame, 3000)
     streamed = profile_from_chunks(reader, list(frame.columns), params, "0.1.0")
     exact = profile_from_frame(frame, list(frame.columns), params, "0.1.0")
     for name in frame.columns:
         assert streamed.features[name].edges.tobytes() == exact.features[name].edges.tobytes(), name
         assert (streamed.features[name].numeric.counts == exact.features[name].numeric.counts).all(), name
+
+
+@pytest.mark.parametrize("collect", [None, 500])
+def test_streamed_edges_equal_in_memory_edges(collect, monkeypatch):
+    frame = columns(20_000, 3)
+    if collect:
+        monkeypatch.setattr(rank_search, "SELECT_COLLECT", collect)  # the narrowing passes too
+    reader = CountingReader(frame, 3000)
+    assert_streamed_profile_is_exact(frame, reader)
     if collect is None:
-        assert reader.reads == 3  # typing and counts; the edges; the grid
+        assert reader.reads == 2  # typing, counts and the edges (RankWindows); the grid
+
+
+def test_ranks_outside_the_first_chunks_windows_are_searched():
+    frame = columns(20_000, 3)
+    frame["sorted"] = np.sort(frame["normal"].to_numpy())    # the first chunk's quantiles say nothing of the rest
+    frame["drifting"] = frame["normal"] + np.linspace(0, 3, len(frame))
+    reader = CountingReader(frame, 3000)
+    assert_streamed_profile_is_exact(frame, reader)
+    assert reader.reads == 3  # the ranks of "sorted" and "drifting" need the search read
+
+
+def test_rank_windows_pick_the_ranks_they_hold():
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.normal(0, 1, 5000), [np.nan, np.inf, -0.0], rng.integers(-2, 3, 5000).astype(float)])
+    windows = rank_search.RankWindows([0.25, 0.5, 0.75])
+    for i in range(0, len(x), 1000):
+        windows.add("x", x[i:i + 1000])
+    ordered = np.sort(x[np.isfinite(x)] + 0.0)
+    picked = windows.pick("x", list(range(len(ordered))))
+    assert len(picked) > 100
+    assert all(value == ordered[rank] for rank, value in picked.items())
+    assert windows.pick("other", [0]) == {}
 
 
 @pytest.mark.parametrize("bits", [20, 12])

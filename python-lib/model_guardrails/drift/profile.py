@@ -19,6 +19,7 @@ from .prepare import forced_type
 
 PROFILE_FORMAT = 1
 GRID_SUB_BINS = 200       # equal-width sub-bins per PSI bin: the grid KS and Wasserstein are bracketed on
+PART_COMPARE_MAX = 64     # grid_index finds the PSI bin by comparisons up to this many edges (uint8 counts)
 
 
 def make_grid(edges, low, high, sub_bins=GRID_SUB_BINS):
@@ -32,6 +33,19 @@ def make_grid(edges, low, high, sub_bins=GRID_SUB_BINS):
     return np.unique(np.concatenate(parts + [np.asarray(edges, dtype="float64")]))
 
 
+def count_below(inner, x):
+    """``np.searchsorted(inner, x, side="left")`` (the number of ``inner`` below each ``x``): by one
+    comparison per bound when there are few (a PSI bin count's edges), ~10x faster than the search."""
+    if len(inner) > PART_COMPARE_MAX:
+        return np.searchsorted(inner, x, side="left")
+    part = np.zeros(len(x), dtype=np.uint8)
+    above = np.empty(len(x), dtype=bool)
+    for bound in inner:
+        np.greater(x, bound, out=above)
+        np.add(part, above.view(np.uint8), out=part)
+    return part.astype(np.intp)
+
+
 def grid_index(grid, x):
     """``np.searchsorted(grid, x, side="left")`` for finite ``x``, ~2x faster on a grid of
     :func:`make_grid`: the PSI bin by a search among the edges, the step inside it by arithmetic
@@ -42,7 +56,7 @@ def grid_index(grid, x):
         return np.searchsorted(grid, x, side="left")
     bounds = grid[::GRID_SUB_BINS]
     width = np.diff(bounds)
-    part = np.searchsorted(bounds[1:-1], x, side="left")
+    part = count_below(bounds[1:-1], x)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):  # subnormal widths: corrected below
         scale = np.divide(GRID_SUB_BINS, width, out=np.zeros_like(width), where=width > 0)
         step = np.ceil((x - bounds[part]) * scale[part])
@@ -82,18 +96,20 @@ class NumericStats:
     def n(self):
         return self.total - self.missing
 
-    def add(self, values):
-        """Add a chunk of float64 values (NaN and +/-inf count as missing)."""
+    def add(self, values, bins=True):
+        """Add a chunk of float64 values (NaN and +/-inf count as missing). ``bins=False``: all but
+        the bins' counts and sums (a pass that only needs the totals, extremes and moments)."""
         values = np.asarray(values, dtype="float64")
         finite = values[np.isfinite(values)]
         self.total += len(values)
         self.missing += len(values) - len(finite)
         if len(finite) == 0:
             return
-        where = grid_index(self.grid, finite)
-        size = len(self.grid) + 1
-        self.counts += np.bincount(where, minlength=size)
-        self.sums += np.bincount(where, weights=finite, minlength=size)
+        if bins:
+            where = grid_index(self.grid, finite)
+            size = len(self.grid) + 1
+            self.counts += np.bincount(where, minlength=size)
+            self.sums += np.bincount(where, weights=finite, minlength=size)
         self.low, self.high = min(self.low, float(finite.min())), max(self.high, float(finite.max()))
         self._merge_moments(len(finite), float(finite.mean()), float(((finite - finite.mean()) ** 2).sum()))
 

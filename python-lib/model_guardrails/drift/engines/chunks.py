@@ -1,8 +1,9 @@
 """The chunk engine: datasets too large for memory, read as pandas chunks into mergeable statistics.
 
 :class:`ChunkSide` is the current side fed chunk by chunk; :func:`profile_from_chunks` builds the
-reference profile in three passes of bounded memory (typing with counts, extremes and key counts;
-the exact order statistics; grid counts), each pass holding only per-bin arrays.
+reference profile in two passes of bounded memory (typing with counts, extremes, key counts and
+the values around the quantiles, which most often give the exact order statistics; grid counts),
+a third between them only for the order statistics the first pass missed (rank_search).
 """
 import numpy as np
 
@@ -13,7 +14,7 @@ from ..prepare import (ValueScan, as_float, as_text, check_current, decide_type,
                        value_kind)
 from ..profile import CategoricalStats, FeatureProfile, NumericStats, ReferenceProfile, make_grid, profile_settings
 from . import CurrentSide
-from .rank_search import KeyCounts, key_bits, order_statistics
+from .rank_search import KeyCounts, RankWindows, key_bits, order_statistics
 
 
 class ChunkSide(CurrentSide):
@@ -89,10 +90,11 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     passes after the first read only the numeric columns).
 
     Pass 1 types the columns and, for the type each column is expected to get, gathers its counts,
-    extremes and moments, and the key counts of the order-statistic search (rank_search); a column
-    whose type turns out otherwise (a later chunk changed it) is read again on its own. Pass 2
-    finds the exact PSI edges (one read, more only for values crowded into one key bucket); pass 3
-    counts the values on the grid."""
+    extremes and moments, the key counts of the order-statistic search and the values of its
+    RankWindows (rank_search); a column whose type turns out otherwise (a later chunk changed it) is
+    read again on its own. The exact PSI edges come from the windows; the ranks outside them are
+    searched (one read, more only for values crowded into one key bucket). The last pass counts the
+    values on the grid."""
     scans, rows, columns, guessed = {}, 0, None, None
     for chunk in read_ahead(read_chunks()):
         rows += len(chunk)
@@ -101,7 +103,7 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
             continue
         if guessed is None:
             guessed = _Pass1({n: _expected_type(chunk[n], params.forced_type(n)) for n in names if n in chunk.columns},
-                             params.forced_type)
+                             params.forced_type, params.psi_bins)
         for name in names:
             if name in chunk.columns:
                 scans[name] = scans.get(name, ValueScan()) + guessed.add(name, chunk[name])
@@ -114,17 +116,18 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
                                                            scans.get(name, ValueScan())))
     profile = ReferenceProfile(plugin_version, profile_settings(params), rows, features, columns or [])
     usable = {n: f.type for n, f in features.items() if not f.error}
-    stats, keys = guessed.result(usable) if guessed else ({}, {})
+    stats, keys, windows = guessed.result(usable) if guessed else ({}, {}, {})
     missed = [n for n in usable if n not in stats]
     if missed:  # expected otherwise from the first chunk: read again, these columns only
-        again = _Pass1({n: usable[n] for n in missed}, params.forced_type)
+        again = _Pass1({n: usable[n] for n in missed}, params.forced_type, params.psi_bins)
         for chunk in read_ahead(read_columns(missed) if read_columns is not None else read_chunks()):
             for name in missed:
                 if name in chunk.columns and len(chunk):
                     again.add(name, chunk[name])
-        more_stats, more_keys = again.result(usable)
+        more_stats, more_keys, more_windows = again.result(usable)
         stats.update(more_stats)
         keys.update(more_keys)
+        windows.update(more_windows)
     for name, found in stats.items():
         if isinstance(found, CategoricalStats):
             features[name].categorical = found
@@ -132,14 +135,14 @@ def profile_from_chunks(read_chunks, names, params, plugin_version, read_columns
     if read_columns is not None:
         def read_chunks():
             return read_columns(list(numeric))
-    # pass 2: exact order statistics for the PSI edges
-    edges = _exact_edges(read_chunks, numeric, keys, params.psi_bins)
+    # exact order statistics for the PSI edges: from the windows, a search read for the others
+    edges = _exact_edges(read_chunks, numeric, keys, windows, params.psi_bins)
     grids = {}
     for name, found in numeric.items():
         features[name].edges = edges[name]
         features[name].std = found.std
         grids[name] = make_grid(edges[name], found.low, found.high) if found.n else edges[name]
-    # pass 3: grid counts and sums
+    # last pass: grid counts and sums
     final = ChunkSide({n: NumericStats(g) for n, g in grids.items()}, params.forced_type)
     if grids:
         for chunk in read_ahead(read_chunks()):
@@ -155,11 +158,12 @@ class _Pass1:
     grid-less NumericStats (counts, extremes, moments) and KeyCounts of a numeric column, whose
     chunks are checked as ChunkSide checks them."""
 
-    def __init__(self, expected, forced_type):
+    def __init__(self, expected, forced_type, psi_bins):
         self.expected, self.forced_type = expected, forced_type
         self.stats = {n: NumericStats(np.array([])) if t == NUMERIC else CategoricalStats() for n, t in expected.items()}
         numeric = [n for n, t in expected.items() if t == NUMERIC]
         self.keys = {n: KeyCounts(key_bits(len(numeric))) for n in numeric}
+        self.windows = RankWindows(np.arange(1, psi_bins) / psi_bins)
         self.fits = dict.fromkeys(expected, True)
 
     def add(self, name, series):
@@ -177,22 +181,26 @@ class _Pass1:
             self.fits[name] = False  # a chunk ChunkSide would skip: not this column's type
         else:
             values = as_float(series)
-            stats.add(values)
+            stats.add(values, bins=False)  # the bins are counted on the grid, in the last pass
             self.keys[name].add(values)
+            self.windows.add(name, values)
         return scan
 
     def result(self, decided):
-        """(stats, key counts) of the columns whose decided type is the expected one."""
+        """(stats, key counts, {column: its RankWindows}) of the columns whose decided type is the
+        expected one."""
         kept = {n for n, t in decided.items() if n in self.expected and self.expected[n] == t
                 and (t != NUMERIC or self.fits[n])}
         return ({n: s for n, s in self.stats.items() if n in kept},
-                {n: k for n, k in self.keys.items() if n in kept})
+                {n: k for n, k in self.keys.items() if n in kept},
+                {n: self.windows for n in self.keys if n in kept})
 
 
-def _exact_edges(read_chunks, numeric, keys, psi_bins):
+def _exact_edges(read_chunks, numeric, keys, windows, psi_bins):
     """The quantile edges of each column (numeric.edges_from_order_statistics) from its order
-    statistics, searched without holding the column (rank_search)."""
+    statistics: picked from the first pass's windows, or searched without holding the column
+    (rank_search)."""
     wanted = {name: (edge_ranks(stats.n, psi_bins), stats.low, stats.high) for name, stats in numeric.items()}
-    found, _ = order_statistics(read_chunks, {name: w for name, w in wanted.items() if w[0]}, keys)
+    found, _ = order_statistics(read_chunks, {name: w for name, w in wanted.items() if w[0]}, keys, windows)
     return {name: edges_from_order_statistics(stats.n, psi_bins, {r: found[(name, r)] for r in wanted[name][0]})
             for name, stats in numeric.items()}

@@ -9,6 +9,13 @@ of those buckets and picks each rank exactly. So the search reads the data twice
 holding a wanted rank has more than SELECT_COLLECT values (or the buckets to collect more than
 SELECT_BUDGET together): those ranks are narrowed by successive histograms of their bucket
 (4,096 bins a pass), one more read each, until few enough values are left to collect.
+
+Most often no search read is needed at all: the first pass also collects, for each column, the
+values of :class:`RankWindows`, value intervals around the quantiles of the column's first chunk,
+and counts the values below each; a wanted rank that falls inside a window is picked there after
+the first pass. Only the ranks outside every window (a first chunk unlike the rest, e.g. sorted
+data) or windows that would hold too many values (SELECT_COLLECT a window, WINDOW_BUDGET in all)
+are searched as above.
 """
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -24,6 +31,8 @@ SELECT_BINS = 4096             # histogram resolution of one narrowing pass
 SELECT_COLLECT = 2_000_000     # collect the values of a bucket (or interval) once it holds at most this many
 SELECT_BUDGET = 8_000_000      # ... and the buckets collected in one pass at most this many values together
 SELECT_MAX_PASSES = 6          # after this many narrowing passes, collect distinct values with counts
+WINDOW_SIGMAS = 4.0             # a window's half-width: this many standard errors of the first chunk's quantile
+WINDOW_BUDGET = 32_000_000      # values the windows of all the columns collect together (8 bytes each, and 1)
 _SIGN = np.uint64(1 << 63)
 
 
@@ -60,11 +69,101 @@ class KeyCounts:
         self.counts = np.zeros(1 << bits, dtype="int64")
 
     def add(self, values):
-        """Add a chunk of float64 values (non-finite values are skipped)."""
+        """Add a chunk of float64 values (non-finite values are skipped). The bucket of value_keys is
+        counted from the value's own top bits (magnitude and sign): only the magnitudes the chunk
+        spans are counted (a few thousand buckets, not all of them), then laid out in key order
+        (``half + m`` for a positive magnitude bucket m, ``half - 1 - m`` for a negative)."""
         x = _finite(np.asarray(values, dtype="float64"))
-        if len(x):
-            self.counts += np.bincount((value_keys(x) >> np.uint64(self.shift)).astype(np.intp),
-                                       minlength=len(self.counts))
+        if not len(x):
+            return
+        bits = len(self.counts).bit_length() - 1
+        top = x.view(np.uint64) >> np.uint64(self.shift)
+        half = len(self.counts) >> 1
+        slot = ((top & np.uint64(half - 1)) << np.uint64(1)) | (top >> np.uint64(bits - 1))  # 2 m + negative
+        slot = slot.astype(np.intp)
+        low, high = int(slot.min()) >> 1, int(slot.max()) >> 1
+        both = np.bincount(slot - 2 * low, minlength=2 * (high - low + 1))
+        self.counts[half + low:half + high + 1] += both[0::2]
+        self.counts[half - 1 - high:half - low] += both[1::2][::-1]
+
+
+class RankWindows:
+    """Value windows around the ``quantiles`` of each column, fed chunk by chunk with the columns'
+    float64 values (all of them, from the first chunk on). A column's windows are the closed
+    intervals around its first chunk's quantiles (WINDOW_SIGMAS standard errors of each, merged when
+    they overlap); every later value is counted below, inside (collected) or above them. A column's
+    windows are dropped when they would hold more than SELECT_COLLECT values each on average, all the
+    columns' windows when they would hold more than WINDOW_BUDGET together."""
+
+    def __init__(self, quantiles):
+        self.quantiles = np.asarray(quantiles, dtype="float64")
+        self.bounds, self.below, self.values, self.slots, self.size = {}, {}, {}, {}, {}
+        self.dropped, self.full = set(), False
+
+    def add(self, name, values):
+        if self.full or name in self.dropped:
+            return
+        x = _finite(np.asarray(values, dtype="float64"))
+        if not len(x):
+            return
+        if name not in self.bounds:
+            self._open(name, x)
+        bounds = self.bounds[name]
+        slot, passed = np.zeros(len(x), dtype=np.uint8), np.empty(len(x), dtype=bool)
+        for i, bound in enumerate(bounds):  # 2 i + 1: bounds[2 i] <= x <= bounds[2 i + 1] (<= 254)
+            (np.greater if i % 2 else np.greater_equal)(x, bound, out=passed)
+            np.add(slot, passed.view(np.uint8), out=slot)
+        self.below[name] += np.bincount(slot, minlength=len(bounds) + 1)
+        inside = (slot & 1).view(bool)
+        self.values[name].append(x[inside])
+        self.slots[name].append(slot[inside] >> 1)
+        self.size[name] += int(inside.sum())
+        if self.size[name] > SELECT_COLLECT * (len(bounds) // 2):
+            self._drop(name)
+        elif sum(self.size.values()) > WINDOW_BUDGET:
+            self.full = True
+            for other in list(self.bounds):
+                self._drop(other)
+
+    def _open(self, name, x):
+        ordered = np.sort(x)
+        m = len(ordered)
+        half = WINDOW_SIGMAS * np.sqrt(self.quantiles * (1 - self.quantiles) / m) + 2.0 / m
+        low = ordered[np.clip(np.floor((self.quantiles - half) * (m - 1)), 0, m - 1).astype(np.intp)]
+        high = ordered[np.clip(np.ceil((self.quantiles + half) * (m - 1)), 0, m - 1).astype(np.intp)]
+        merged = []
+        for a, b in sorted(zip(low.tolist(), high.tolist())):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        if len(merged) > 127:  # slots are kept as uint8
+            merged = [[merged[0][0], merged[-1][1]]]
+        self.bounds[name] = np.array([v for pair in merged for v in pair], dtype="float64")
+        self.below[name] = np.zeros(len(self.bounds[name]) + 1, dtype="int64")
+        self.values[name], self.slots[name], self.size[name] = [], [], 0
+
+    def _drop(self, name):
+        self.dropped.add(name)
+        for held in (self.bounds, self.below, self.values, self.slots, self.size):
+            held.pop(name, None)
+
+    def pick(self, name, ranks):
+        """{rank: value} for the 0-based ``ranks`` of the column's finite values that lie in its
+        windows (the others are not returned)."""
+        if name not in self.bounds:
+            return {}
+        start = np.cumsum(self.below[name])  # start[2 i]: the values below window i
+        values = np.concatenate(self.values[name])
+        slots = np.concatenate(self.slots[name])
+        picked = {}
+        for i in range(len(self.bounds[name]) // 2):
+            first, count = int(start[2 * i]), int(self.below[name][2 * i + 1])
+            inside = [rank for rank in ranks if first <= rank < first + count]
+            if inside:
+                held = np.partition(values[slots == i], [rank - first for rank in inside])
+                picked.update({rank: float(held[rank - first]) for rank in inside})
+        return picked
 
 
 @dataclass
@@ -113,12 +212,18 @@ class _Tally:
     weights: List[np.ndarray] = field(default_factory=list)
 
 
-def order_statistics(read_chunks, wanted, key_counts):
+def order_statistics(read_chunks, wanted, key_counts, windows=None):
     """{(column, rank): value} for ``wanted`` {column: (ranks, minimum, maximum)} of the finite values.
     ``read_chunks()``: a fresh iterator of DataFrame chunks on each call; ``key_counts``: {column:
-    KeyCounts} of the same values (gathered in an earlier pass). ``passes``: the reads it made."""
-    searches = {}
+    KeyCounts} of the same values (gathered in an earlier pass), ``windows`` (optional): {column:
+    the RankWindows of that pass holding it}, whose ranks need no read. ``passes``: the reads it made."""
+    searches, found = {}, {}
     for name, (ranks, low, high) in wanted.items():
+        picked = windows[name].pick(name, ranks) if name in (windows or {}) else {}
+        found.update({(name, rank): value for rank, value in picked.items()})
+        ranks = [rank for rank in ranks if rank not in picked]
+        if not ranks:
+            continue
         cumulative = np.cumsum(key_counts[name].counts)
         searches.update({(name, rank): _bucket_search(rank, key_counts[name], cumulative, low, high)
                          for rank in ranks})
@@ -126,7 +231,8 @@ def order_statistics(read_chunks, wanted, key_counts):
     while any(s.value is None for s in searches.values()):
         _search_pass(read_chunks, {k: s for k, s in searches.items() if s.value is None})
         passes += 1
-    return {key: s.value for key, s in searches.items()}, passes
+    found.update({key: s.value for key, s in searches.items()})
+    return found, passes
 
 
 def _collectable(searches):
