@@ -195,14 +195,16 @@ def type_feature(name, reference, current, forced=None):
     # each side's values scanned once (an object column): for its kind and, if categorical, its text
     inferred = [inferred_type(s) if s.dtype == object else None for s in sides]
     kinds = [value_kind(s, i) for s, i in zip(sides, inferred)]
+    if kinds == ["number", "number"] and forced != CATEGORICAL:
+        # decide_type and check_current on numbers, without counting them; the original dtype is kept:
+        # Evidently's bins depend on it
+        return Feature(name, NUMERIC, reference, current)
     counts = [s.value_counts(dropna=True) if k == "text" else None for s, k in zip(sides, kinds)]
     feature_type, notes, error = decide_type(name, forced, scan_series(reference, counts[0], kinds[0]))
     error = error or check_current(name, forced, feature_type, scan_series(current, counts[1], kinds[1]))
     if error:
         return Feature(name, feature_type, error=error)
-    if feature_type == NUMERIC:
-        if all(k == "number" for k in kinds):
-            return Feature(name, NUMERIC, reference, current, notes)  # original dtype: Evidently's bins depend on it
+    if feature_type == NUMERIC:  # text or booleans parsed as numbers
         parsed = [pd.to_numeric(s, errors="coerce").astype("float64") for s in sides]
         return Feature(name, NUMERIC, parsed[0], parsed[1], notes)
     texts = tuple(as_text(s, i) for s, i in zip(sides, inferred))
