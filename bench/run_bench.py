@@ -44,13 +44,13 @@ EVIDENTLY_METHODS = {"Wasserstein distance (normed)": "wasserstein_norm", "Jense
 # measuring
 # ------------------------------------------------------------------------------------------------
 def measure(command):
-    """Run ``command`` under bench/timed.py; wall seconds and peak RSS (MiB) of that process."""
+    """Run ``command`` under bench/timed.py; wall seconds, peak RSS (MiB) and CPU seconds of that process."""
     done = subprocess.run([sys.executable, os.path.join(HERE, "timed.py")] + command,
                           capture_output=True, text=True, cwd=ROOT)
     result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"exit": done.returncode}
     if done.returncode != 0 or result["exit"] != 0:
         raise RuntimeError("{} failed:\n{}".format(" ".join(command), done.stderr[-3000:]))
-    return result["wall"], result["peak_rss_mib"]
+    return result["wall"], result["peak_rss_mib"], result["cpu"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def run_session(plan, peer_python):
                 for mode in ("floor", "ours"):  # the floor right before ours: paired ratios
                     command, out = core(workload, mode, paths, n, streamed)
                     entry[mode].append(measure(command))
-                    log("  {:,} rows {}, rep {}: {:<40s} {:<5s} {:8.2f} s {:8.0f} MiB".format(
+                    log("  {:,} rows {}, rep {}: {:<40s} {:<5s} {:8.2f} s {:8.0f} MiB {:8.2f} s CPU".format(
                         n, engine, rep + 1, label, mode, *entry[mode][-1]))
                 outputs[label] = out
                 if peer and peer_python and not streamed:
@@ -162,7 +162,7 @@ def run_session(plan, peer_python):
                     if (peer, rep) not in peers_run:
                         command, outputs[peer] = PEERS[peer](paths, n, peer_python)
                         peers_run[(peer, rep)] = measure(command)
-                        log("  {:,} rows, rep {}: {:<46s} {:8.2f} s {:8.0f} MiB".format(
+                        log("  {:,} rows, rep {}: {:<46s} {:8.2f} s {:8.0f} MiB {:8.2f} s CPU".format(
                             n, rep + 1, peer, *peers_run[(peer, rep)]))
                     entry["peer"].append(peers_run[(peer, rep)])
         for label, workload, peer, parity in items:
@@ -174,25 +174,31 @@ def run_session(plan, peer_python):
 
 
 def _median(runs):
-    return statistics.median(w for w, _ in runs)
+    return statistics.median(run[0] for run in runs)
+
+
+def _paired(ours, floor, field):
+    """The median of the paired ratios ours / floor of one measurement (0 wall, 1 RSS, 2 CPU)."""
+    return statistics.median(o[field] / f[field] for o, f in zip(ours, floor))
 
 
 def table(results):
-    lines = ["| workload | rows | engine | ours s | read floor s | ours / floor | peak RSS MiB ours (floor) "
-             "| peer s | ours / peer | max \\|diff\\| vs peer |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| workload | rows | engine | ours s | read floor s | ours / floor | CPU ours / floor "
+             "| peak RSS MiB ours (floor) | RSS ours / floor | peer s | ours / peer | max \\|diff\\| vs peer |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for (label, n, engine), entry in results.items():
         ours, floor = entry["ours"], entry["floor"]
-        paired = statistics.median(o / f for (o, _), (f, _) in zip(ours, floor))
+        paired = _paired(ours, floor, 0)
         peer = entry["peer"]
         if entry["parity"]:
             worst, where, count = entry["parity"]
             diff = "{:.1e} ({} values; largest: {})".format(worst, count, where)
         else:
             diff = "— (other convention)" if peer else "—"
-        lines.append("| {} | {:,} | {} | {:.2f} ({} run{}) | {:.2f} | **{:.2f}x** | {:.0f} ({:.0f}) | {} | {} | {} |".format(
+        lines.append("| {} | {:,} | {} | {:.2f} ({} run{}) | {:.2f} | **{:.2f}x** | {:.2f}x | {:.0f} ({:.0f}) | {:.2f}x "
+                     "| {} | {} | {} |".format(
             label, n, engine, _median(ours), len(ours), "s" if len(ours) > 1 else "", _median(floor), paired,
-            max(r for _, r in ours), max(r for _, r in floor),
+            _paired(ours, floor, 2), max(r[1] for r in ours), max(r[1] for r in floor), _paired(ours, floor, 1),
             "{:.2f} ({})".format(_median(peer), entry["peer_label"]) if peer else "—",
             "{:.3f}x".format(_median(ours) / _median(peer)) if peer else "—", diff))
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Large numeric samples without sorting (drift/buckets.py): the same KS statistic, Wasserstein up
 to summation order and the same PSI edges as the sorted computation, and scipy's p-values from
-scipy.special (stats/pvalues.py). Equality only; speed is measured by bench/core_ratio.py."""
+scipy.special (stats/pvalues.py). Equality only; speed is measured by `make bench` (bench/core_runs.py)."""
 import numpy as np
 import pandas as pd
 import pytest
