@@ -1,5 +1,6 @@
-"""decommission-inactive: read each deployment's and saved model's last activity through the public
-API → judge (``deployments.inactivity``) → audit → when confirmed (dry run off), archive the
+"""decommission-inactive: read each deployment's and saved model's last activity (a saved model's:
+its versions' train dates and its Model Evaluation Store evaluations, ``dku_evaluations``) through
+the public API → judge (``deployments.inactivity``) → audit → when confirmed (dry run off), archive the
 inactive ones (disable + update a deployment; label a saved model's active version), auditing each
 action → report. An item whose activity cannot be read is UNKNOWN and never touched."""
 from dataclasses import dataclass, field
