@@ -3,7 +3,9 @@ recipes add (``DSSModelEvaluationStore.add_custom_model_evaluation``) and the re
 them back, at the paths of every supported client: ``/projects/{K}/modelevaluationstores/{S}/...``
 (dataiku-api-client 12.6.4 … 14.0.2) and ``/projects/{K}/evaluationstores/{S}/...`` (14.3.3, 15.2.0).
 
-State: ``dss.projects.<K>.evaluation_stores.<S> = {"name": ..., "evaluations": [...]}`` (optional).
+State: ``dss.projects.<K>.evaluation_stores.<S> = {"name": ..., "evaluations": [...], "flavor": ...}``
+(optional; flavor TABULAR when absent). Reads: the store list (``list_model_evaluation_stores``), a
+store's evaluations and one evaluation's full info (``created``, ``modelRef.fullId``).
 
 Path family: when the state names the DSS line (``dss.dss_version``, as ``/instance-info`` reports it),
 only that line's family is served (before 14.3 ``modelevaluationstores``, from 14.3 ``evaluationstores``;
@@ -27,6 +29,7 @@ FULL_MODEL_ID = re.compile(r"^S-([A-Za-z0-9_]+)-([A-Za-z0-9_]+)-([A-Za-z0-9._-]+
 
 
 NEW_FAMILY_SINCE = (14, 3)
+FLAVORS = ("TABULAR", "LLM", "AGENT")  # DSSProject.list_evaluation_stores(flavor) (14.3.3, 15.2.0)
 
 
 def _family_served(req):
@@ -73,8 +76,30 @@ def create_store(req, key):
     store_id = "mes{}".format(len(stores) + 1)
     while store_id in stores:
         store_id += "x"
-    stores[store_id] = {"name": body["name"], "evaluations": []}
+    flavor = (req.query.get("flavor") or ["TABULAR"])[0]
+    if flavor not in FLAVORS:
+        raise ApiError(400, CODED, "flavor must be one of {}, got {!r}".format(", ".join(FLAVORS), flavor))
+    stores[store_id] = {"name": body["name"], "evaluations": [], "flavor": flavor}
     return {"id": store_id, "projectKey": key, "name": body["name"]}
+
+
+@route("dss", "GET", r"/projects/([^/]+)/(?:model)?evaluationstores/?")
+def list_stores(req, key):
+    """``DSSProject.list_model_evaluation_stores()``: no parameter up to 14.0 (``modelevaluationstores``);
+    from 14.3 (``evaluationstores``) an optional ``flavor`` (TABULAR, LLM, AGENT), whose absence lists
+    TABULAR and LLM stores (client docstring). Each item carries ``mesFlavor``, which the 14.3+ client
+    reads to return a ``DSSModelEvaluationStore`` (TABULAR) or a ``DSSEvaluationStore``. UNCONFIRMED:
+    the other keys of an item (id, projectKey, name here), and whether a store's flavor is absent
+    when it was created before 14.3 (TABULAR here)."""
+    _family_served(req)
+    allowed(req, {"flavor": "text"} if "/evaluationstores" in req.path else {})
+    wanted = req.query.get("flavor")
+    if wanted and wanted[0] not in FLAVORS:
+        raise ApiError(400, CODED, "flavor must be one of {}, got {!r}".format(", ".join(FLAVORS), wanted[0]))
+    stores = project_or_403(req, key).get("evaluation_stores", {})
+    return [{"id": store_id, "projectKey": key, "name": store.get("name", store_id),
+             "mesFlavor": store.get("flavor", "TABULAR")} for store_id, store in stores.items()
+            if (store.get("flavor", "TABULAR") == wanted[0] if wanted else store.get("flavor", "TABULAR") != "AGENT")]
 
 
 @route("dss", "GET", STORE)

@@ -43,6 +43,9 @@ CODE_ENV_NAME = IdKind(_DOTTED, "a code environment name (letters, digits, '.', 
 # A Model Evaluation Store id ("7vFZWNck" in Dataiku's examples; DSS generates letters and digits).
 EVALUATION_STORE_ID = IdKind(r"^[A-Za-z0-9_]{1,100}$", "a Model Evaluation Store id of this project, as shown in "
                                                       "its URL (letters, digits and underscores)")
+# A Model Evaluation id, as a store lists it (DSS generates letters and digits; custom ones are given
+# to add_custom_model_evaluation): it goes into the evaluation's URL.
+EVALUATION_ID = IdKind(_DOTTED_LONG, "a model evaluation id (letters, digits, '.', '_', '-')")
 AUDIT_TYPE = IdKind(_DOTTED, "an audit message type (letters, digits, '.', '_', '-')")
 # A Govern blueprint or field id (bp.system.dataiku_bundle, bundle_id): a search filter value.
 GOVERN_NAME = IdKind(_DOTTED_LONG, "a Govern blueprint or field id such as 'bp.system.dataiku_bundle' or "

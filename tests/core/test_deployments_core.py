@@ -189,3 +189,38 @@ def test_an_unsafe_bundle_id_is_never_deleted():
 
     (plan,) = plan_bundle_deletion(project_judgement(), ["../x"], {}, {})
     assert plan.action == KEEP and "corrupt the API URL" in plan.reason
+
+
+def evaluation(model="S-P-m-v1", created_days=1.0, store="mes", ev="e1", created=...):
+    return ina.Evaluation(store, ev, NOW - created_days * ina.DAY_MS if created is ... else created, model)
+
+
+def model_judgement(evaluations, train_age=200.0, evaluations_error="", used_by=()):
+    activity = ina.saved_model_activity("P", "m", [NOW - train_age * ina.DAY_MS], "trainDate", evaluations,
+                                        evaluations_error, used_by=used_by)
+    return ina.judge(activity, NOW, 90)
+
+
+def test_a_recent_evaluation_of_a_version_makes_an_untrained_model_active_with_its_evidence():
+    assert model_judgement([]).verdict == ina.INACTIVE
+    j = model_judgement([evaluation(created_days=100), evaluation(model="S-P-m-v7", created_days=2, ev="e2")])
+    assert j.verdict == ina.ACTIVE and j.activity.last_ms == NOW - 2 * ina.DAY_MS
+    assert "store mes, evaluation e2, " + j.last_seen in j.activity.evidence
+    assert model_judgement([evaluation(created_days=95)]).verdict == ina.INACTIVE  # an old evaluation is no activity
+
+
+@pytest.mark.parametrize("model", [None, "S-P-other-v1", "S-Q-m-v1", "S-P-m-", "S-P-mm-v1", "ME-P-m-v1", "S-P-m"])
+def test_an_evaluation_of_another_model_or_of_none_does_not_count(model):
+    j = model_judgement([evaluation(model=model)])
+    assert j.verdict == ina.INACTIVE and "evaluation linked to it (created): none" in j.activity.evidence
+
+
+def test_unreadable_stores_or_an_undated_or_implausible_evaluation_make_the_model_unknown():
+    j = model_judgement([], evaluations_error="HTTP 500", train_age=1)
+    assert j.verdict == ina.UNKNOWN and "Model Evaluation Stores could not be read (HTTP 500)" in j.reason
+    j = model_judgement([evaluation(created=None)])
+    assert j.verdict == ina.UNKNOWN and "evaluation e1 of store mes has no creation date" in j.reason
+    j = model_judgement([evaluation(created=(NOW - 200 * ina.DAY_MS) / 1000)])  # seconds
+    assert j.verdict == ina.UNKNOWN and "not epoch milliseconds" in j.reason
+    # another model's implausible date is not this model's concern
+    assert model_judgement([evaluation(model="S-P-x-v1", created=5.0)]).verdict == ina.INACTIVE

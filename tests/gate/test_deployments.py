@@ -497,3 +497,88 @@ def test_update_route_is_strict(emu):
         settings.save()
     with pytest.raises(dataikuapi.utils.DataikuException, match="NotFound"):
         client.get_projectdeployer().get_deployment("nope").start_update()
+
+
+# -- decommission-inactive: the last Model Evaluation Store evaluation as activity ---------------
+
+def evaluate(emu, model, store="monitoring"):
+    """One custom evaluation added through the real client (created now), linked to ``model``."""
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT].setdefault("evaluation_stores", {}).setdefault(
+        store, {"name": "Monitoring", "evaluations": []}))
+    mes = dataikuapi.DSSClient(emu.url, DSS_KEY).get_project(PROJECT).get_model_evaluation_store(store)
+    mes.add_custom_model_evaluation([{"metricCode": "auc", "value": 0.91, "name": "AUC", "description": ""}],
+                                    evaluation_id="daily{}".format(len(stores(emu).get(store, {}).get("evaluations", []))),
+                                    model=model)
+
+
+def stores(emu):
+    return emu.state.snapshot()["dss"]["projects"][PROJECT].get("evaluation_stores", {})
+
+
+def unused_model(emu):
+    history(emu)
+    emu.state.update(lambda d: d["dss"]["deployer"].__setitem__("deployments", {}))  # not in use
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["saved_models"].__setitem__("other_model", {
+        "name": "other", "versions": [{"id": "v1", "active": True, "snippet": {"trainDate": now_ms() - 400 * DAY}}]}))
+
+
+def test_a_recent_evaluation_of_the_model_is_activity_even_without_retraining(emu):
+    unused_model(emu)
+    model = row(decommission(emu), "saved model", "fraud_model")
+    assert model[2] == "INACTIVE" and "Model Evaluation Store evaluation linked to it (created): none" in model[4]
+    evaluate(emu, "S-{}-other_model-v1".format(PROJECT))  # another model's evaluation does not count
+    evaluate(emu, None)                                   # nor one linked to no model
+    html = decommission(emu, dry_run=False, model_action="label")
+    model = row(html, "saved model", "fraud_model")
+    assert model[2] == "INACTIVE" and "labelled" in model[6], model
+    assert row(html, "saved model", "other_model")[2] == "ACTIVE"
+    evaluate(emu, "S-{}-fraud_model-v1".format(PROJECT))  # an evaluation of any of its versions counts
+    html = decommission(emu, dry_run=False, model_action="label")
+    model = row(html, "saved model", "fraud_model")
+    assert model[2] == "ACTIVE" and model[6] == "untouched", model
+    assert "store monitoring, evaluation daily2, " + model[3] in model[4], model
+    assert len(entries(emu, action="decommissioned")) == 1  # only the first, INACTIVE run labelled it
+
+
+def test_unreadable_stores_or_an_implausible_evaluation_date_make_every_model_unknown(emu):
+    unused_model(emu)
+    evaluate(emu, "S-{}-fraud_model-v2".format(PROJECT))
+    emu.state.add_fault(node="dss", method="GET", path=r"/(model)?evaluationstores/?$", status=500,
+                        body="<html>boom</html>")
+    html = decommission(emu, dry_run=False, model_action="label")
+    for model_id in ("fraud_model", "other_model"):
+        model = row(html, "saved model", model_id)
+        assert model[2] == "UNKNOWN" and "Model Evaluation Stores could not be read" in model[5], model
+        assert model[6] == "untouched"
+    assert not entries(emu, action="decommissioned")
+
+
+def test_an_evaluation_date_in_seconds_is_unknown_never_inactive(emu):
+    unused_model(emu)
+    evaluate(emu, "S-{}-fraud_model-v2".format(PROJECT))
+    emu.state.update(lambda d: d["dss"]["projects"][PROJECT]["evaluation_stores"]["monitoring"]["evaluations"][0]
+                     .__setitem__("created", (now_ms() - 200 * DAY) // 1000))
+    html = decommission(emu, dry_run=False, model_action="label")
+    model = row(html, "saved model", "fraud_model")
+    assert model[2] == "UNKNOWN" and "not epoch milliseconds" in model[5] and model[6] == "untouched", model
+    assert row(html, "saved model", "other_model")[2] == "INACTIVE"
+
+
+def test_evaluation_store_reads_are_strict(emu):
+    project = dataikuapi.DSSClient(emu.url, DSS_KEY).get_project(PROJECT)
+    assert project.list_model_evaluation_stores() == []
+    evaluate(emu, None)
+    (store,) = project.list_model_evaluation_stores()
+    assert (getattr(store, "mes_id", None) or store.id) == "monitoring"
+    for call in (lambda: project.get_model_evaluation_store("nope").list_model_evaluations(),
+                 lambda: project.get_model_evaluation_store("monitoring").get_model_evaluation("nope").get_full_info()):
+        with pytest.raises(dataikuapi.utils.DataikuException) as err:
+            call()
+        assert "404" in str(err.value) or "not found" in str(err.value).lower(), err.value
+    client = dataikuapi.DSSClient(emu.url, DSS_KEY)
+    for path, flavor in (("evaluationstores", "BAD"), ("modelevaluationstores", "TABULAR")):  # 14.3+ / before
+        with pytest.raises(dataikuapi.utils.DataikuException) as err:
+            client._perform_json("GET", "/projects/{}/{}/".format(PROJECT, path), params={"flavor": flavor})
+        assert "400" in str(err.value) or "flavor" in str(err.value), err.value
+    assert [s["mesFlavor"] for s in client._perform_json("GET", "/projects/{}/evaluationstores/".format(PROJECT),
+                                                         params={"flavor": "LLM"})] == []

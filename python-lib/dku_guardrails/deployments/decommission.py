@@ -1,5 +1,6 @@
-"""decommission-inactive: read each deployment's and saved model's last activity through the public
-API → judge (``deployments.inactivity``) → audit → when confirmed (dry run off), archive the
+"""decommission-inactive: read each deployment's and saved model's last activity (a saved model's:
+its versions' train dates and its Model Evaluation Store evaluations, ``dku_evaluations``) through
+the public API → judge (``deployments.inactivity``) → audit → when confirmed (dry run off), archive the
 inactive ones (disable + update a deployment; label a saved model's active version), auditing each
 action → report. An item whose activity cannot be read is UNKNOWN and never touched."""
 from dataclasses import dataclass, field
@@ -17,12 +18,14 @@ from ..gate.dss_gateway import DssGateway
 from ..gate.http import Deadline
 from ..gate.run import api_client, guarded, step_counter
 from .deployer import Deployer, UpdateNotConfirmed
+from .dku_evaluations import project_evaluations
 from .live import optional_govern
 
 STEPS = 4  # connect, read activity, judge and audit, act
 ARCHIVED_LABEL = "model-guardrails:archived"
 LISTING = "LISTING"  # the audit entry's decision for a listing (dry run or before acting)
 TRAIN_EVIDENCE = "the newest train date of its versions (version snippet trainDate)"
+EVALUATIONS = "its versions' train dates (trainDate) and Model Evaluation Store evaluations (created, modelRef)"
 PROJECT_EVIDENCE = ("the newest of its deployments' last updates (get_update) and its bundles' publication "
                     "(Project Deployer publishedOn)")
 BUNDLE = "published bundle"
@@ -80,7 +83,11 @@ def _model_activity(dss, deployer, enabled, deployments_error):
     try:
         models = dss.saved_models()
     except gate.GateError as err:
-        return [ina.Activity(ina.SAVED_MODEL, "(all saved models)", None, TRAIN_EVIDENCE, str(err))]
+        return [ina.Activity(ina.SAVED_MODEL, "(all saved models)", None, EVALUATIONS, str(err))]
+    try:
+        evaluations, evaluations_error = project_evaluations(dss), ""
+    except (gate.GateError, ConfigError) as err:  # ConfigError: a store or evaluation id DSS listed is not valid
+        evaluations, evaluations_error = [], str(err)
     services, services_error = deployer.api_services()
     used_by = None if enabled is None or services is None else \
         tuple("deployment " + d for d in enabled) + tuple("API service " + s for s in services)
@@ -96,9 +103,8 @@ def _model_activity(dss, deployer, enabled, deployments_error):
             error = error or "the project's {} could not be read, so whether it is in use is unknown ({})".format(
                 "deployments" if enabled is None else "API services",
                 deployments_error if enabled is None else services_error)
-        last, wrong = ina.newest_ms(dates)
-        error = error or wrong
-        out.append(ina.Activity(ina.SAVED_MODEL, model_id, last, TRAIN_EVIDENCE, error, used_by or ()))
+        out.append(ina.saved_model_activity(dss.project_key, model_id, dates, TRAIN_EVIDENCE, evaluations,
+                                            evaluations_error, error, used_by or ()))
     return out
 
 

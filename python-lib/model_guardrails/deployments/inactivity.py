@@ -7,8 +7,12 @@ Evidence per kind (the adapters read it; docs/deployments.md lists the calls):
   14.3+; on older clients it cannot be read, so every deployment is UNKNOWN);
 * published project (for ``bundle_action`` 'delete', ``retire``): the newest of its deployments'
   last updates and its bundles' publication dates (the Project Deployer's ``publishedOn``);
-* saved model: the newest train date of its versions (the version snippet's ``trainDate``,
-  UNCONFIRMED: epoch milliseconds assumed), as the last time it changed.
+* saved model: the newest of the train dates of its versions (the version snippet's ``trainDate``,
+  UNCONFIRMED: epoch milliseconds assumed), as the last time it changed, and the creation date of
+  the last Model Evaluation Store evaluation linked to one of its versions (the evaluation's
+  ``created`` and ``modelRef.fullId`` = ``S-<project>-<model>-<version>``, as the client's
+  ``DSSModelEvaluationFullInfo`` reads them; epoch milliseconds UNCONFIRMED), as the last time it
+  was scored and monitored (:func:`saved_model_activity`). Stores unreadable: UNKNOWN.
 
 A date outside ``epoch.PLAUSIBLE_MS`` (1973-2286 read as milliseconds: e.g. seconds, which would
 read as January 1970 and so as "inactive for 56 years") makes the item UNKNOWN, never INACTIVE.
@@ -40,6 +44,15 @@ class Activity:
     error: str = ""                # why it could not be read
     used_by: Tuple[str, ...] = ()  # what may serve this saved model: "deployment X", "API service Y"
     enabled: Optional[bool] = None  # deployments: settings 'enabled' (None: not reported)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One Model Evaluation Store evaluation as the adapter read it."""
+    store_id: str
+    evaluation_id: str
+    created_ms: Optional[float]          # the evaluation's 'created' (None: absent or not a number)
+    model_full_id: Optional[str] = None  # its modelRef.fullId (None: not linked to a saved model version)
 
 
 @dataclass(frozen=True)
@@ -94,3 +107,39 @@ def newest_ms(values):
     if wrong:
         return None, implausible(wrong[0])
     return (max(numbers) if numbers else None), ""
+
+
+def linked_to(evaluation, project_key, model_id):
+    """True when the evaluation's model reference names a version of saved model ``model_id`` of
+    ``project_key`` (``S-<project>-<model>-<version>``; project keys and saved model ids hold no '-')."""
+    ref = evaluation.model_full_id
+    if not isinstance(ref, str):
+        return False
+    parts = ref.split("-", 3)
+    return len(parts) == 4 and parts[0] == "S" and parts[1] == project_key and parts[2] == model_id and bool(parts[3])
+
+
+def saved_model_activity(project_key, model_id, train_dates, train_evidence, evaluations, evaluations_error="",
+                         error="", used_by=()):
+    """The saved model's Activity: the newest of its versions' train dates and of the creation dates
+    of the Model Evaluation Store evaluations linked to it (``evaluations``: every evaluation of the
+    project's stores, [Evaluation]; those of other models or of no model do not count). Unreadable
+    (UNKNOWN) when ``error``, when the stores could not be read (``evaluations_error``), or when a
+    linked evaluation has no date or any date is not plausible as epoch milliseconds. The evidence
+    names the newest train date and the last evaluation (store, evaluation, date)."""
+    linked = [e for e in evaluations if linked_to(e, project_key, model_id)]
+    last_eval = max((e for e in linked if e.created_ms is not None), key=lambda e: e.created_ms, default=None)
+    last_train, wrong = newest_ms(train_dates)
+    evidence = "{}: {}; the last Model Evaluation Store evaluation linked to it (created): {}".format(
+        train_evidence, format_time(last_train) if last_train is not None and not wrong else "none",
+        "unreadable" if evaluations_error else "none" if last_eval is None else "store {}, evaluation {}, {}".format(
+            last_eval.store_id, last_eval.evaluation_id,
+            format_time(last_eval.created_ms) if is_plausible_ms(last_eval.created_ms) else repr(last_eval.created_ms)))
+    undated = [e for e in linked if e.created_ms is None]
+    if evaluations_error:
+        error = error or "the Model Evaluation Stores could not be read ({})".format(evaluations_error)
+    elif undated:
+        error = error or "evaluation {} of store {} has no creation date".format(undated[0].evaluation_id,
+                                                                                undated[0].store_id)
+    last, wrong = newest_ms(list(train_dates) + [e.created_ms for e in linked])
+    return Activity(SAVED_MODEL, model_id, last, evidence, error or wrong, tuple(used_by))
