@@ -1,6 +1,6 @@
 """Read the next chunk while the current one is computed: the chunked engines' passes overlap the
-read (parsing, decoding: mostly outside the GIL) with the statistics, at the cost of one chunk
-more in memory."""
+read (parsing, decoding: mostly outside the GIL) with the statistics, at the cost of up to
+``depth + 1`` chunks in memory beyond the one being computed (``depth`` queued, one being read)."""
 import queue
 import threading
 
@@ -28,15 +28,21 @@ def read_ahead(chunks, depth=1):
                 continue
         return False
 
+    source = iter(chunks)
+
     def produce():
+        end = _END
         try:
-            for chunk in chunks:
+            for chunk in source:
                 if not put(chunk):
                     return
-        except Exception as exc:  # handed to the consumer, raised there
-            put(_Failed(exc))
-            return
-        put(_END)
+        except BaseException as exc:  # noqa: B036 — any failure is handed to the consumer, raised there
+            end = _Failed(exc)
+        finally:
+            put(end)  # always: the consumer never waits on a dead producer
+            close = getattr(source, "close", None)
+            if close is not None:  # a generator's file or DSS stream, closed by the thread that reads it
+                close()
 
     thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
     thread.start()
@@ -50,3 +56,4 @@ def read_ahead(chunks, depth=1):
             yield item
     finally:
         stop.set()
+        thread.join()  # the producer notices stop at its next item (at most one chunk's read)

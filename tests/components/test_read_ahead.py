@@ -38,3 +38,26 @@ def test_early_stop_ends_the_producer():
         time.sleep(0.05)
     assert not any(t.name == "read-ahead" for t in threading.enumerate())
     assert len(produced) <= 5
+
+
+def test_any_producer_failure_reaches_the_consumer_and_an_early_stop_closes_the_source():
+    def interrupted():
+        yield 1
+        raise KeyboardInterrupt  # not an Exception: the consumer must still be told, never wait forever
+
+    with pytest.raises(KeyboardInterrupt):
+        list(read_ahead(interrupted()))
+
+    closed = threading.Event()
+
+    def stream():
+        try:
+            while True:
+                yield 1
+        finally:
+            closed.set()
+
+    reader = read_ahead(stream())
+    next(reader)
+    reader.close()  # the consumer stops early: the producer ends and closes its source before close() returns
+    assert closed.is_set()

@@ -89,3 +89,25 @@ def test_chi2_independence_and_js_distance_equal_scipy():
 @pytest.mark.parametrize("level", sorted(Z_OF_LEVEL) + [0.5, 0.75, 0.925])
 def test_z_value_is_the_normal_quantile(level):
     assert z_value(level) == float(stats.norm.ppf(0.5 + level / 2.0)) == float(special.ndtri(0.5 + level / 2.0))
+
+
+def test_a_spread_too_small_for_a_grid_falls_back_to_sorting():
+    """A spread below ~4e-304 makes the grid's scale infinite: the sorted path, not a crash."""
+    rng = np.random.default_rng(5)
+    ref, cur = rng.integers(0, 100, N) * 5e-324, rng.integers(0, 100, N) * 5e-324
+    assert buckets.ks_and_wasserstein(ref, cur) is None
+    assert np.isfinite(numeric_metrics(pd.Series(ref), pd.Series(cur), 10).values["psi"][0])
+
+
+def test_edges_never_hold_negative_zero(monkeypatch):
+    """Which zero an order statistic is depends on the sort (the grid sorts within buckets, a full
+    sort the whole column): edges are canonical, so both paths give the same edges and labels."""
+    rng = np.random.default_rng(1)  # a seed whose median edge the grid's partial sort found as -0.0
+    ref, cur = np.round(rng.normal(size=200_000), 2), np.round(rng.normal(size=200_000), 2)
+    fast = numeric_metrics(pd.Series(ref), pd.Series(cur), 10).distribution
+    monkeypatch.setattr(buckets, "MIN_ROWS", 10 ** 12)  # every sample sorted
+    sorted_path = numeric_metrics(pd.Series(ref), pd.Series(cur), 10).distribution
+    fast_edges, sorted_edges = np.asarray(fast.edges, dtype=float), np.asarray(sorted_path.edges, dtype=float)
+    for edges in (fast_edges, sorted_edges):
+        assert 0.0 in edges and not np.any(np.signbit(edges) & (edges == 0))
+    assert fast_edges.tobytes() == sorted_edges.tobytes()

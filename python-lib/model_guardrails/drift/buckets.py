@@ -38,7 +38,8 @@ def _grid(ref, cur):
     low, high = float(part[k]), float(part[len(sample) - 1 - k])
     if not high > low or not np.isfinite(high - low):
         return None
-    return low, N_BUCKETS / (high - low)
+    scale = N_BUCKETS / (high - low)
+    return (low, scale) if np.isfinite(scale) else None  # a spread below ~4e-304: the sorted path
 
 
 def _bucket(values, low, scale):

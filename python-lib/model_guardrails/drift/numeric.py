@@ -92,7 +92,8 @@ def edges_from_order_statistics(n, n_bins, values):
             edges.append(low)
         else:
             edges.append(_exact(float(np.quantile(np.array([low, high]), r / n_bins)), low, high))
-    return np.unique(np.asarray(edges, dtype="float64"))
+    # + 0.0 turns -0.0 into 0.0: which zero an order statistic is depends on the sort, not the data
+    return np.unique(np.asarray(edges, dtype="float64") + 0.0)
 
 
 def quantile_edges(sorted_values, n_bins):
