@@ -36,20 +36,20 @@ def periods(tmp_path_factory):
     return demo_periods(tmp_path_factory.mktemp("mes"), 3000)
 
 
-def _run(emu, recipe, inputs, out, **config):
+def run_to_store(emu, recipe, inputs, out, **config):
     run_recipe(recipe, inputs, [("metrics", out)], config=config, dss_url=emu.url, dss_api_key=KEY,
                project_key=PROJECT)
     return pd.read_csv(out)
 
 
-def _evaluations(emu, store_id=STORE):
+def stored_evaluations(emu, store_id=STORE):
     import dataikuapi
 
     store = dataikuapi.DSSClient(emu.url, KEY).get_project(PROJECT).get_model_evaluation_store(store_id)
     return [e.get_full_info() for e in store.list_model_evaluations()]
 
 
-def _labels(info):
+def evaluation_labels(info):
     return {lb["key"]: lb["value"] for lb in info.user_meta["labels"]}
 
 
@@ -57,34 +57,34 @@ def test_evaluate_model_adds_one_evaluation_per_run_with_the_dataset_values(emu,
     from model_guardrails.checks.headline import headline_metrics
 
     out = str(tmp_path / "perf.csv")
-    table = _run(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id=STORE,
+    table = run_to_store(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id=STORE,
                  evaluation_saved_model="fraud_model", evaluation_model_version="v2", **PERFORMANCE)
-    found = _evaluations(emu)
+    found = stored_evaluations(emu)
     assert len(found) == 1
     info, headline = found[0], headline_metrics(table)
     assert info.metrics["roc_auc"] == pytest.approx(headline["roc_auc"][0], abs=1e-12)
-    labels = _labels(info)
+    labels = evaluation_labels(info)
     assert labels["custom:guardrails_run_id"] == table["run_id"].iloc[0] == headline["run_id"][0]
     assert labels["custom:guardrails_worst_status"] == headline["worst_status"][0]
     assert labels["custom:guardrails_decision_rule"].startswith("model-guardrails ")
     assert info.model_full_id == "S-{}-fraud_model-v2".format(PROJECT)
-    _run(emu, "evaluate-model", [("scored", periods[0])], str(tmp_path / "perf2.csv"), evaluation_store_id=STORE,
+    run_to_store(emu, "evaluate-model", [("scored", periods[0])], str(tmp_path / "perf2.csv"), evaluation_store_id=STORE,
          **PERFORMANCE)
-    assert len(_evaluations(emu)) == 2  # one per run
+    assert len(stored_evaluations(emu)) == 2  # one per run
 
 
 def test_drift_and_fairness_post_their_headline_numbers(emu, periods, tmp_path):
-    drift = _run(emu, "compute-drift", [("reference", periods[0]), ("current", periods[1])],
+    drift = run_to_store(emu, "compute-drift", [("reference", periods[0]), ("current", periods[1])],
                  str(tmp_path / "drift.csv"), evaluation_store_id=STORE, **DRIFT)
-    fairness = _run(emu, "compute-fairness", [("scored", periods[1])], str(tmp_path / "fair.csv"),
+    fairness = run_to_store(emu, "compute-fairness", [("scored", periods[1])], str(tmp_path / "fair.csv"),
                     evaluation_store_id=STORE, **FAIRNESS)
-    by_recipe = {_labels(i)["custom:guardrails_recipe"]: i for i in _evaluations(emu)}
+    by_recipe = {evaluation_labels(i)["custom:guardrails_recipe"]: i for i in stored_evaluations(emu)}
     features = drift[(drift.metric == "ks_statistic")]
     assert by_recipe["compute-drift"].metrics["max_ks_statistic"] == pytest.approx(features.value.max(), abs=1e-12)
     assert by_recipe["compute-drift"].metrics["max_drift_score"] == pytest.approx(
         drift[(drift.metric == "drift_score") & (drift.feature != "__dataset__")].value.max(), abs=1e-12)
     assert "drift_share" in by_recipe["compute-drift"].metrics
-    assert _labels(by_recipe["compute-drift"])["custom:guardrails_decision_rule"] == "mass-1"  # the default decision
+    assert evaluation_labels(by_recipe["compute-drift"])["custom:guardrails_decision_rule"] == "mass-1"  # the default decision
     summary = fairness[(fairness.group == "__summary__") & (fairness.metric == "disparate_impact")]
     assert by_recipe["compute-fairness"].metrics["min_disparate_impact"] == pytest.approx(summary.value.min(), abs=1e-12)
 
@@ -92,23 +92,23 @@ def test_drift_and_fairness_post_their_headline_numbers(emu, periods, tmp_path):
 def test_unknown_store_fails_the_recipe_naming_it_after_the_dataset_is_written(emu, periods, tmp_path):
     out = str(tmp_path / "perf.csv")
     with pytest.raises(Exception) as err:
-        _run(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id="no_such_store", **PERFORMANCE)
+        run_to_store(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id="no_such_store", **PERFORMANCE)
     assert "no_such_store" in str(err.value) and "metrics dataset was written" in str(err.value)
     assert os.path.exists(out) and len(pd.read_csv(out))  # the output is not lost
-    assert _evaluations(emu) == []
+    assert stored_evaluations(emu) == []
 
 
 def test_unknown_model_version_and_bad_ids(emu, periods, tmp_path):
     with pytest.raises(Exception) as err:
-        _run(emu, "evaluate-model", [("scored", periods[1])], str(tmp_path / "a.csv"), evaluation_store_id=STORE,
+        run_to_store(emu, "evaluate-model", [("scored", periods[1])], str(tmp_path / "a.csv"), evaluation_store_id=STORE,
              evaluation_saved_model="fraud_model", evaluation_model_version="v9", **PERFORMANCE)
     assert "S-{}-fraud_model-v9".format(PROJECT) in str(err.value)
     out = str(tmp_path / "b.csv")
     with pytest.raises(Exception) as err:  # refused before anything is computed or written
-        _run(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id="a/b", **PERFORMANCE)
+        run_to_store(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id="a/b", **PERFORMANCE)
     assert "evaluation_store_id" in str(err.value) and not os.path.exists(out)
     with pytest.raises(Exception) as err:
-        _run(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id=STORE,
+        run_to_store(emu, "evaluate-model", [("scored", periods[1])], out, evaluation_store_id=STORE,
              evaluation_saved_model="fraud_model", **PERFORMANCE)
     assert "evaluation_model_version" in str(err.value)
 
@@ -131,8 +131,8 @@ def test_emulator_refusals_unconfirmed_for_dss(emu):
 
 
 def test_off_by_default_posts_nothing(emu, periods, tmp_path):
-    _run(emu, "evaluate-model", [("scored", periods[1])], str(tmp_path / "p.csv"), **PERFORMANCE)
-    assert _evaluations(emu) == []
+    run_to_store(emu, "evaluate-model", [("scored", periods[1])], str(tmp_path / "p.csv"), **PERFORMANCE)
+    assert stored_evaluations(emu) == []
 
 
 def _client_line():
@@ -170,19 +170,3 @@ def test_a_run_with_no_rows_names_the_store_and_the_written_dataset(emu):
         evaluation_store.post(evaluation_store.target({"evaluation_store_id": STORE}), "evaluate-model", empty,
                               client=dataikuapi.DSSClient(emu.url, KEY), project_key=PROJECT)
     assert STORE in str(err.value) and "dataset was written" in str(err.value)
-
-
-@pytest.mark.spark
-def test_the_spark_drift_variant_posts_its_run(emu, periods, tmp_path):
-    from helpers import java_available
-
-    pytest.importorskip("pyspark", reason="PySpark is not installed (make install installs it)")
-    if not java_available():
-        pytest.skip("no Java runtime: install one (apt-get install -y default-jre-headless) to run the Spark engine")
-    drift = _run(emu, "compute-drift-spark", [("reference", periods[0]), ("current", periods[1])],
-                 str(tmp_path / "drift.csv"), evaluation_store_id=STORE, **DRIFT)
-    found = _evaluations(emu)
-    assert len(found) == 1 and _labels(found[0])["custom:guardrails_recipe"] == "compute-drift-spark"
-    assert _labels(found[0])["custom:guardrails_run_id"] == drift["run_id"].iloc[0]
-    assert found[0].metrics["max_drift_score"] == pytest.approx(
-        drift[(drift.metric == "drift_score") & (drift.feature != "__dataset__")].value.max(), abs=1e-12)
