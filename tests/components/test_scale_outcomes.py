@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dss_local.runtime import run_recipe
-from model_guardrails.stats import binary, groups as groupstats
+from model_guardrails.stats import groups as groupstats, ranking
 from model_guardrails.errors import ConfigError, InputError
 from model_guardrails.fairness import FairnessParams, compute_fairness, counts_from_chunks, fairness_table
 from model_guardrails.performance import PerformanceParams, evaluate_model, performance_table
@@ -149,10 +149,10 @@ def test_grid_bounds_contain_the_exact_values_with_ties():
     groups.add(codes, y, y, score)
     rank = np.arange(3)
     auc, _, low, high = groups.roc_auc(rank, 3)
-    exact_auc, _ = binary.roc_auc_by_group(codes, 3, y, score)
+    exact_auc, _ = ranking.roc_auc_by_group(codes, 3, y, score)
     assert (low <= exact_auc + 1e-12).all() and (exact_auc <= high + 1e-12).all() and not groups.single_valued
     ap, _, low, high = groups.average_precision(rank, 3)
-    exact_ap, _ = binary.average_precision_by_group(codes, 3, y, score)
+    exact_ap, _ = ranking.average_precision_by_group(codes, 3, y, score)
     assert (low <= exact_ap + 1e-12).all() and (exact_ap <= high + 1e-12).all()
     assert np.abs(auc - exact_auc).max() < 1e-3 and np.abs(ap - exact_ap).max() < 1e-3
 

@@ -57,10 +57,10 @@ def delong_sample(seed, n=700, decimals=2):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_delong_variance_equals_the_naive_pairwise_computation(seed):
-    from model_guardrails.stats import binary
+    from model_guardrails.stats import ranking
 
     codes, y, score = delong_sample(seed)
-    auc, variance = binary.roc_auc_by_group(codes, 3, y, score)
+    auc, variance = ranking.roc_auc_by_group(codes, 3, y, score)
     for group in range(3):
         expected_auc, expected_variance = naive_delong_variance(y[codes == group], score[codes == group])
         assert auc[group] == pytest.approx(expected_auc, rel=1e-12)

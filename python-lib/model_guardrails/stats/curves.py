@@ -3,24 +3,25 @@ predicted-vs-actual bins of a regression. Small by construction: at most ``MAX_R
 ROC points and ``CALIBRATION_BINS`` bins, whatever the number of rows."""
 import numpy as np
 
+from .ranking import Ranked
+
 MAX_ROC_POINTS = 200
 CALIBRATION_BINS = 10
 
 
-def roc_curve(y, score, max_points=MAX_ROC_POINTS, by_score=None):
+def roc_curve(y, score, max_points=MAX_ROC_POINTS, ranked=None):
     """ROC points (fpr, tpr) at every distinct score threshold, from (0, 0) to (1, 1), thinned
     to at most ``max_points`` (the corners always kept). None when a class is absent.
-    ``by_score``: the rows by descending score, ties in row order, when already sorted."""
-    y = np.asarray(y, dtype="float64")
-    score = np.asarray(score, dtype="float64")
-    n_pos = float(y.sum())
-    n_neg = float(len(y) - n_pos)
-    if n_pos == 0 or n_neg == 0:
+    ``ranked``: the rows by ascending score (:class:`.ranking.Ranked`), when already sorted."""
+    if ranked is None:
+        ranked = Ranked.of(np.asarray(score, dtype="float64"), np.asarray(y, dtype="float64"))
+    s, t = ranked.score[::-1], ranked.y[::-1]  # by descending score: the thresholds in turn
+    n_pos = np.count_nonzero(t)
+    if n_pos == 0 or n_pos == len(t):
         return None
-    order = np.argsort(-score, kind="stable") if by_score is None else by_score
-    s, t = score[order], y[order]
-    last_of_tie = np.append(s[1:] != s[:-1], True)
-    return roc_from_counts(np.cumsum(1.0 - t)[last_of_tie], np.cumsum(t)[last_of_tie], max_points)
+    last_of_tie = np.flatnonzero(np.append(s[1:] != s[:-1], True))
+    tp = np.cumsum(t, dtype=np.int64)[last_of_tie]
+    return roc_from_counts((last_of_tie + 1 - tp).astype("float64"), tp.astype("float64"), max_points)
 
 
 def roc_from_counts(fp, tp, max_points=MAX_ROC_POINTS):
@@ -81,12 +82,12 @@ def predicted_vs_actual(y, prediction, bins=CALIBRATION_BINS):
             "count": count[filled].astype(int).tolist()}
 
 
-def performance_curves(task, y, score=None, prediction=None, by_score=None):
-    """The curves of the whole scored dataset (window ``__all__``) for the report (``by_score``:
-    the rows by descending score, ties in row order, when already sorted)."""
+def performance_curves(task, y, score=None, prediction=None, ranked=None):
+    """The curves of the whole scored dataset (window ``__all__``) for the report (``ranked``: the
+    rows by ascending score, :class:`.ranking.Ranked`, when already sorted)."""
     if task == "regression":
         return {"predicted_vs_actual": predicted_vs_actual(y, prediction)}
     if score is None:
         return {"roc": None, "calibration": None,
                 "note": "ROC and calibration need a score column (probability of the positive class)"}
-    return {"roc": roc_curve(y, score, by_score=by_score), "calibration": calibration_curve(y, score)}
+    return {"roc": roc_curve(y, score, ranked=ranked), "calibration": calibration_curve(y, score)}

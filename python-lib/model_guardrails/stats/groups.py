@@ -21,7 +21,7 @@ bin as tied and the row's ``reason`` gives the interval that contains the exact 
 import numpy as np
 import pandas as pd
 
-from . import binary
+from . import binary, ranking
 from ..errors import InputError
 
 SCORE_BINS = 10_000
@@ -248,10 +248,10 @@ class BinaryGroups:
         """(auc, variance, low, high) per group: the AUC with the pairs of one bin counted as ties, and the
         bounds of the exact AUC (pairs of one bin all ordered one way or the other)."""
         pos, neg, group = self._blocks(rank)
-        auc, variance = binary.auc_from_blocks(pos, neg, group, n_groups)
+        auc, variance = ranking.ClassBlocks.from_counts(pos, neg, group, n_groups).roc_auc()
         n_pos = np.bincount(group, weights=pos, minlength=n_groups)
         n_neg = np.bincount(group, weights=neg, minlength=n_groups)
-        below = binary.within_group_cumsum(neg, group, n_groups, inclusive=False)
+        below = ranking.within_group_cumsum(neg, group, n_groups, inclusive=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             low = np.bincount(group, weights=pos * below, minlength=n_groups) / (n_pos * n_neg)
             high = low + np.bincount(group, weights=pos * neg, minlength=n_groups) / (n_pos * n_neg)
@@ -262,18 +262,19 @@ class BinaryGroups:
         scores), and bounds over every order of a bin's rows."""
         from scipy.special import digamma  # when needed: scipy.special takes ~0.3 s to import
 
-        pos, neg, group = self._blocks(rank, descending=True)
-        ap, n_pos = binary.ap_from_blocks(pos, pos + neg, group, n_groups)
-        tp_before = binary.within_group_cumsum(pos, group, n_groups, inclusive=False)
-        seen_before = binary.within_group_cumsum(pos + neg, group, n_groups, inclusive=False)
+        pos, neg, group = self._blocks(rank)
+        blocks = ranking.ClassBlocks.from_counts(pos, neg, group, n_groups, label=1)
+        ap, n_pos = blocks.average_precision()
+        pos, neg, group = blocks.own, blocks.other_tie, blocks.group
+        tp_before, seen_before = blocks.own_above, blocks.own_above + blocks.other_above  # rows above the bin
         with np.errstate(divide="ignore", invalid="ignore"):
             # best: the bin's positives first, all tied; worst: its negatives first, then its positives one by one
-            best = np.where(pos > 0, pos * (tp_before + pos) / (seen_before + pos), 0.0)
+            best = pos * (tp_before + pos) / (seen_before + pos)
             gap = seen_before + neg - tp_before
-            worst = np.where(pos > 0, pos - gap * (digamma(seen_before + neg + pos + 1) - digamma(seen_before + neg + 1)),
-                             0.0)
-            low = np.bincount(group, weights=worst, minlength=n_groups) / n_pos
-            high = np.bincount(group, weights=best, minlength=n_groups) / n_pos
+            worst = pos - gap * (digamma(seen_before + neg + pos + 1) - digamma(seen_before + neg + 1))
+            # added by descending score, as the average precision itself
+            low = np.bincount(group[::-1], weights=worst[::-1], minlength=n_groups) / n_pos
+            high = np.bincount(group[::-1], weights=best[::-1], minlength=n_groups) / n_pos
         return ap, n_pos, np.minimum(low, ap), np.maximum(high, ap)
 
     def loss_sums(self, name, rank, n_groups):

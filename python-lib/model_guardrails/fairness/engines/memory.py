@@ -1,11 +1,12 @@
 """The in-memory engine: the exact :class:`..counts.FairnessCounts` of a whole DataFrame, from one
-grouped pass per attribute (confusion counts with ``np.bincount``, ROC AUC per group from one sort)."""
+grouped pass per attribute (confusion counts with ``np.bincount``, ROC AUC per group from the one
+sort of the scores every attribute shares)."""
 from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
 
-from ...stats import binary
+from ...stats import binary, ranking
 from .. import attributes as attrs
 from ..counts import FairnessCounts, GroupCounts, dataset_note
 
@@ -76,8 +77,8 @@ def counts_from_frame(frame, params, dataset="scored"):
     attributes = []
     ranked = overall = None
     if data.score is not None:  # one sort of the scores for every attribute, and the overall AUC once
-        ranked = binary.Ranked.of(data.score, data.y)
-        overall = binary.roc_auc_by_group(np.zeros(len(data.score), dtype="int64"), 1, data.y, data.score, ranked)
+        ranked = ranking.Ranked.of(data.score, data.y)
+        overall = ranking.Grouped.of(ranked).roc_auc()
     for attribute in data.attributes:
         if attribute.skipped:
             attributes.append(GroupCounts(attribute.name, list(attribute.labels), skipped=attribute.skipped))
@@ -86,7 +87,7 @@ def counts_from_frame(frame, params, dataset="scored"):
         tn, fp, fn, tp = binary.confusion_counts(attribute.codes, n_groups, data.y, data.prediction)
         auc = None
         if data.score is not None:
-            values, variance = binary.roc_auc_by_group(attribute.codes, n_groups, data.y, data.score, ranked)
+            values, variance = ranking.Grouped.of(ranked, attribute.codes, n_groups).roc_auc()
             auc = (np.append(values, overall[0]), np.append(variance, overall[1]), None)
         attributes.append(GroupCounts(attribute.name, list(attribute.labels), dict(tn=tn, fp=fp, fn=fn, tp=tp), auc))
     return FairnessCounts(attributes, data.excluded, data.absent)

@@ -7,7 +7,7 @@ from typing import Optional
 import numpy as np
 
 from ...contract import ALL_WINDOWS
-from ...stats import binary
+from ...stats import binary, ranking
 from ...stats.curves import performance_curves
 from ..metrics import BINARY
 from ..sums import BinarySums, EngineOutput, PerformanceStats, RegressionSums, logged_note
@@ -35,9 +35,8 @@ def stats_from_frame(frame, params) -> EngineOutput:
     groups 1.., and the curves of all its usable rows."""
     data = _prepare(frame, params)
     # one sort of all the scores: the ROC curve and the overall AUC and average precision share it
-    ranked = None if data.score is None else binary.Ranked.of(data.score, data.y, descending=True)
-    curves = performance_curves(params.task, data.y, data.score, data.prediction,
-                                None if ranked is None else ranked.order)
+    ranked = None if data.score is None else ranking.Ranked.of(data.score, data.y)
+    curves = performance_curves(params.task, data.y, data.score, data.prediction, ranked)
     sums = _binary_sums if params.task == BINARY else _regression_sums
     parts = [(sums(np.zeros(len(data.y), dtype="int64"), 1, data, ranked), np.array([len(data.y)], dtype="float64"))]
     if data.window_labels:
@@ -79,16 +78,14 @@ def _prepare(frame, params):
 
 
 def _binary_sums(codes, n_groups, data, ranked=None):
-    """``ranked``: the rows by descending score (binary.Ranked), when already sorted."""
+    """``ranked``: the rows by score (ranking.Ranked), when already sorted."""
     y, prediction, score = data.y, data.prediction, data.score
     sums = BinarySums(cells=binary.confusion_counts(codes, n_groups, y, prediction))
     if score is None:
         return sums
-    ranked = binary.Ranked.of(score, y, descending=True) if ranked is None else ranked
-    # Ascending, the same order reversed: ties come in reverse row order, and a tie block's sums
-    # (counts of 0/1 labels) do not depend on the order of its rows.
-    sums.auc = binary.roc_auc_by_group(codes, n_groups, y, score, ranked.reversed()) + (None,)
-    sums.ap = binary.average_precision_by_group(codes, n_groups, y, score, ranked) + (None,)
+    grouped = ranking.Grouped.of(ranked or ranking.Ranked.of(score, y), codes, n_groups)
+    sums.auc = grouped.roc_auc() + (None,)
+    sums.ap = grouped.average_precision() + (None,)
     eps = np.finfo("float64").eps
     loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
     sums.log_loss = _sums(codes, n_groups, loss)
