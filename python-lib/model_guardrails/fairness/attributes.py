@@ -27,24 +27,35 @@ _COMBO_BASE = 1 << 10   # attribute codes stay below MAX_GROUPS + 1 < 1024 while
 def group_codes(series):
     """(codes, labels): sorted distinct values as text, missing values as the group
     ``(missing)`` (placed last)."""
-    codes, uniques = pd.factorize(series, sort=True)
+    codes, uniques = pd.factorize(series)
+    # sorted as pd.factorize(series, sort=True) sorts, without a second pass over the rows' codes
+    rank, uniques = pd.factorize(np.asarray(uniques), sort=True) if len(uniques) else (np.arange(0), uniques)
     labels = [binary.display(u) for u in uniques]
-    if (codes == -1).any():
-        codes = np.where(codes == -1, len(labels), codes)
+    missing = (codes == -1).any()
+    lookup = _small(np.append(rank, len(labels)), len(labels) + 1)  # a missing value's -1 reads the last entry
+    if missing:
         labels.append(MISSING_GROUP)
-    return codes.astype("int64", copy=False), labels
+    return lookup[codes], labels
 
 
 def combine_codes(first, first_labels, second, second_labels):
     """The observed combinations of two groupings, labels joined with ' & '."""
-    combined = first * len(second_labels) + second
+    n_combined = len(first_labels) * len(second_labels)
+    combined = first.astype(np.int32 if n_combined <= np.iinfo(np.int32).max else np.int64)
+    combined *= len(second_labels)
+    combined += second
     # np.unique(combined, return_inverse=True) without its sort: the codes are small integers
-    seen = np.bincount(combined, minlength=len(first_labels) * len(second_labels)) > 0
+    seen = np.bincount(combined, minlength=n_combined) > 0
     observed = np.flatnonzero(seen)
-    codes = (np.cumsum(seen) - 1)[combined]
+    codes = _small(np.cumsum(seen) - 1, len(observed))[combined]
     labels = ["{} & {}".format(first_labels[c // len(second_labels)], second_labels[c % len(second_labels)])
               for c in observed]
-    return codes.astype("int64", copy=False), labels
+    return codes, labels
+
+
+def _small(codes, n_groups):
+    """Group codes in 16 bits when they fit (they are read once per grouping)."""
+    return codes.astype(np.int16 if n_groups <= np.iinfo(np.int16).max else np.int64, copy=False)
 
 
 # -- across chunks ---------------------------------------------------------------------------

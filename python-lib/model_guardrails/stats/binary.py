@@ -52,15 +52,32 @@ def _describe(values, limit=10):
 
 
 def factorize_labels(series):
-    """Codes of the series' distinct labels after canonicalisation; -1 for missing."""
-    codes, uniques = pd.factorize(series)
+    """(codes, keys, values): the series' distinct labels after canonicalisation (``keys`` sorted,
+    ``values`` the first raw value of each) and each row's index among them, -1 for missing; the
+    codes are 8-bit integers when the labels are few (a label column: two)."""
+    raw = series.to_numpy()
+    spread = int(raw.max()) - int(raw.min()) if raw.dtype.kind in "iu" and len(raw) else None
+    if spread is not None and spread < 4096:  # small integers (a 0/1 label): counted, not hashed
+        low = raw.min()
+        shifted = raw - low
+        present = np.flatnonzero(np.bincount(shifted))
+        uniques = (present + low).tolist()
+    else:
+        codes, uniques = pd.factorize(series)
     keys = [label_key(u) for u in uniques]
     distinct = sorted(set(keys))
-    remap = np.array([distinct.index(k) for k in keys] + [-1], dtype="int64")
+    code_type = np.int8 if len(distinct) < 127 else np.int64
+    remap = np.array([distinct.index(k) for k in keys] + [-1], dtype=code_type)
+    if spread is not None and spread < 4096:
+        lookup = np.full(present[-1] + 1, -1, dtype=code_type)
+        lookup[present] = remap[:-1]
+        codes = lookup[shifted]
+    else:
+        codes = remap[codes]
     first = {}
     for key, value in zip(keys, uniques):
         first.setdefault(key, value)
-    return remap[codes], distinct, [first[k] for k in distinct]
+    return codes, distinct, [first[k] for k in distinct]
 
 
 def positive_indicator(series, positive_class, column, field="target", allow_absent=False):
@@ -237,7 +254,9 @@ def require_columns(available, columns, dataset="scored"):
 # -- grouped counts --------------------------------------------------------------------------
 
 def confusion_counts(codes, n_groups, y, prediction):
-    """(tn, fp, fn, tp) arrays of length n_groups from integer 0/1 arrays, in one bincount."""
+    """(tn, fp, fn, tp) arrays of length n_groups from integer 0/1 arrays, in one bincount
+    (``codes``: each row's group, none for one group)."""
     outcome = y.astype(np.int8, copy=False) * 2 + prediction.astype(np.int8, copy=False)  # 0..3, one byte a row
-    cells = np.bincount(codes * 4 + outcome, minlength=4 * n_groups).reshape(n_groups, 4).astype("float64")
+    key = outcome if codes is None else codes * np.int32(4) + outcome
+    cells = np.bincount(key, minlength=4 * n_groups).reshape(n_groups, 4).astype("float64")
     return cells[:, 0], cells[:, 1], cells[:, 2], cells[:, 3]

@@ -19,9 +19,22 @@ def roc_curve(y, score, max_points=MAX_ROC_POINTS, ranked=None):
     n_pos = np.count_nonzero(t)
     if n_pos == 0 or n_pos == len(t):
         return None
-    last_of_tie = np.flatnonzero(np.append(s[1:] != s[:-1], True))
-    tp = np.cumsum(t, dtype=np.int64)[last_of_tie]
-    return roc_from_counts((last_of_tie + 1 - tp).astype("float64"), tp.astype("float64"), max_points)
+    ends = np.append(np.flatnonzero(s[1:] != s[:-1]), len(s) - 1)  # each threshold's last row
+    kept = _kept(len(ends) + 1, max_points)  # points: (0, 0), then one per threshold
+    ends = ends[kept[1:] - 1]
+    # positives up to each kept threshold: sums of the runs between them, added up
+    tp = np.cumsum(np.add.reduceat(t, np.append(0, ends[:-1] + 1), dtype=np.int64))
+    fp = ends + 1 - tp
+    return {"fpr": np.append(0.0, fp / float(len(t) - n_pos)).round(6).tolist(),
+            "tpr": np.append(0.0, tp / float(n_pos)).round(6).tolist()}
+
+
+def _kept(n_points, max_points):
+    """The indices of the points a curve keeps: all of them, or ``max_points`` evenly spread (the
+    first and the last always)."""
+    if n_points <= max_points:
+        return np.arange(n_points)
+    return np.unique(np.round(np.linspace(0, n_points - 1, max_points)).astype(int))
 
 
 def roc_from_counts(fp, tp, max_points=MAX_ROC_POINTS):
@@ -31,23 +44,35 @@ def roc_from_counts(fp, tp, max_points=MAX_ROC_POINTS):
         return None
     fpr = np.concatenate(([0.0], fp / fp[-1]))
     tpr = np.concatenate(([0.0], tp / tp[-1]))
-    if len(fpr) > max_points:
-        keep = np.unique(np.round(np.linspace(0, len(fpr) - 1, max_points)).astype(int))
-        fpr, tpr = fpr[keep], tpr[keep]
-    return {"fpr": fpr.round(6).tolist(), "tpr": tpr.round(6).tolist()}
+    kept = _kept(len(fpr), max_points)
+    return {"fpr": fpr[kept].round(6).tolist(), "tpr": tpr[kept].round(6).tolist()}
 
 
 def calibration_bins(score, bins=CALIBRATION_BINS):
     """Bin of each score in [0, 1] among ``bins`` equal-width bins closed on the right: [0, e1],
     (e1, e2], ..., as scikit-learn's calibration_curve since 1.1 (``np.searchsorted(edges[1:-1],
     y_prob)``; 1.0 closed them on the left)."""
-    return np.searchsorted(np.linspace(0.0, 1.0, bins + 1)[1:-1], score)
+    return np.searchsorted(_inner_edges(bins), score)
 
 
-def calibration_curve(y, score, bins=CALIBRATION_BINS):
+def _inner_edges(bins):
+    return np.linspace(0.0, 1.0, bins + 1)[1:-1]
+
+
+def calibration_curve(y, score, bins=CALIBRATION_BINS, ranked=None):
     """Reliability diagram on ``bins`` equal-width score bins over [0, 1] (:func:`calibration_bins`):
     per non-empty bin the mean score, the observed positive rate and the count (equal to
-    scikit-learn's calibration_curve, strategy 'uniform', plus the counts)."""
+    scikit-learn's calibration_curve, strategy 'uniform', plus the counts). ``ranked``: the rows by
+    ascending score (:class:`.ranking.Ranked`), when already sorted: each bin is then a run of it."""
+    if ranked is not None and len(ranked.score) and 0.0 <= ranked.score[0] and ranked.score[-1] <= 1.0:
+        n = len(ranked.score)
+        bounds = np.concatenate(([0], np.searchsorted(ranked.score, _inner_edges(bins), side="right"), [n]))
+        count = np.diff(bounds)
+        starts = bounds[:-1][count > 0]
+        score_sums, positives = np.zeros(bins), np.zeros(bins)
+        score_sums[count > 0] = np.add.reduceat(ranked.score, starts)
+        positives[count > 0] = np.add.reduceat(ranked.y, starts, dtype=np.int64)
+        return calibration_from_sums(count, score_sums, positives)
     y = np.asarray(y, dtype="float64")
     score = np.clip(np.asarray(score, dtype="float64"), 0.0, 1.0)
     index = calibration_bins(score, bins)
@@ -90,4 +115,4 @@ def performance_curves(task, y, score=None, prediction=None, ranked=None):
     if score is None:
         return {"roc": None, "calibration": None,
                 "note": "ROC and calibration need a score column (probability of the positive class)"}
-    return {"roc": roc_curve(y, score, ranked=ranked), "calibration": calibration_curve(y, score)}
+    return {"roc": roc_curve(y, score, ranked=ranked), "calibration": calibration_curve(y, score, ranked=ranked)}

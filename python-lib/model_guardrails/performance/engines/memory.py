@@ -38,7 +38,8 @@ def stats_from_frame(frame, params) -> EngineOutput:
     ranked = None if data.score is None else ranking.Ranked.of(data.score, data.y)
     curves = performance_curves(params.task, data.y, data.score, data.prediction, ranked)
     sums = _binary_sums if params.task == BINARY else _regression_sums
-    parts = [(sums(np.zeros(len(data.y), dtype="int64"), 1, data, ranked), np.array([len(data.y)], dtype="float64"))]
+    parts = [(sums(None, 1, data, ranked), np.array([len(data.y)], dtype="float64"))]
+    del ranked
     if data.window_labels:
         in_window = data.windows >= 0
         windowed = _Prepared(*(None if a is None else a[in_window] for a in (data.y, data.prediction, data.score)),
@@ -67,18 +68,23 @@ def _prepare(frame, params):
                                                       (params.prediction_column, prediction),
                                                       (params.score_column, score)], "scored")
     notes = [logged_note(excluded)] if excluded else []
-    codes, labels = np.full(int(valid.sum()), -1, dtype="int64"), []
+    codes, labels = None, []
     if params.time_column:
         codes, labels, note = windows(frame[params.time_column][valid], params)
         notes.extend([note] if note else [])
-    return _Prepared(
-        y=y[valid], prediction=None if prediction is None else prediction[valid],
-        score=None if score is None else score[valid], windows=codes, window_labels=labels, notes=notes,
-        absent=logged_note(absent))
+    if valid.all():
+        valid = slice(None)  # every row: views, not copies
+    if params.task == BINARY:  # 0/1 once the missing are out: a byte a row
+        y, prediction = y[valid].astype(np.int8), prediction[valid].astype(np.int8)
+    else:
+        y, prediction = y[valid], prediction[valid]
+    return _Prepared(y=y, prediction=prediction, score=None if score is None else score[valid], windows=codes,
+                     window_labels=labels, notes=notes, absent=logged_note(absent))
 
 
 def _binary_sums(codes, n_groups, data, ranked=None):
-    """``ranked``: the rows by score (ranking.Ranked), when already sorted."""
+    """``codes``: each row's group, none for one group; ``ranked``: the rows by score
+    (ranking.Ranked), when already sorted."""
     y, prediction, score = data.y, data.prediction, data.score
     sums = BinarySums(cells=binary.confusion_counts(codes, n_groups, y, prediction))
     if score is None:
@@ -86,21 +92,31 @@ def _binary_sums(codes, n_groups, data, ranked=None):
     grouped = ranking.Grouped.of(ranked or ranking.Ranked.of(score, y), codes, n_groups)
     sums.auc = grouped.roc_auc() + (None,)
     sums.ap = grouped.average_precision() + (None,)
+    del grouped
+    # log loss: -log of the probability given to the actual class, clipped to [eps, 1 - eps]
     eps = np.finfo("float64").eps
-    loss = -(y * np.log(np.clip(score, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - score, eps, 1 - eps)))
+    loss = np.where(y == 1, score, 1.0 - score)
+    np.clip(loss, eps, 1 - eps, out=loss)
+    np.log(loss, out=loss)
+    np.negative(loss, out=loss)
     sums.log_loss = _sums(codes, n_groups, loss)
-    sums.brier = _sums(codes, n_groups, (score - y) ** 2)
+    np.subtract(score, y, out=loss)
+    np.square(loss, out=loss)
+    sums.brier = _sums(codes, n_groups, loss)
     return sums
 
 
 def _sums(codes, n_groups, per_row):
-    """Σ and Σ² of a per-row term in each group."""
+    """Σ and Σ² of a per-row term in each group (``codes``: none for one group)."""
+    if codes is None:
+        return np.array([np.sum(per_row)]), np.array([np.sum(per_row * per_row)])
     return (np.bincount(codes, weights=per_row, minlength=n_groups),
             np.bincount(codes, weights=per_row * per_row, minlength=n_groups))
 
 
 def _regression_sums(codes, n_groups, data, ranked=None):
     y, prediction = data.y, data.prediction
+    codes = np.zeros(len(y), dtype=np.intp) if codes is None else codes
     n = np.bincount(codes, minlength=n_groups).astype("float64")
     error = prediction - y
     with np.errstate(divide="ignore", invalid="ignore"):
