@@ -149,10 +149,10 @@ def test_grid_bounds_contain_the_exact_values_with_ties():
     groups.add(codes, y, y, score)
     rank = np.arange(3)
     auc, _, low, high = groups.roc_auc(rank, 3)
-    exact_auc, _ = ranking.roc_auc_by_group(codes, 3, y, score)
+    exact_auc, _ = ranking.Grouped.of(ranking.Ranked.of(score, y), codes, 3).roc_auc()
     assert (low <= exact_auc + 1e-12).all() and (exact_auc <= high + 1e-12).all() and not groups.single_valued
     ap, _, low, high = groups.average_precision(rank, 3)
-    exact_ap, _ = ranking.average_precision_by_group(codes, 3, y, score)
+    exact_ap, _ = ranking.Grouped.of(ranking.Ranked.of(score, y), codes, 3).average_precision()
     assert (low <= exact_ap + 1e-12).all() and (exact_ap <= high + 1e-12).all()
     assert np.abs(auc - exact_auc).max() < 1e-3 and np.abs(ap - exact_ap).max() < 1e-3
 

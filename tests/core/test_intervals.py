@@ -60,7 +60,7 @@ def test_delong_variance_equals_the_naive_pairwise_computation(seed):
     from model_guardrails.stats import ranking
 
     codes, y, score = delong_sample(seed)
-    auc, variance = ranking.roc_auc_by_group(codes, 3, y, score)
+    auc, variance = ranking.Grouped.of(ranking.Ranked.of(score, y), codes, 3).roc_auc()
     for group in range(3):
         expected_auc, expected_variance = naive_delong_variance(y[codes == group], score[codes == group])
         assert auc[group] == pytest.approx(expected_auc, rel=1e-12)

@@ -1,12 +1,21 @@
-"""The shared score order (ranking.score_order, Ranked) and the grouped statistics built on it
-(Grouped, ClassBlocks): AUC and DeLong variance against every (positive, negative) pair counted one
-by one, average precision against scikit-learn, whichever class is the rarer one."""
-import numpy as np
-import pytest
-from sklearn.metrics import average_precision_score
+"""The shared score order (ranking.Ranked) and the grouped statistics built on it (Grouped,
+ClassBlocks): AUC and DeLong variance against every (positive, negative) pair counted one by one,
+average precision against scikit-learn, whichever class is the rarer one; and the labels and
+group codes the engines feed them (binary.factorize_labels, attributes.group_codes, combine_codes)."""
+from fractions import Fraction
 
-from model_guardrails.stats import ranking
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from model_guardrails.fairness import attributes
+from model_guardrails.stats import binary, ranking
 from test_intervals import naive_delong_variance
+
+
+def grouped_auc(codes, n_groups, y, score):
+    return ranking.Grouped.of(ranking.Ranked.of(score, y), codes, n_groups).roc_auc()
 
 
 def _samples():
@@ -22,9 +31,11 @@ def _samples():
     yield np.array([])
 
 
-def test_score_order_is_the_stable_argsort():
+def test_the_shared_order_is_the_stable_argsort():
     for score in _samples():
-        assert np.array_equal(ranking.score_order(score), np.argsort(score, kind="stable"))
+        ranked = ranking.Ranked.of(score, np.zeros(len(score)))
+        expected = np.argsort(score, kind="stable")
+        assert np.array_equal(ranked.order, expected) and np.array_equal(ranked.score, score[expected], equal_nan=True)
 
 
 def _sample(positive_rate, n=1200, seed=3):
@@ -43,7 +54,7 @@ def _sample(positive_rate, n=1200, seed=3):
 @pytest.mark.parametrize("positive_rate", [0.05, 0.3, 0.7, 0.97])
 def test_grouped_auc_and_delong_variance_count_every_pair(positive_rate):
     codes, y, score = _sample(positive_rate)
-    auc, variance = ranking.roc_auc_by_group(codes, 5, y, score)
+    auc, variance = grouped_auc(codes, 5, y, score)
     for g in range(5):
         rows = codes == g
         n_pos, n_neg = int(y[rows].sum()), int((1 - y[rows]).sum())
@@ -62,7 +73,7 @@ def test_grouped_auc_and_delong_variance_count_every_pair(positive_rate):
 @pytest.mark.parametrize("positive_rate", [0.05, 0.3, 0.7, 0.97])
 def test_grouped_average_precision_is_scikit_learns(positive_rate):
     codes, y, score = _sample(positive_rate)
-    ap, positives = ranking.average_precision_by_group(codes, 5, y, score)
+    ap, positives = ranking.Grouped.of(ranking.Ranked.of(score, y), codes, 5).average_precision()
     for g in range(5):
         rows = codes == g
         assert positives[g] == y[rows].sum()
@@ -92,6 +103,98 @@ def test_one_group_needs_no_codes():
     codes, y, score = _sample(0.3)
     ranked = ranking.Ranked.of(score, y)
     alone = ranking.Grouped.of(ranked).roc_auc()
-    coded = ranking.roc_auc_by_group(np.zeros(len(y), dtype="int64"), 1, y, score, ranked)
+    coded = ranking.Grouped.of(ranked, np.zeros(len(y), dtype="int64"), 1).roc_auc()
     assert np.array_equal(alone[0], coded[0]) and np.array_equal(alone[1], coded[1])
     assert alone[0][0] == pytest.approx(naive_delong_variance(y, score)[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("positive_rate", [0.3, 0.7])
+def test_the_auc_is_the_correctly_rounded_u_statistic_from_either_class(positive_rate):
+    """U / (n_pos n_neg) with U counted exactly: the same float from the positives' blocks and from
+    the negatives' (the rarer class is the one used), and the float nearest the exact fraction."""
+    codes, y, score = _sample(positive_rate, n=400)
+    grouped = ranking.Grouped.of(ranking.Ranked.of(score, y), codes, 5)
+    from_positives, from_negatives = grouped.blocks(1).roc_auc(), grouped.blocks(0).roc_auc()
+    assert np.array_equal(from_positives[0], from_negatives[0], equal_nan=True)
+    np.testing.assert_allclose(from_positives[1], from_negatives[1], rtol=1e-12)
+    for g in range(3):
+        pos, neg = score[(codes == g) & (y == 1)], score[(codes == g) & (y == 0)]
+        u = Fraction(int((pos[:, None] > neg[None, :]).sum() * 2 + (pos[:, None] == neg[None, :]).sum()), 2)
+        assert from_positives[0][g] == float(u / (len(pos) * len(neg))), g
+    y, score = np.array([1, 0, 0, 1, 0, 1, 1], dtype="int8"), np.array([0.8, 1.0, 0.8, 0.0, 0.5, 0.6, 0.9])
+    assert grouped_auc(np.zeros(7, dtype="int64"), 1, y, score)[0][0] == 0.375  # a sum of placements: 0.37499999999999994
+
+
+def test_thousands_of_groups_with_ties_in_few_passes():
+    """Day windows over years: the blocks are found without a loop over the groups."""
+    rng = np.random.default_rng(11)
+    n, n_groups = 60000, 3000
+    codes = rng.integers(0, n_groups, n)
+    y = (rng.random(n) < 0.4).astype("int8")
+    score = np.round(rng.random(n) * 0.7 + 0.3 * y, 2)
+    auc, _ = grouped_auc(codes, n_groups, y, score)
+    for g in rng.choice(n_groups, 25, replace=False):
+        rows = codes == g
+        expected = roc_auc_score(y[rows], score[rows]) if 0 < y[rows].sum() < rows.sum() else np.nan
+        np.testing.assert_allclose(auc[g], expected, rtol=1e-12)
+
+
+# -- the labels and group codes the engines pass in --------------------------------------------
+
+@pytest.mark.parametrize("values, keys", [
+    (np.array([-100, 100, 100, -100], dtype="int8"), ["-100", "100"]),     # a tinyint spread over 127
+    (np.array([1, 0, 1], dtype="uint64"), ["0", "1"]),                      # hashed, as before
+    (np.array([1, 0, 1], dtype="uint16"), ["0", "1"]),
+    (np.array([-(2 ** 62), 2 ** 62]), [str(-(2 ** 62)), str(2 ** 62)]),     # a wide spread: hashed
+    (np.array([3, 10, 3]), ["10", "3"]),                                    # keys sort as text
+    (np.array([True, False]), ["0", "1"]),
+    (pd.array([1, None, 0], dtype="Int64"), ["0", "1"]),
+    (np.array(["b", None, "a"], dtype=object), ["a", "b"]),
+])
+def test_factorize_labels_counts_small_integers_and_hashes_the_rest(values, keys):
+    series = pd.Series(values)
+    codes, got, firsts = binary.factorize_labels(series)
+    assert got == keys
+    expected_codes, uniques = pd.factorize(series)
+    expected = np.array([keys.index(binary.label_key(uniques[c])) if c >= 0 else -1 for c in expected_codes])
+    assert np.array_equal(codes, expected)
+    assert [binary.label_key(v) for v in firsts] == keys
+
+
+def test_factorize_labels_keeps_wide_codes_for_many_labels():
+    codes, keys, _ = binary.factorize_labels(pd.Series(np.arange(300)))
+    assert codes.dtype == np.int64 and len(keys) == 300 and keys[codes[299]] == "299"
+
+
+@pytest.mark.parametrize("values", [
+    np.array(["b", None, "a", "b"], dtype=object),
+    np.array([3, 1, 2, 1]),
+    np.array([1.5, np.nan, 0.5]),
+    np.array(["x", 1, 2.5, "a"], dtype=object),   # mixed: sorted as pandas sorts them
+    np.array([None, None], dtype=object),
+    np.array([], dtype=object),
+])
+def test_group_codes_sort_as_pandas_and_put_missing_last(values):
+    codes, labels = attributes.group_codes(values)
+    expected, uniques = pd.factorize(values, sort=True)
+    missing = expected == -1
+    assert labels[:len(uniques)] == [binary.display(u) for u in uniques]
+    assert labels[len(uniques):] == (["(missing)"] if missing.any() else [])
+    assert np.array_equal(codes, np.where(missing, len(uniques), expected)) and codes.dtype == np.int16
+
+
+def test_combine_codes_numbers_the_observed_pairs():
+    first, first_labels = np.array([0, 1, 1, 0, 2], dtype=np.int16), ["a", "b", "c"]
+    second, second_labels = np.array([1, 0, 0, 1, 1], dtype=np.int16), ["x", "y"]
+    codes, labels = attributes.combine_codes(first, first_labels, second, second_labels)
+    assert labels == ["a & y", "b & x", "c & y"] and codes.tolist() == [0, 1, 1, 0, 2]
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_a_single_class_leaves_every_statistic_undefined(label):
+    y, score = np.full(50, label, dtype="int8"), np.round(np.linspace(0, 1, 50), 1)
+    grouped = ranking.Grouped.of(ranking.Ranked.of(score, y), np.arange(50) % 3, 3)
+    auc, variance = grouped.roc_auc()
+    ap, positives = grouped.average_precision()
+    assert np.isnan(auc).all() and np.isnan(variance).all()
+    assert (np.isnan(ap).all() and (positives == 0).all()) if label == 0 else (ap == 1).all()

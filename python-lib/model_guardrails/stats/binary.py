@@ -56,19 +56,20 @@ def factorize_labels(series):
     ``values`` the first raw value of each) and each row's index among them, -1 for missing; the
     codes are 8-bit integers when the labels are few (a label column: two)."""
     raw = series.to_numpy()
-    spread = int(raw.max()) - int(raw.min()) if raw.dtype.kind in "iu" and len(raw) else None
-    if spread is not None and spread < 4096:  # small integers (a 0/1 label): counted, not hashed
-        low = raw.min()
-        shifted = raw - low
+    counted = (raw.dtype.kind == "i" or (raw.dtype.kind == "u" and raw.dtype.itemsize < 8)) and len(raw) > 0 \
+        and int(raw.max()) - int(raw.min()) < 4096
+    if counted:  # small integers (a 0/1 label): counted, not hashed
+        low = int(raw.min())
+        shifted = np.subtract(raw, low, dtype=np.intp, casting="unsafe")  # exact: the spread is small
         present = np.flatnonzero(np.bincount(shifted))
-        uniques = (present + low).tolist()
+        uniques = [int(v) + low for v in present]
     else:
         codes, uniques = pd.factorize(series)
     keys = [label_key(u) for u in uniques]
     distinct = sorted(set(keys))
     code_type = np.int8 if len(distinct) < 127 else np.int64
     remap = np.array([distinct.index(k) for k in keys] + [-1], dtype=code_type)
-    if spread is not None and spread < 4096:
+    if counted:
         lookup = np.full(present[-1] + 1, -1, dtype=code_type)
         lookup[present] = remap[:-1]
         codes = lookup[shifted]
@@ -257,6 +258,10 @@ def confusion_counts(codes, n_groups, y, prediction):
     """(tn, fp, fn, tp) arrays of length n_groups from integer 0/1 arrays, in one bincount
     (``codes``: each row's group, none for one group)."""
     outcome = y.astype(np.int8, copy=False) * 2 + prediction.astype(np.int8, copy=False)  # 0..3, one byte a row
-    key = outcome if codes is None else codes * np.int32(4) + outcome
+    if codes is None:
+        key = outcome
+    else:
+        key = np.multiply(codes, 4, dtype=np.int32 if 4 * n_groups <= np.iinfo(np.int32).max else np.int64)
+        key += outcome
     cells = np.bincount(key, minlength=4 * n_groups).reshape(n_groups, 4).astype("float64")
     return cells[:, 0], cells[:, 1], cells[:, 2], cells[:, 3]

@@ -251,7 +251,7 @@ class BinaryGroups:
         auc, variance = ranking.ClassBlocks.from_counts(pos, neg, group, n_groups).roc_auc()
         n_pos = np.bincount(group, weights=pos, minlength=n_groups)
         n_neg = np.bincount(group, weights=neg, minlength=n_groups)
-        below = ranking.within_group_cumsum(neg, group, n_groups, inclusive=False)
+        below = ranking.cumsum_before(neg, group, n_groups)
         with np.errstate(divide="ignore", invalid="ignore"):
             low = np.bincount(group, weights=pos * below, minlength=n_groups) / (n_pos * n_neg)
             high = low + np.bincount(group, weights=pos * neg, minlength=n_groups) / (n_pos * n_neg)

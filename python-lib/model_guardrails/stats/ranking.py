@@ -5,12 +5,14 @@ precision (scikit-learn's average_precision_score).
 In memory, the scores are sorted once (:class:`Ranked`) and every grouping shares that sort: a
 radix sort of its group codes regroups the order (:class:`Grouped`, rows by group then ascending
 score). The statistics then need only the tie blocks (rows of one group with one score) that hold
-rows of the rarer class (:class:`ClassBlocks`): the placements of the other class's rows follow
-from the counts between those blocks. A fraud model with 1% positives thus costs ~1% of the rows
-beyond the regrouping, and ties are exact whatever their number.
+rows of the rarer class (:class:`ClassBlocks`, found in a few vectorised passes over the rows):
+the placements of the other class's rows follow from the counts between those blocks, so the
+arithmetic runs on the rarer class's blocks only (a tenth of the rows for a model with 10%
+positives), and ties are exact whatever their number.
 
 Streamed, the engines count rows per (group, score-grid bin) and pass the bins as tie blocks of
-both classes (:func:`auc_from_blocks`, :func:`ap_from_blocks`; docs/scale.md).
+both classes (:meth:`ClassBlocks.from_counts`, docs/scale.md): the same formulas, so when the bins
+are the data's ties both engines give the same floats.
 """
 import numpy as np
 
@@ -38,14 +40,8 @@ def _sorted(score):
     return order, values[fix]
 
 
-def score_order(score):
-    """Row indices by ascending score, ties in row order (:func:`_sorted`): the one sort every
-    grouping shares."""
-    return _sorted(score)[0]
-
-
 class Ranked:
-    """The rows by ascending score (:func:`score_order`), with their scores and 0/1 outcomes in that
+    """The rows by ascending score (:func:`_sorted`), with their scores and 0/1 outcomes in that
     order: every grouping (:class:`Grouped`) reads them in sequence instead of gathering them at
     random again."""
 
@@ -75,14 +71,10 @@ class Grouped:
         starts = np.zeros(n_groups + 1, dtype=np.int64)
         np.cumsum(np.bincount(codes, minlength=n_groups), out=starts[1:])
         small = np.int16 if n_groups <= np.iinfo(np.int16).max else np.int64
-        key = codes.astype(small)[ranked.order]
+        key = codes[ranked.order].astype(small, copy=False)
         by_group = np.argsort(key, kind="stable")  # of 16-bit integers: a radix sort
         del key
         return cls(ranked.score[by_group], ranked.y[by_group], starts)
-
-    @property
-    def n_groups(self):
-        return len(self.starts) - 1
 
     def blocks(self, cls):
         """The :class:`ClassBlocks` of class ``cls`` (1: positives, 0: negatives)."""
@@ -114,26 +106,29 @@ class ClassBlocks:
 
     @classmethod
     def of(cls, grouped, label):
-        """The blocks of class ``label`` in a :class:`Grouped`: where each of its rows sits among its
-        group's sorted scores (``searchsorted`` on the rows of the class only)."""
+        """The blocks of class ``label`` in a :class:`Grouped`, in a few passes whatever the number of
+        groups: the runs of equal (group, score) are numbered along the rows, and the blocks are the
+        runs that the class's rows fall in."""
         score, starts = grouped.score, grouped.starts
+        n = len(score)
         rows = np.flatnonzero(grouped.y == label)
+        new_run = np.ones(n, dtype=bool)  # a row whose score or group differs from the previous row's
+        np.not_equal(score[1:], score[:-1], out=new_run[1:])
+        new_run[starts[:-1][starts[:-1] < n]] = True
+        run = np.cumsum(new_run, dtype=np.int64 if n > np.iinfo(np.int32).max else np.int32)
+        del new_run
+        runs = run[rows]  # the run of each row of the class, non-decreasing
+        first_of_block = np.ones(len(rows), dtype=bool)  # a block's first row of the class
+        np.not_equal(runs[1:], runs[:-1], out=first_of_block[1:])
+        block = np.flatnonzero(first_of_block)
+        own = np.diff(np.append(block, len(rows)))
+        first = np.searchsorted(run, runs[block], "left")   # the block: rows first .. end - 1
+        end = np.searchsorted(run, runs[block], "right")
+        del run, runs
+        group = np.searchsorted(starts, first, "right") - 1
         bounds = np.searchsorted(rows, starts)  # rows[bounds[g]:bounds[g + 1]]: the class's rows of group g
-        values = score[rows]
-        first, end, own_first, own_end = (np.empty(len(rows), dtype=np.int64) for _ in range(4))
-        for g in np.flatnonzero(bounds[1:] > bounds[:-1]):
-            a, b, low, high = bounds[g], bounds[g + 1], starts[g], starts[g + 1]
-            mine, segment = values[a:b], score[low:high]  # both ascending
-            first[a:b] = np.searchsorted(segment, mine, "left") + low   # the row's block: rows first .. end - 1
-            end[a:b] = np.searchsorted(segment, mine, "right") + low
-            own_first[a:b] = np.searchsorted(mine, mine, "left") + a    # the class's rows of the block
-            own_end[a:b] = np.searchsorted(mine, mine, "right") + a
-        block = np.flatnonzero(own_first == np.arange(len(rows)))      # a block's first row of the class
         n_own = np.diff(bounds)
-        group = np.repeat(np.arange(len(starts) - 1), n_own)[block]
-        first, end, own_first, own_end = first[block], end[block], own_first[block], own_end[block]
-        own = own_end - own_first
-        own_below, own_above = own_first - bounds[group], bounds[group + 1] - own_end
+        own_below, own_above = block - bounds[group], bounds[group + 1] - block - own
         return cls(label, group, own, end - first - own, (own_below, first - starts[group] - own_below),
                    (own_above, starts[group + 1] - end - own_above), n_own, np.diff(starts) - n_own)
 
@@ -149,8 +144,8 @@ class ClassBlocks:
         (own_in, n_own), (other_in, n_other) = ((pos_in, n_pos), (neg_in, n_neg))[::1 if label == 1 else -1]
         keep = np.flatnonzero(own_in)
         group, own, other_tie = block_group[keep], own_in[keep], other_in[keep]
-        own_below = within_group_cumsum(own_in, block_group, n_groups, inclusive=False)[keep]
-        other_below = within_group_cumsum(other_in, block_group, n_groups, inclusive=False)[keep]
+        own_below = cumsum_before(own_in, block_group, n_groups)[keep]
+        other_below = cumsum_before(other_in, block_group, n_groups)[keep]
         return cls(label, group, own, other_tie, (own_below, other_below),
                    (n_own[group] - own_below - own, n_other[group] - other_below - other_tie), n_own, n_other)
 
@@ -160,12 +155,16 @@ class ClassBlocks:
     def roc_auc(self):
         """(auc, variance) per group, from DeLong's placements: v10 of a positive is the share of its
         group's negatives below it (tied ones ½), v01 of a negative the share of positives above it;
-        the AUC is the mean v10 and the variance s10 / n_pos + s01 / n_neg (sample variances)."""
+        the AUC is the mean v10 (computed as U / (n_pos n_neg)) and the variance
+        s10 / n_pos + s01 / n_neg (sample variances)."""
         g, positives = self.group, self.cls == 1
         n_own, n_other = self.n_own.astype("float64"), self.n_other.astype("float64")
         with np.errstate(divide="ignore", invalid="ignore"):
             # the class's rows, a block at a time: the other class's rows on the side a placement counts
             counted = self.other_below if positives else self.other_above
+            # the Mann–Whitney U, the pairs in order plus ½ per tied pair: half-integers, added exactly
+            # (below 2**53), so the AUC is the correctly rounded U / (n_pos n_neg) from either class
+            u = self._sums(self.own * (counted + 0.5 * self.other_tie))
             mine = (counted + 0.5 * self.other_tie) / n_other[g]
             weighted = self.own * mine
             own_sums = self._sums(weighted), self._sums(weighted * mine)
@@ -185,7 +184,7 @@ class ClassBlocks:
                           self._sums(self.other_tie * tied * tied + gap * between * between))
             (pos1, pos2), (neg1, neg2) = (own_sums, other_sums) if positives else (other_sums, own_sums)
             n_pos, n_neg = (n_own, n_other) if positives else (n_other, n_own)
-            auc = pos1 / n_pos
+            auc = u / (n_pos * n_neg)
             s10 = (pos2 - n_pos * auc * auc) / (n_pos - 1.0)
             mean01 = neg1 / n_neg
             s01 = (neg2 - n_neg * mean01 * mean01) / (n_neg - 1.0)
@@ -209,23 +208,11 @@ class ClassBlocks:
         return ap, n_pos
 
 
-def roc_auc_by_group(codes, n_groups, y, score, ranked=None):
-    """(auc, variance) per group (:meth:`Grouped.roc_auc`); ``ranked``: ``Ranked.of(score, y)`` when
-    several groupings share it."""
-    return Grouped.of(ranked or Ranked.of(score, y), codes, n_groups).roc_auc()
-
-
-def average_precision_by_group(codes, n_groups, y, score, ranked=None):
-    """(average precision, positives) per group (:meth:`Grouped.average_precision`)."""
-    return Grouped.of(ranked or Ranked.of(score, y), codes, n_groups).average_precision()
-
-
 # -- streamed: (group, score-grid bin) blocks of both classes ---------------------------------
 
-def within_group_cumsum(per_block, block_group, n_groups, inclusive):
-    """Cumulative sums of per-block values restarting at each group."""
+def cumsum_before(per_block, block_group, n_groups):
+    """Per block, the sum of the values of the blocks before it in its group."""
     cumulative = np.cumsum(per_block)
     group_total = np.bincount(block_group, weights=per_block, minlength=n_groups)
     before_group = np.cumsum(group_total) - group_total
-    result = cumulative - before_group[block_group]
-    return result if inclusive else result - per_block
+    return cumulative - before_group[block_group] - per_block

@@ -34,19 +34,19 @@ def stats_from_frame(frame, params) -> EngineOutput:
     """:class:`EngineOutput` of the scored DataFrame: group 0 is __all__, the windows are the
     groups 1.., and the curves of all its usable rows."""
     data = _prepare(frame, params)
-    # one sort of all the scores: the ROC curve and the overall AUC and average precision share it
-    ranked = None if data.score is None else ranking.Ranked.of(data.score, data.y)
-    curves = performance_curves(params.task, data.y, data.score, data.prediction, ranked)
     sums = _binary_sums if params.task == BINARY else _regression_sums
-    parts = [(sums(None, 1, data, ranked), np.array([len(data.y)], dtype="float64"))]
+    # one sort of all the scores (``ranked``): the overall AUC and average precision and the ROC curve share it
+    overall, ranked = sums(None, 1, data)
+    curves = performance_curves(params.task, data.y, data.score, data.prediction, ranked)
     del ranked
+    parts = [(overall, np.array([len(data.y)], dtype="float64"))]
     if data.window_labels:
         in_window = data.windows >= 0
         windowed = _Prepared(*(None if a is None else a[in_window] for a in (data.y, data.prediction, data.score)),
                              windows=None, window_labels=None, notes=None)
         codes = data.windows[in_window]
         n_windows = len(data.window_labels)
-        parts.append((sums(codes, n_windows, windowed),
+        parts.append((sums(codes, n_windows, windowed)[0],
                       np.bincount(codes, minlength=n_windows).astype("float64")))
     return EngineOutput(PerformanceStats([ALL_WINDOWS] + data.window_labels, parts, data.notes, data.absent), curves)
 
@@ -82,20 +82,17 @@ def _prepare(frame, params):
                      window_labels=labels, notes=notes, absent=logged_note(absent))
 
 
-def _binary_sums(codes, n_groups, data, ranked=None):
-    """``codes``: each row's group, none for one group; ``ranked``: the rows by score
-    (ranking.Ranked), when already sorted."""
+def _binary_sums(codes, n_groups, data):
+    """(sums, ranked): ``codes``, each row's group (none for one group); ``ranked``, the rows by score
+    (ranking.Ranked), sorted once the sums that need no order are done (less memory held at once)."""
     y, prediction, score = data.y, data.prediction, data.score
     sums = BinarySums(cells=binary.confusion_counts(codes, n_groups, y, prediction))
     if score is None:
-        return sums
-    grouped = ranking.Grouped.of(ranked or ranking.Ranked.of(score, y), codes, n_groups)
-    sums.auc = grouped.roc_auc() + (None,)
-    sums.ap = grouped.average_precision() + (None,)
-    del grouped
+        return sums, None
     # log loss: -log of the probability given to the actual class, clipped to [eps, 1 - eps]
     eps = np.finfo("float64").eps
-    loss = np.where(y == 1, score, 1.0 - score)
+    loss = np.subtract(1.0, score)
+    np.copyto(loss, score, where=y == 1)
     np.clip(loss, eps, 1 - eps, out=loss)
     np.log(loss, out=loss)
     np.negative(loss, out=loss)
@@ -103,18 +100,23 @@ def _binary_sums(codes, n_groups, data, ranked=None):
     np.subtract(score, y, out=loss)
     np.square(loss, out=loss)
     sums.brier = _sums(codes, n_groups, loss)
-    return sums
+    del loss
+    ranked = ranking.Ranked.of(score, y)
+    grouped = ranking.Grouped.of(ranked, codes, n_groups)
+    sums.auc = grouped.roc_auc() + (None,)
+    sums.ap = grouped.average_precision() + (None,)
+    return sums, ranked
 
 
 def _sums(codes, n_groups, per_row):
-    """Σ and Σ² of a per-row term in each group (``codes``: none for one group)."""
-    if codes is None:
-        return np.array([np.sum(per_row)]), np.array([np.sum(per_row * per_row)])
+    """Σ and Σ² of a per-row term in each group (``codes``: none for one group), added in row order."""
+    codes = np.zeros(len(per_row), dtype=np.int8) if codes is None else codes
     return (np.bincount(codes, weights=per_row, minlength=n_groups),
             np.bincount(codes, weights=per_row * per_row, minlength=n_groups))
 
 
-def _regression_sums(codes, n_groups, data, ranked=None):
+def _regression_sums(codes, n_groups, data):
+    """(sums, None): a regression needs no score order."""
     y, prediction = data.y, data.prediction
     codes = np.zeros(len(y), dtype=np.intp) if codes is None else codes
     n = np.bincount(codes, minlength=n_groups).astype("float64")
@@ -125,4 +127,4 @@ def _regression_sums(codes, n_groups, data, ranked=None):
     squared = error * error
     r2 = tuple(np.bincount(codes, weights=w, minlength=n_groups)
                for w in (squared, deviation, squared * squared, deviation * deviation, squared * deviation))
-    return RegressionSums(n, _sums(codes, n_groups, np.abs(error)), _sums(codes, n_groups, squared), r2)
+    return RegressionSums(n, _sums(codes, n_groups, np.abs(error)), _sums(codes, n_groups, squared), r2), None
