@@ -161,11 +161,11 @@ class ClassBlocks:
         n_own, n_other = self.n_own.astype("float64"), self.n_other.astype("float64")
         with np.errstate(divide="ignore", invalid="ignore"):
             # the class's rows, a block at a time: the other class's rows on the side a placement counts
-            counted = self.other_below if positives else self.other_above
+            counted = (self.other_below if positives else self.other_above) + 0.5 * self.other_tie
             # the Mann–Whitney U, the pairs in order plus ½ per tied pair: half-integers, added exactly
             # (below 2**53), so the AUC is the correctly rounded U / (n_pos n_neg) from either class
-            u = self._sums(self.own * (counted + 0.5 * self.other_tie))
-            mine = (counted + 0.5 * self.other_tie) / n_other[g]
+            u = self._sums(self.own * counted)
+            mine = counted / n_other[g]
             weighted = self.own * mine
             own_sums = self._sums(weighted), self._sums(weighted * mine)
             # the other class's rows: those tied with a block, and those between it and the previous
